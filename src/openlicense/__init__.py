@@ -1,0 +1,1 @@
+"""openlicense: patent open-licensing marketplace."""

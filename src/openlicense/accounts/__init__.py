@@ -1,0 +1,1 @@
+"""Accounts: organisations, users, roles, login tokens and API keys. Owns who may do what."""

@@ -1,0 +1,80 @@
+"""Authentication middleware: `Authorization: Bearer <jwt>` or `X-API-Key: ol_…`.
+
+No credentials → anonymous (guards decide). Bad credentials → 401, never silently anonymous."""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
+from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
+from sqlalchemy import select
+
+from openlicense.accounts.models import ApiKey, Organisation, User
+from openlicense.accounts.principal import Principal
+from openlicense.accounts.tokens import read_access_token, secrets_match, split_api_key
+from openlicense.errors import Unauthorized
+
+if TYPE_CHECKING:
+    import uuid
+
+    from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig
+    from litestar.connection import ASGIConnection
+    from litestar.types import ASGIApp
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from openlicense.settings import Settings
+
+
+class AuthMiddleware(AbstractAuthenticationMiddleware):
+    def __init__(
+        self, app: ASGIApp, *, settings: Settings, db_config: SQLAlchemyAsyncConfig, **kw: object
+    ) -> None:
+        super().__init__(app, **kw)  # type: ignore[arg-type]
+        self.settings = settings
+        self.db_config = db_config
+
+    async def authenticate_request(self, connection: ASGIConnection) -> AuthenticationResult:
+        header = connection.headers.get("authorization", "")
+        api_key = connection.headers.get("x-api-key")
+        if not header and not api_key:
+            return AuthenticationResult(user=None, auth=None)
+        session = self.db_config.provide_session(connection.app.state, connection.scope)
+        if api_key:
+            return AuthenticationResult(user=await _from_api_key(session, api_key), auth=api_key)
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            raise Unauthorized("Authorization header must be `Bearer <token>`.")
+        secret = self.settings.auth.jwt_secret.get_secret_value()
+        user_id = read_access_token(token, secret=secret)
+        if user_id is None:
+            raise Unauthorized("The access token is invalid or has expired.", code="invalid_token")
+        return AuthenticationResult(user=await _principal(session, user_id), auth=token)
+
+
+async def _principal(
+    session: AsyncSession, user_id: uuid.UUID, *, via_api_key: bool = False
+) -> Principal:
+    row = (
+        await session.execute(
+            select(User.id, User.role, User.organisation_id, Organisation.kind)
+            .join(Organisation, Organisation.id == User.organisation_id)
+            .where(User.id == user_id, User.is_active.is_(True))
+        )
+    ).first()
+    if row is None:
+        raise Unauthorized("The account is unknown or disabled.", code="invalid_token")
+    return Principal(row[0], row[1], row[2], row[3], via_api_key=via_api_key)
+
+
+async def _from_api_key(session: AsyncSession, raw: str) -> Principal:
+    parts = split_api_key(raw)
+    key = None
+    if parts is not None:
+        key = await session.scalar(
+            select(ApiKey).where(ApiKey.prefix == parts[0], ApiKey.revoked_at.is_(None))
+        )
+    if key is None or parts is None or not secrets_match(parts[1], key.secret_hash):
+        raise Unauthorized("The API key is invalid or revoked.", code="invalid_api_key")
+    key.last_used_at = datetime.datetime.now(datetime.UTC)
+    return await _principal(session, key.user_id, via_api_key=True)

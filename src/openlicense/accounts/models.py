@@ -1,0 +1,86 @@
+"""Organisations, users and API keys."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from enum import StrEnum
+
+from advanced_alchemy.base import UUIDv7AuditBase
+from sqlalchemy import BigInteger, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from openlicense.db.types import str_enum
+
+
+class OrganisationKind(StrEnum):
+    UNIVERSITY = "university"
+    ENTERPRISE = "enterprise"
+    IP_OFFICE = "ip_office"
+    PLATFORM = "platform"
+
+
+class Role(StrEnum):
+    TTO_OFFICER = "tto_officer"
+    ENTERPRISE_MEMBER = "enterprise_member"
+    AUDITOR = "auditor"
+    ADMIN = "admin"
+
+
+ROLE_FOR_KIND: dict[OrganisationKind, Role] = {
+    OrganisationKind.UNIVERSITY: Role.TTO_OFFICER,
+    OrganisationKind.ENTERPRISE: Role.ENTERPRISE_MEMBER,
+    OrganisationKind.IP_OFFICE: Role.AUDITOR,
+    OrganisationKind.PLATFORM: Role.ADMIN,
+}
+"""A user's role follows from its organisation's kind: one role per kind of user."""
+
+
+class Organisation(UUIDv7AuditBase):
+    __tablename__ = "organisations"
+
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    name_en: Mapped[str | None] = mapped_column(String(200))
+    kind: Mapped[OrganisationKind] = mapped_column(str_enum(OrganisationKind), index=True)
+    province: Mapped[str | None] = mapped_column(String(32), index=True)
+    """Province-level division (e.g. 浙江), used by search facets and audit statistics."""
+    credit_code: Mapped[str | None] = mapped_column(String(18), unique=True)
+    """Unified social credit code (统一社会信用代码)."""
+    industry: Mapped[str | None] = mapped_column(String(40))
+    """Enterprise industry key from the SME classification table (accounts/sme.py)."""
+    headcount: Mapped[int | None]
+    annual_revenue_minor: Mapped[int | None] = mapped_column(BigInteger)
+    """Enterprise operating revenue of the last year, in fen (CNY minor units)."""
+
+
+class User(UUIDv7AuditBase):
+    __tablename__ = "users"
+
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(str_enum(Role), index=True)
+    organisation_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("organisations.id", ondelete="RESTRICT"), index=True
+    )
+    is_active: Mapped[bool] = mapped_column(default=True)
+    last_login_at: Mapped[datetime.datetime | None]
+
+    organisation: Mapped[Organisation] = relationship(lazy="raise")
+
+
+class ApiKey(UUIDv7AuditBase):
+    """A machine credential (IP offices' scripts). Only a SHA-256 of the secret is stored: the
+    secret is 256 random bits, so a slow hash adds nothing and would slow every request."""
+
+    __tablename__ = "api_keys"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    prefix: Mapped[str] = mapped_column(String(16), unique=True)
+    """Public, non-secret lookup part shown in listings (`ol_xxxxxxxx`)."""
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    last_used_at: Mapped[datetime.datetime | None]
+    revoked_at: Mapped[datetime.datetime | None]
+
+    user: Mapped[User] = relationship(lazy="raise")

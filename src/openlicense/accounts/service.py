@@ -1,0 +1,163 @@
+"""Account use cases: sign-up, login, users, organisations, API keys. Never commits."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from openlicense.accounts import sme
+from openlicense.accounts.models import (
+    ROLE_FOR_KIND,
+    ApiKey,
+    Organisation,
+    OrganisationKind,
+    User,
+)
+from openlicense.accounts.passwords import hash_password, password_problems, verify_password
+from openlicense.accounts.schemas import (
+    OrganisationCreate,
+    OrganisationRead,
+    OrganisationUpdate,
+    SelfRegistration,
+    UserCreate,
+)
+from openlicense.accounts.tokens import NewApiKey, generate_api_key
+from openlicense.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from openlicense.accounts.principal import Principal
+    from openlicense.settings import AuthSettings
+
+SELF_SERVICE_KINDS = {OrganisationKind.UNIVERSITY, OrganisationKind.ENTERPRISE}
+
+
+class AccountService:
+    def __init__(self, session: AsyncSession, *, auth: AuthSettings) -> None:
+        self.session = session
+        self.auth = auth
+
+    async def register(self, data: SelfRegistration) -> User:
+        if data.organisation.kind not in SELF_SERVICE_KINDS:
+            raise Forbidden(
+                "Only universities and enterprises can sign up; ask the platform for other kinds.",
+                code="organisation_kind_not_self_service",
+            )
+        organisation = await self.create_organisation(data.organisation)
+        return await self._add_user(
+            email=data.email,
+            password=data.password,
+            display_name=data.display_name,
+            organisation=organisation,
+        )
+
+    async def create_organisation(self, data: OrganisationCreate) -> Organisation:
+        organisation = Organisation(**data.model_dump())
+        self.session.add(organisation)
+        await self._flush_unique("An organisation with this name or credit code already exists.")
+        return organisation
+
+    async def update_organisation(
+        self, organisation_id: uuid.UUID, data: OrganisationUpdate
+    ) -> Organisation:
+        organisation = await self.get_organisation(organisation_id)
+        for field, value in data.model_dump(exclude_unset=True).items():
+            setattr(organisation, field, value)
+        await self.session.flush()
+        return organisation
+
+    async def create_user(self, data: UserCreate) -> User:
+        organisation = await self.get_organisation(data.organisation_id)
+        return await self._add_user(
+            email=data.email,
+            password=data.password,
+            display_name=data.display_name,
+            organisation=organisation,
+        )
+
+    async def _add_user(
+        self, *, email: str, password: str, display_name: str, organisation: Organisation
+    ) -> User:
+        problems = password_problems(password, min_length=self.auth.password_min_length, email=email)
+        if problems:
+            raise Invalid(
+                "The password " + "; ".join(problems) + ".",
+                code="weak_password",
+                errors=[{"field": "password", "message": p, "source": "body"} for p in problems],
+            )
+        user = User(
+            email=email.lower(),
+            display_name=display_name,
+            password_hash=hash_password(password),
+            role=ROLE_FOR_KIND[organisation.kind],
+            organisation_id=organisation.id,
+        )
+        self.session.add(user)
+        await self._flush_unique("A user with this email already exists.")
+        return user
+
+    async def login(self, email: str, password: str) -> User:
+        user = await self.session.scalar(select(User).where(User.email == email.lower()))
+        # Same answer for unknown email and wrong password: no account enumeration.
+        if user is None or not user.is_active or not verify_password(user.password_hash, password):
+            raise Unauthorized("Email or password is wrong.", code="invalid_credentials")
+        user.last_login_at = datetime.datetime.now(datetime.UTC)
+        return user
+
+    async def get_user(self, user_id: uuid.UUID) -> User:
+        user = await self.session.get(User, user_id)
+        if user is None:
+            raise NotFound("No such user.")
+        return user
+
+    async def get_organisation(self, organisation_id: uuid.UUID) -> Organisation:
+        organisation = await self.session.get(Organisation, organisation_id)
+        if organisation is None:
+            raise NotFound("No such organisation.")
+        return organisation
+
+    async def list_organisations(self, kind: OrganisationKind | None = None) -> list[Organisation]:
+        query = select(Organisation).order_by(Organisation.name)
+        if kind is not None:
+            query = query.where(Organisation.kind == kind)
+        return list(await self.session.scalars(query))
+
+    async def create_api_key(self, principal: Principal, name: str) -> tuple[ApiKey, NewApiKey]:
+        new = generate_api_key()
+        key = ApiKey(user_id=principal.user_id, name=name, prefix=new.prefix, secret_hash=new.secret_hash)
+        self.session.add(key)
+        await self.session.flush()
+        return key, new
+
+    async def list_api_keys(self, principal: Principal) -> list[ApiKey]:
+        query = select(ApiKey).where(ApiKey.user_id == principal.user_id).order_by(ApiKey.created_at)
+        return list(await self.session.scalars(query))
+
+    async def revoke_api_key(self, principal: Principal, key_id: uuid.UUID) -> ApiKey:
+        key = await self.session.get(ApiKey, key_id)
+        if key is None or key.user_id != principal.user_id:
+            raise NotFound("No such API key.")
+        if key.revoked_at is None:
+            key.revoked_at = datetime.datetime.now(datetime.UTC)
+        return key
+
+    async def _flush_unique(self, message: str) -> None:
+        # The request's transaction is rolled back on the 409, so no savepoint is needed.
+        try:
+            await self.session.flush()
+        except IntegrityError as exc:
+            raise Conflict(message, code="already_exists") from exc
+
+
+def organisation_read(organisation: Organisation) -> OrganisationRead:
+    read = OrganisationRead.model_validate(organisation)
+    if organisation.kind is OrganisationKind.ENTERPRISE:
+        read.is_sme = sme.is_sme(
+            organisation.industry, organisation.headcount, organisation.annual_revenue_minor
+        )
+    return read

@@ -1,0 +1,200 @@
+"""HTTP routes for patents and declarations. Thin: parse, call one service method, shape output."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Router, get, patch, post
+from litestar.di import Provide
+from litestar.params import Parameter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from openlicense.accounts.guards import allow, public
+from openlicense.accounts.models import Role
+from openlicense.accounts.principal import Principal
+from openlicense.catalogue.declarations import DeclarationService
+from openlicense.catalogue.importer import PatentImporter
+from openlicense.catalogue.patents import PatentService
+from openlicense.catalogue.rules import RuleConfig
+from openlicense.catalogue.schemas import (
+    Acceptability,
+    BatchImportResult,
+    DeclarationCreate,
+    DeclarationPublish,
+    DeclarationRead,
+    DeclarationWithdraw,
+    Page,
+    PatentCreate,
+    PatentRead,
+    PatentSummary,
+    PatentUpdate,
+    RecordedLicenceIn,
+)
+from openlicense.clock import Clock
+from openlicense.settings import Settings
+
+AnyRequest = Request[Any, Any, Any]
+tto = allow(Role.TTO_OFFICER)
+
+
+async def provide_patent_service(db_session: AsyncSession, clock: Clock) -> PatentService:
+    return PatentService(db_session, clock=clock)
+
+
+async def provide_declaration_service(
+    db_session: AsyncSession, clock: Clock, settings: Settings
+) -> DeclarationService:
+    return DeclarationService(db_session, clock=clock, rules=RuleConfig.from_settings(settings.rules))
+
+
+def _principal(request: AnyRequest) -> Principal | None:
+    return request.scope.get("user")
+
+
+class PatentController(Controller):
+    path = "/api/patents"
+    tags = ["catalogue"]
+
+    @get("/", guards=[public])
+    async def list_patents(
+        self,
+        request: AnyRequest,
+        patents: PatentService,
+        limit: Annotated[int, Parameter(ge=1, le=100)] = 20,
+        offset: Annotated[int, Parameter(ge=0)] = 0,
+        q: Annotated[str | None, Parameter(max_length=100)] = None,
+        technology_field: str | None = None,
+        university_id: uuid.UUID | None = None,
+        mine: bool = False,
+    ) -> Page[PatentSummary]:
+        """Published listings for everyone; a TTO also sees its own drafts (`mine=true` for only those)."""
+        rows, total = await patents.list(
+            _principal(request),
+            limit=limit,
+            offset=offset,
+            q=q,
+            technology_field=technology_field,
+            owner_organisation_id=university_id,
+            mine=mine,
+        )
+        items = [PatentSummary.model_validate(p) for p in rows]
+        return Page[PatentSummary](items=items, total=total, limit=limit, offset=offset)
+
+    @post("/", guards=[tto], status_code=201)
+    async def create_patent(self, request: AnyRequest, data: PatentCreate, patents: PatentService) -> PatentRead:
+        """Add a patent to the officer's own university, as a draft listing."""
+        return PatentRead.model_validate(await patents.create(request.user, data))
+
+    @post("/batch", guards=[tto], status_code=201)
+    async def import_batch(
+        self, request: AnyRequest, data: list[dict[str, Any]], db_session: AsyncSession, clock: Clock
+    ) -> BatchImportResult:
+        """All-or-nothing: if any row is invalid, nothing is created and every error is listed."""
+        importer = PatentImporter(db_session, clock=clock)
+        report = await importer.import_rows(request.user.organisation_id, list(enumerate(data, 1)))
+        return BatchImportResult(created=report.created, errors=[e.as_dict() for e in report.errors])
+
+    @get("/{patent_id:uuid}", guards=[public])
+    async def get_patent(self, request: AnyRequest, patent_id: uuid.UUID, patents: PatentService) -> PatentRead:
+        return PatentRead.model_validate(await patents.get(_principal(request), patent_id))
+
+    @patch("/{patent_id:uuid}", guards=[tto])
+    async def update_patent(
+        self, request: AnyRequest, patent_id: uuid.UUID, data: PatentUpdate, patents: PatentService
+    ) -> PatentRead:
+        return PatentRead.model_validate(await patents.update(request.user, patent_id, data))
+
+    @post("/{patent_id:uuid}/publish", guards=[tto], status_code=200)
+    async def publish_listing(self, request: AnyRequest, patent_id: uuid.UUID, patents: PatentService) -> PatentRead:
+        return PatentRead.model_validate(await patents.publish_listing(request.user, patent_id))
+
+    @post("/{patent_id:uuid}/retire", guards=[tto], status_code=200)
+    async def retire_patent(self, request: AnyRequest, patent_id: uuid.UUID, patents: PatentService) -> PatentRead:
+        """Take the listing down for good. Refused while an open licence is active."""
+        return PatentRead.model_validate(await patents.retire(request.user, patent_id))
+
+    @post("/{patent_id:uuid}/licences", guards=[tto], status_code=201)
+    async def record_licence(
+        self, request: AnyRequest, patent_id: uuid.UUID, data: RecordedLicenceIn, patents: PatentService
+    ) -> PatentRead:
+        """Record an exclusive, sole or negotiated ordinary licence (rules 3, 13, 15)."""
+        return PatentRead.model_validate(await patents.record_licence(request.user, patent_id, data))
+
+    @get("/{patent_id:uuid}/declarations", guards=[public])
+    async def list_declarations(
+        self, request: AnyRequest, patent_id: uuid.UUID, declarations: DeclarationService
+    ) -> list[DeclarationRead]:
+        """Every public version (published and withdrawn), oldest first; the owner also sees drafts."""
+        rows = await declarations.list_for_patent(_principal(request), patent_id)
+        return [DeclarationRead.model_validate(d) for d in rows]
+
+    @post("/{patent_id:uuid}/declarations", guards=[tto], status_code=201)
+    async def draft_declaration(
+        self, request: AnyRequest, patent_id: uuid.UUID, data: DeclarationCreate, declarations: DeclarationService
+    ) -> DeclarationRead:
+        """Start a new version (draft). Terms are validated now; the rules run at publication."""
+        return DeclarationRead.model_validate(await declarations.draft(request.user, patent_id, data.terms))
+
+
+class DeclarationController(Controller):
+    path = "/api/declarations"
+    tags = ["catalogue"]
+
+    @get("/{declaration_id:uuid}", guards=[public])
+    async def get_declaration(
+        self, request: AnyRequest, declaration_id: uuid.UUID, declarations: DeclarationService
+    ) -> DeclarationRead:
+        return DeclarationRead.model_validate(await declarations.get(_principal(request), declaration_id))
+
+    @patch("/{declaration_id:uuid}", guards=[tto])
+    async def revise_declaration(
+        self, request: AnyRequest, declaration_id: uuid.UUID, data: DeclarationCreate, declarations: DeclarationService
+    ) -> DeclarationRead:
+        """Change a draft's terms. A published version is immutable (rule 16): 409."""
+        return DeclarationRead.model_validate(await declarations.revise(request.user, declaration_id, data.terms))
+
+    @post("/{declaration_id:uuid}/publish", guards=[tto], status_code=200)
+    async def publish_declaration(
+        self, request: AnyRequest, declaration_id: uuid.UUID, data: DeclarationPublish, declarations: DeclarationService
+    ) -> DeclarationRead:
+        """Check rules 1–12 and 16, freeze and hash the terms, and announce the offer."""
+        declaration, warnings = await declarations.publish(request.user, declaration_id)
+        read = DeclarationRead.model_validate(declaration)
+        read.warnings = [w.as_dict() for w in warnings]
+        return read
+
+    @post("/{declaration_id:uuid}/withdraw", guards=[tto], status_code=200)
+    async def withdraw_declaration(
+        self, request: AnyRequest, declaration_id: uuid.UUID, data: DeclarationWithdraw, declarations: DeclarationService
+    ) -> DeclarationRead:
+        """Needs a reason and every co-owner's consent; stops new acceptances from `effective_date`."""
+        return DeclarationRead.model_validate(await declarations.withdraw(request.user, declaration_id, data))
+
+    @get("/{declaration_id:uuid}/acceptability", guards=[public])
+    async def acceptability(
+        self,
+        request: AnyRequest,
+        declaration_id: uuid.UUID,
+        declarations: DeclarationService,
+        on: datetime.date | None = None,
+    ) -> Acceptability:
+        """Whether a new licensee could accept this version on `on` (rules 23–24)."""
+        day, violations = await declarations.acceptability(_principal(request), declaration_id, on)
+        return Acceptability(
+            declaration_id=declaration_id,
+            on=day,
+            acceptable=not violations,
+            violations=[v.as_dict() for v in violations],
+        )
+
+
+router = Router(
+    path="/",
+    route_handlers=[PatentController, DeclarationController],
+    dependencies={
+        "patents": Provide(provide_patent_service),
+        "declarations": Provide(provide_declaration_service),
+    },
+)

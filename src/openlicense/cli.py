@@ -1,0 +1,179 @@
+"""The `openlicense` command: db upgrade, seed, import, serve."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import sys
+import uuid
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from openlicense.settings import Settings
+
+console = Console()
+
+
+@click.group()
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """openlicense: patent open-licensing marketplace. Settings come from OPENLICENSE_* env vars."""
+    ctx.obj = Settings()
+
+
+@main.group()
+def db() -> None:
+    """Database migrations (Alembic)."""
+
+
+@db.command("upgrade")
+@click.argument("revision", default="head")
+@click.pass_obj
+def db_upgrade(settings: Settings, revision: str) -> None:
+    """Migrate the database up to REVISION (default: head)."""
+    from openlicense.db.migrate import alembic_commands
+
+    alembic_commands(settings).upgrade(revision)
+    console.print(f"[green]Database at {revision}[/green]")
+
+
+@db.command("downgrade")
+@click.argument("revision")
+@click.pass_obj
+def db_downgrade(settings: Settings, revision: str) -> None:
+    """Migrate the database down to REVISION."""
+    from openlicense.db.migrate import alembic_commands
+
+    alembic_commands(settings).downgrade(revision)
+
+
+@db.command("current")
+@click.pass_obj
+def db_current(settings: Settings) -> None:
+    """Show the database's current revision."""
+    from openlicense.db.migrate import alembic_commands
+
+    alembic_commands(settings).current(verbose=True)
+
+
+@db.command("check")
+@click.pass_obj
+def db_check(settings: Settings) -> None:
+    """Fail if the models and the migrations disagree."""
+    from openlicense.db.migrate import alembic_commands
+
+    alembic_commands(settings).check()
+
+
+@main.command()
+@click.option("--patents", "patent_count", default=2000, show_default=True, type=click.IntRange(0, 1_000_000))
+@click.pass_obj
+def seed(settings: Settings, patent_count: int) -> None:
+    """Load the deterministic demo data set. Idempotent: a second run adds nothing."""
+    from openlicense.seed.generate import seed as run_seed
+
+    async def _run() -> object:
+        config = _db(settings)
+        try:
+            with Progress(console=console, transient=True) as progress:
+                task = progress.add_task("Seeding patents", total=patent_count)
+                return await run_seed(
+                    config.create_session_maker(),
+                    patents=patent_count,
+                    today=datetime.datetime.now(datetime.UTC).date(),
+                    progress=lambda n: progress.update(task, advance=n),
+                )
+        finally:
+            await config.get_engine().dispose()
+
+    report = asyncio.run(_run())
+    console.print(f"[green]Seeded[/green] {report}")
+
+
+@main.group("import")
+def import_group() -> None:
+    """Bulk imports."""
+
+
+@import_group.command("patents")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--university", "university", required=True, help="Owning university: id or exact name.")
+@click.option("--partial", is_flag=True, help="Import the valid rows even if some rows are invalid.")
+@click.pass_obj
+def import_patents(settings: Settings, file: Path, university: str, partial: bool) -> None:
+    """Import patents from FILE (.csv or .xlsx). All-or-nothing unless --partial."""
+    from openlicense.catalogue.importer import import_file, read_file
+    from openlicense.clock import SystemClock
+
+    rows = read_file(file)
+
+    async def _run():  # type: ignore[no-untyped-def]
+        config = _db(settings)
+        try:
+            organisation_id = await _university_id(config, university)
+            with Progress(console=console, transient=True) as progress:
+                task = progress.add_task(f"Importing {file.name}", total=len(rows))
+                return await import_file(
+                    config.create_session_maker(),
+                    organisation_id,
+                    file,
+                    all_or_nothing=not partial,
+                    progress=lambda n: progress.update(task, advance=n),
+                    clock=SystemClock(),
+                )
+        finally:
+            await config.get_engine().dispose()
+
+    report = asyncio.run(_run())
+    if report.errors:
+        table = Table("row", "field", "reason", title=f"{len(report.errors)} invalid rows")
+        for error in report.errors:
+            table.add_row(str(error.row), error.field, error.reason)
+        console.print(table)
+    console.print(f"Created {report.created} of {len(rows)} patents.")
+    sys.exit(1 if report.errors else 0)
+
+
+@main.command()
+@click.option("--host", default=None, help="Default: OPENLICENSE_SERVER__HOST (127.0.0.1).")
+@click.option("--port", default=None, type=int, help="Default: OPENLICENSE_SERVER__PORT (8000).")
+@click.option("--reload", is_flag=True, help="Restart on code changes (development).")
+@click.pass_obj
+def serve(settings: Settings, host: str | None, port: int | None, reload: bool) -> None:
+    """Serve the API (OpenAPI docs at /schema)."""
+    import uvicorn
+
+    uvicorn.run(
+        "openlicense.app:create_app",
+        factory=True,
+        host=host or settings.server.host,
+        port=port or settings.server.port,
+        reload=reload,
+    )
+
+
+def _db(settings: Settings):  # type: ignore[no-untyped-def]
+    from openlicense.db import sqlalchemy_config
+
+    return sqlalchemy_config(settings)
+
+
+async def _university_id(config, university: str) -> uuid.UUID:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from openlicense.accounts.models import Organisation, OrganisationKind
+
+    async with config.create_session_maker()() as session:
+        query = select(Organisation.id).where(Organisation.kind == OrganisationKind.UNIVERSITY)
+        try:
+            query = query.where(Organisation.id == uuid.UUID(university))
+        except ValueError:
+            query = query.where(Organisation.name == university)
+        found = await session.scalar(query)
+    if found is None:
+        raise click.BadParameter(f"no university {university!r}", param_hint="--university")
+    return found

@@ -1,0 +1,26 @@
+"""Every model, imported in one place so the app and the migrations see the same metadata."""
+
+from advanced_alchemy.base import metadata_registry
+
+from openlicense.accounts.models import ApiKey, Organisation, User
+from openlicense.catalogue.models import (
+    Declaration,
+    DeclarationWithdrawal,
+    Patent,
+    PatentOwner,
+    RecordedLicence,
+)
+
+metadata = metadata_registry.get(None)
+
+__all__ = [
+    "ApiKey",
+    "Declaration",
+    "DeclarationWithdrawal",
+    "Organisation",
+    "Patent",
+    "PatentOwner",
+    "RecordedLicence",
+    "User",
+    "metadata",
+]

@@ -1,0 +1,62 @@
+"""Application settings: one object, read from `OPENLICENSE_*` env vars, never at import time."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class DatabaseSettings(BaseModel):
+    url: str = "sqlite+aiosqlite:///./var/openlicense.sqlite3"
+    """SQLAlchemy async URL. PostgreSQL in production: postgresql+asyncpg://user:pw@host/db."""
+    echo: bool = False
+    pool_size: int = 10
+
+
+class AuthSettings(BaseModel):
+    jwt_secret: SecretStr = SecretStr("change-me-in-production-this-is-only-for-local-demo")
+    """HMAC key for access tokens. Set a long random value in every deployment."""
+    jwt_ttl_minutes: int = 60
+    password_min_length: int = 10
+
+
+class RulesSettings(BaseModel):
+    """Knobs for the soft rules of domain.md §4 (marked "configurable" there)."""
+
+    min_licence_months: int = 12
+    """Rule 9: pilot practice asks for a licence period of at least 12 months."""
+    fee_caps_mode: Literal["block", "warn"] = "block"
+    """Rule 11: `block` rejects fees above the caps; `warn` accepts them with a justification."""
+    lump_sum_cap_minor: int = 2_000_000_000
+    """Rule 11: RMB 20,000,000 in fen."""
+    royalty_cap_net_sales: Decimal = Decimal("0.20")
+    royalty_cap_profit: Decimal = Decimal("0.40")
+    currencies: list[str] = Field(default_factory=lambda: ["CNY"])
+    """ISO 4217 codes a declaration may be priced in; the caps are defined in CNY."""
+
+
+class ServerSettings(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = 8000
+    debug: bool = False
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="OPENLICENSE_",
+        env_nested_delimiter="__",
+        env_file=".env",
+        extra="ignore",
+    )
+
+    environment: Literal["development", "test", "production"] = "development"
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    auth: AuthSettings = Field(default_factory=AuthSettings)
+    rules: RulesSettings = Field(default_factory=RulesSettings)
+    server: ServerSettings = Field(default_factory=ServerSettings)
+    data_dir: Path = Path("var")
+    """Local state (SQLite file, embedded search index)."""

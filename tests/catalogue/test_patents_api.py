@@ -1,0 +1,145 @@
+"""Patent catalogue through the API: create, validate, read, edit, list, retire."""
+
+from __future__ import annotations
+
+from litestar.testing import AsyncTestClient
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from builders import application_number, make_actor, patent_payload
+from openlicense.accounts.models import OrganisationKind
+
+
+async def test_tto_creates_draft_patent_with_computed_expiry_and_number(
+    client: AsyncTestClient, db_sessionmaker: async_sessionmaker
+) -> None:
+    tto = await make_actor(db_sessionmaker, OrganisationKind.UNIVERSITY)
+    payload = patent_payload(application_number="ZL 2021 1 0123456.7")
+    response = await client.post("/api/patents", json=payload, headers=tto.headers)
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert body["application_number"] == "202110123456.7"
+    assert body["patent_number"] == "ZL202110123456.7"
+    assert body["expiry_date"] == "2041-02-28"  # 20 years from 2021-03-01, the day before
+    assert body["ipc_codes"] == ["H01M 4/36", "H01M 10/0525"]
+    assert body["listing_status"] == "draft"
+    assert body["owner_organisation_id"] == str(tto.organisation_id)
+    assert body["co_owners"][0]["consent_recorded_at"] is not None
+
+
+async def test_create_patent_rejects_wrong_check_digit_with_field_error(
+    client: AsyncTestClient, db_sessionmaker: async_sessionmaker
+) -> None:
+    tto = await make_actor(db_sessionmaker, OrganisationKind.UNIVERSITY)
+    response = await client.post(
+        "/api/patents", json=patent_payload(application_number="202110123456.8"), headers=tto.headers
+    )
+    assert response.status_code == 422
+    problem = response.json()
+    assert problem["code"] == "validation_failed"
+    assert response.headers["content-type"].startswith("application/problem+json")
+    fields = {e["field"] for e in problem["errors"]}
+    assert any("application_number" in f for f in fields), problem
+    listing = await client.get("/api/patents", params={"mine": "true"}, headers=tto.headers)
+    assert listing.json()["total"] == 0
+
+
+async def test_create_patent_rejects_bad_ipc_and_type_digit_mismatch(
+    client: AsyncTestClient, db_sessionmaker: async_sessionmaker
+) -> None:
+    tto = await make_actor(db_sessionmaker, OrganisationKind.UNIVERSITY)
+    bad_ipc = await client.post(
+        "/api/patents", json=patent_payload(ipc_codes=["Z01M 4/36"]), headers=tto.headers
+    )
+    assert bad_ipc.status_code == 422
+    mismatch = await client.post(
+        "/api/patents",
+        json=patent_payload(application_number=application_number(type_digit=2)),
+        headers=tto.headers,
+    )
+    assert mismatch.status_code == 422
+
+
+async def test_duplicate_application_number_is_409(
+    client: AsyncTestClient, db_sessionmaker: async_sessionmaker
+) -> None:
+    tto = await make_actor(db_sessionmaker, OrganisationKind.UNIVERSITY)
+    payload = patent_payload()
+    assert (await client.post("/api/patents", json=payload, headers=tto.headers)).status_code == 201
+    again = await client.post("/api/patents", json=payload, headers=tto.headers)
+    assert again.status_code == 409
+    assert again.json()["code"] == "patent_already_exists"
+
+
+async def test_draft_is_private_to_its_university_until_published(
+    client: AsyncTestClient, db_sessionmaker: async_sessionmaker
+) -> None:
+    tto = await make_actor(db_sessionmaker, OrganisationKind.UNIVERSITY)
+    other = await make_actor(db_sessionmaker, OrganisationKind.UNIVERSITY)
+    created = (await client.post("/api/patents", json=patent_payload(), headers=tto.headers)).json()
+    url = f"/api/patents/{created['id']}"
+    assert (await client.get(url)).status_code == 404
+    assert (await client.get(url, headers=other.headers)).status_code == 404
+    assert (await client.get(url, headers=tto.headers)).status_code == 200
+    assert (await client.get("/api/patents")).json()["total"] == 0
+
+    published = await client.post(f"{url}/publish", headers=tto.headers)
+    assert published.json()["listing_status"] == "published"
+    assert (await client.get(url)).status_code == 200
+    assert (await client.get("/api/patents")).json()["total"] == 1
+
+
+async def test_only_owning_tto_can_edit_and_edits_are_validated(
+    client: AsyncTestClient, db_sessionmaker: async_sessionmaker
+) -> None:
+    tto = await make_actor(db_sessionmaker, OrganisationKind.UNIVERSITY)
+    other = await make_actor(db_sessionmaker, OrganisationKind.UNIVERSITY)
+    created = (await client.post("/api/patents", json=patent_payload(), headers=tto.headers)).json()
+    url = f"/api/patents/{created['id']}"
+    await client.post(f"{url}/publish", headers=tto.headers)
+
+    foreign = await client.patch(url, json={"trl": 8}, headers=other.headers)
+    assert foreign.status_code == 403
+    assert foreign.json()["code"] == "not_your_patent"
+
+    bad = await client.patch(url, json={"trl": 12}, headers=tto.headers)
+    assert bad.status_code == 422
+    ok = await client.patch(url, json={"trl": 8, "keywords": ["储能"]}, headers=tto.headers)
+    assert ok.status_code == 200
+    assert ok.json()["trl"] == 8
+    assert ok.json()["keywords"] == ["储能"]
+    assert (await client.get(url)).json()["trl"] == 8
+
+
+async def test_retired_patent_leaves_public_listing(
+    client: AsyncTestClient, db_sessionmaker: async_sessionmaker
+) -> None:
+    tto = await make_actor(db_sessionmaker, OrganisationKind.UNIVERSITY)
+    created = (await client.post("/api/patents", json=patent_payload(), headers=tto.headers)).json()
+    url = f"/api/patents/{created['id']}"
+    await client.post(f"{url}/publish", headers=tto.headers)
+    retired = await client.post(f"{url}/retire", headers=tto.headers)
+    assert retired.status_code == 200
+    assert retired.json()["listing_status"] == "retired"
+    assert (await client.get(url)).status_code == 404
+    assert (await client.patch(url, json={"trl": 3}, headers=tto.headers)).status_code == 409
+
+
+async def test_listing_filters_and_paginates(
+    client: AsyncTestClient, db_sessionmaker: async_sessionmaker
+) -> None:
+    tto = await make_actor(db_sessionmaker, OrganisationKind.UNIVERSITY)
+    for i in range(5):
+        field = "new_energy" if i % 2 == 0 else "biomedicine"
+        created = await client.post(
+            "/api/patents",
+            json=patent_payload(technology_field=field, title_zh=f"专利{i}"),
+            headers=tto.headers,
+        )
+        await client.post(f"/api/patents/{created.json()['id']}/publish", headers=tto.headers)
+    page = (await client.get("/api/patents", params={"limit": 2, "offset": 0})).json()
+    assert page["total"] == 5
+    assert len(page["items"]) == 2
+    energy = (await client.get("/api/patents", params={"technology_field": "new_energy"})).json()
+    assert energy["total"] == 3
+    too_many = await client.get("/api/patents", params={"limit": 500})
+    assert too_many.status_code in {400, 422}

@@ -1,0 +1,130 @@
+"""Test fixtures: every DB test runs on SQLite and on PostgreSQL, each built by `alembic upgrade head`.
+
+Isolation is by emptying the tables after each test rather than a rolled-back outer transaction,
+so the app commits for real and concurrency tests see real transactions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import os
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+
+from openlicense.clock import FixedClock
+from openlicense.db import sqlalchemy_config
+from openlicense.db.migrate import alembic_commands
+from openlicense.db.models import metadata
+from openlicense.settings import AuthSettings, DatabaseSettings, Settings
+
+DEFAULT_PG = "postgresql+asyncpg://openlicense:openlicense@127.0.0.1:5432/openlicense_test"
+START = datetime.datetime(2026, 11, 23, 9, 0, tzinfo=datetime.UTC)
+
+
+def _postgres_url() -> str:
+    return os.environ.get("OPENLICENSE_TEST_POSTGRES_URL", DEFAULT_PG)
+
+
+async def _recreate_postgres_database(url: str) -> None:
+    """A fresh database per run, so leftovers of an earlier run never leak into this one."""
+    parsed = make_url(url)
+    admin = await asyncpg.connect(
+        user=parsed.username, password=parsed.password, host=parsed.host, port=parsed.port or 5432,
+        database="postgres",
+    )
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)')
+        await admin.execute(f'CREATE DATABASE "{parsed.database}"')
+    finally:
+        await admin.close()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    else:
+        url = _postgres_url()
+        asyncio.run(_recreate_postgres_database(url))
+    alembic_commands(_settings(url)).upgrade("head")
+    return url
+
+
+def _settings(url: str) -> Settings:
+    return Settings(
+        environment="test",
+        database=DatabaseSettings(url=url),
+        auth=AuthSettings(jwt_secret="test-secret-test-secret-test-secret-0123456789"),
+        data_dir=Path("var/test"),
+        _env_file=None,  # type: ignore[call-arg]
+    )
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str) -> Settings:
+    return _settings(database_url)
+
+
+@pytest.fixture(scope="session")
+async def engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
+    engine = sqlalchemy_config(settings).get_engine()
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+async def db_sessionmaker(engine: AsyncEngine) -> AsyncIterator[async_sessionmaker]:
+    yield async_sessionmaker(engine, expire_on_commit=False)
+    await _empty_tables(engine)
+
+
+async def _empty_tables(engine: AsyncEngine) -> None:
+    tables = [t.name for t in reversed(metadata.sorted_tables)]
+    async with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            await connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                await connection.execute(text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture(scope="session")
+def clock() -> FixedClock:
+    return FixedClock(START)
+
+
+@pytest.fixture(autouse=True)
+def _reset_clock(clock: FixedClock) -> Iterator[None]:
+    clock.set(START)
+    yield
+
+
+@pytest.fixture(scope="session")
+def app(settings: Settings, clock: FixedClock) -> Litestar:
+    from openlicense.app import create_app  # imported late: unit tests need no web stack
+
+    return create_app(settings, clock=clock)
+
+
+@pytest.fixture(scope="session")
+async def _client(app: Litestar) -> AsyncIterator[AsyncTestClient]:
+    async with AsyncTestClient(app=app, raise_server_exceptions=False) as client:
+        yield client
+
+
+@pytest.fixture
+async def client(
+    _client: AsyncTestClient, db_sessionmaker: async_sessionmaker
+) -> AsyncIterator[AsyncTestClient]:
+    """An API client on an empty database (emptied again after the test)."""
+    _client.headers.clear()
+    yield _client
