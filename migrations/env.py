@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 
-
 from advanced_alchemy.types import GUID
 from alembic import context
 from sqlalchemy import JSON, pool
@@ -34,7 +33,9 @@ def _render_item(type_: str, obj: object, autogen_context: object) -> str | bool
     return False
 
 
-def _compare_type(_ctx, _inspected_col, _metadata_col, _inspected_type, metadata_type) -> bool | None:  # type: ignore[no-untyped-def]
+def _compare_type(
+    _ctx, _inspected_col, _metadata_col, _inspected_type, metadata_type
+) -> bool | None:  # type: ignore[no-untyped-def]
     """GUID is BINARY(16) on SQLite and reflects as NUMERIC; it is not a real type change."""
     if isinstance(metadata_type, GUID):
         return False

@@ -50,7 +50,9 @@ async def make_actor(
     n = next(_serial)
     async with sessionmaker.begin() as session:
         if organisation_id is None:
-            org = Organisation(name=f"{kind.value} {n} 组织", kind=kind, province="浙江", **org_fields)
+            org = Organisation(
+                name=f"{kind.value} {n} 组织", kind=kind, province="浙江", **org_fields
+            )
             session.add(org)
             await session.flush()
             organisation_id = org.id

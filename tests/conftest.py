@@ -1,4 +1,4 @@
-"""Test fixtures: every DB test runs on SQLite and on PostgreSQL, each built by `alembic upgrade head`.
+"""Test fixtures: every DB test runs on SQLite and on PostgreSQL, built by `alembic upgrade head`.
 
 Isolation is by emptying the tables after each test rather than a rolled-back outer transaction,
 so the app commits for real and concurrency tests see real transactions.
@@ -18,7 +18,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from openlicense.clock import FixedClock
 from openlicense.db import sqlalchemy_config
@@ -38,7 +38,10 @@ async def _recreate_postgres_database(url: str) -> None:
     """A fresh database per run, so leftovers of an earlier run never leak into this one."""
     parsed = make_url(url)
     admin = await asyncpg.connect(
-        user=parsed.username, password=parsed.password, host=parsed.host, port=parsed.port or 5432,
+        user=parsed.username,
+        password=parsed.password,
+        host=parsed.host,
+        port=parsed.port or 5432,
         database="postgres",
     )
     try:
@@ -94,7 +97,7 @@ async def _empty_tables(engine: AsyncEngine) -> None:
             await connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         else:
             for table in tables:
-                await connection.execute(text(f"DELETE FROM {table}"))
+                await connection.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - our table names
 
 
 @pytest.fixture(scope="session")

@@ -70,7 +70,9 @@ def db_check(settings: Settings) -> None:
 
 
 @main.command()
-@click.option("--patents", "patent_count", default=2000, show_default=True, type=click.IntRange(0, 1_000_000))
+@click.option(
+    "--patents", "patent_count", default=2000, show_default=True, type=click.IntRange(0, 1_000_000)
+)
 @click.pass_obj
 def seed(settings: Settings, patent_count: int) -> None:
     """Load the deterministic demo data set. Idempotent: a second run adds nothing."""
@@ -101,8 +103,12 @@ def import_group() -> None:
 
 @import_group.command("patents")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--university", "university", required=True, help="Owning university: id or exact name.")
-@click.option("--partial", is_flag=True, help="Import the valid rows even if some rows are invalid.")
+@click.option(
+    "--university", "university", required=True, help="Owning university: id or exact name."
+)
+@click.option(
+    "--partial", is_flag=True, help="Import the valid rows even if some rows are invalid."
+)
 @click.pass_obj
 def import_patents(settings: Settings, file: Path, university: str, partial: bool) -> None:
     """Import patents from FILE (.csv or .xlsx). All-or-nothing unless --partial."""

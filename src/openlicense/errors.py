@@ -57,7 +57,7 @@ class Invalid(OpenLicenseError):
 
 
 class RuleViolationError(OpenLicenseError):
-    """Domain rules (domain.md §4) refused the action. Each violation keeps its rule number and code.
+    """Domain rules (domain.md §4) refused the action; each violation keeps its rule and code.
 
     A state conflict (e.g. an active exclusive licence) is a 409; content that can never be
     accepted (e.g. a licence period past expiry) is a 422. Mixed → 409, the state must change first.

@@ -51,7 +51,9 @@ def from_validation_error(exc: ValidationException) -> ProblemDetailsException:
 
 
 def from_pydantic_error(exc: PydanticValidationError) -> ProblemDetailsException:
-    return _problem(422, "validation_failed", "The request has invalid fields.", errors=field_errors(exc))
+    return _problem(
+        422, "validation_failed", "The request has invalid fields.", errors=field_errors(exc)
+    )
 
 
 def field_errors(exc: PydanticValidationError) -> list[dict[str, Any]]:

@@ -31,7 +31,9 @@ async def test_create_patent_rejects_wrong_check_digit_with_field_error(
 ) -> None:
     tto = await make_actor(db_sessionmaker, OrganisationKind.UNIVERSITY)
     response = await client.post(
-        "/api/patents", json=patent_payload(application_number="202110123456.8"), headers=tto.headers
+        "/api/patents",
+        json=patent_payload(application_number="202110123456.8"),
+        headers=tto.headers,
     )
     assert response.status_code == 422
     problem = response.json()

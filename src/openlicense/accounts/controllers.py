@@ -59,7 +59,9 @@ class AuthController(Controller):
         )
 
     @get("/me", guards=[signed_in])
-    async def me(self, request: Request[Principal, str, object], accounts: AccountService) -> UserRead:
+    async def me(
+        self, request: Request[Principal, str, object], accounts: AccountService
+    ) -> UserRead:
         return UserRead.model_validate(await accounts.get_user(request.user.user_id))
 
 
@@ -88,8 +90,12 @@ class OrganisationController(Controller):
     ) -> OrganisationRead:
         """Own organisation for everyone; any organisation for admins and auditors."""
         principal = request.user
-        if not (principal.belongs_to(organisation_id) or principal.role in {Role.ADMIN, Role.AUDITOR}):
-            raise Forbidden("You can read only your own organisation.", code="not_your_organisation")
+        if not (
+            principal.belongs_to(organisation_id) or principal.role in {Role.ADMIN, Role.AUDITOR}
+        ):
+            raise Forbidden(
+                "You can read only your own organisation.", code="not_your_organisation"
+            )
         return organisation_read(await accounts.get_organisation(organisation_id))
 
     @patch(
@@ -104,7 +110,9 @@ class OrganisationController(Controller):
         data: OrganisationUpdate,
     ) -> OrganisationRead:
         if not (request.user.belongs_to(organisation_id) or request.user.is_admin):
-            raise Forbidden("You can change only your own organisation.", code="not_your_organisation")
+            raise Forbidden(
+                "You can change only your own organisation.", code="not_your_organisation"
+            )
         return organisation_read(await accounts.update_organisation(organisation_id, data))
 
 
@@ -128,7 +136,9 @@ class ApiKeyController(Controller):
     ) -> ApiKeyCreated:
         """Create a key for scripts. The secret is in this response only; store it now."""
         key, new = await accounts.create_api_key(request.user, data.name)
-        return ApiKeyCreated.model_validate({**ApiKeyRead.model_validate(key).model_dump(), "key": new.secret})
+        return ApiKeyCreated.model_validate(
+            {**ApiKeyRead.model_validate(key).model_dump(), "key": new.secret}
+        )
 
     @get("/", guards=[allow(Role.AUDITOR, Role.ADMIN, api_keys=True)])
     async def list_api_keys(

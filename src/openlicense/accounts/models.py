@@ -75,7 +75,9 @@ class ApiKey(UUIDv7AuditBase):
 
     __tablename__ = "api_keys"
 
-    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
     name: Mapped[str] = mapped_column(String(120))
     prefix: Mapped[str] = mapped_column(String(16), unique=True)
     """Public, non-secret lookup part shown in listings (`ol_xxxxxxxx`)."""

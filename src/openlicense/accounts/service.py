@@ -83,7 +83,9 @@ class AccountService:
     async def _add_user(
         self, *, email: str, password: str, display_name: str, organisation: Organisation
     ) -> User:
-        problems = password_problems(password, min_length=self.auth.password_min_length, email=email)
+        problems = password_problems(
+            password, min_length=self.auth.password_min_length, email=email
+        )
         if problems:
             raise Invalid(
                 "The password " + "; ".join(problems) + ".",
@@ -129,13 +131,17 @@ class AccountService:
 
     async def create_api_key(self, principal: Principal, name: str) -> tuple[ApiKey, NewApiKey]:
         new = generate_api_key()
-        key = ApiKey(user_id=principal.user_id, name=name, prefix=new.prefix, secret_hash=new.secret_hash)
+        key = ApiKey(
+            user_id=principal.user_id, name=name, prefix=new.prefix, secret_hash=new.secret_hash
+        )
         self.session.add(key)
         await self.session.flush()
         return key, new
 
     async def list_api_keys(self, principal: Principal) -> list[ApiKey]:
-        query = select(ApiKey).where(ApiKey.user_id == principal.user_id).order_by(ApiKey.created_at)
+        query = (
+            select(ApiKey).where(ApiKey.user_id == principal.user_id).order_by(ApiKey.created_at)
+        )
         return list(await self.session.scalars(query))
 
     async def revoke_api_key(self, principal: Principal, key_id: uuid.UUID) -> ApiKey:

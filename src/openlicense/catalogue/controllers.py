@@ -46,7 +46,9 @@ async def provide_patent_service(db_session: AsyncSession, clock: Clock) -> Pate
 async def provide_declaration_service(
     db_session: AsyncSession, clock: Clock, settings: Settings
 ) -> DeclarationService:
-    return DeclarationService(db_session, clock=clock, rules=RuleConfig.from_settings(settings.rules))
+    return DeclarationService(
+        db_session, clock=clock, rules=RuleConfig.from_settings(settings.rules)
+    )
 
 
 def _principal(request: AnyRequest) -> Principal | None:
@@ -69,7 +71,7 @@ class PatentController(Controller):
         university_id: uuid.UUID | None = None,
         mine: bool = False,
     ) -> Page[PatentSummary]:
-        """Published listings for everyone; a TTO also sees its own drafts (`mine=true` for only those)."""
+        """Published listings for everyone; a TTO also sees its own drafts (`mine=true`: only)."""
         rows, total = await patents.list(
             _principal(request),
             limit=limit,
@@ -83,21 +85,31 @@ class PatentController(Controller):
         return Page[PatentSummary](items=items, total=total, limit=limit, offset=offset)
 
     @post("/", guards=[tto], status_code=201)
-    async def create_patent(self, request: AnyRequest, data: PatentCreate, patents: PatentService) -> PatentRead:
+    async def create_patent(
+        self, request: AnyRequest, data: PatentCreate, patents: PatentService
+    ) -> PatentRead:
         """Add a patent to the officer's own university, as a draft listing."""
         return PatentRead.model_validate(await patents.create(request.user, data))
 
     @post("/batch", guards=[tto], status_code=201)
     async def import_batch(
-        self, request: AnyRequest, data: list[dict[str, Any]], db_session: AsyncSession, clock: Clock
+        self,
+        request: AnyRequest,
+        data: list[dict[str, Any]],
+        db_session: AsyncSession,
+        clock: Clock,
     ) -> BatchImportResult:
         """All-or-nothing: if any row is invalid, nothing is created and every error is listed."""
         importer = PatentImporter(db_session, clock=clock)
         report = await importer.import_rows(request.user.organisation_id, list(enumerate(data, 1)))
-        return BatchImportResult(created=report.created, errors=[e.as_dict() for e in report.errors])
+        return BatchImportResult(
+            created=report.created, errors=[e.as_dict() for e in report.errors]
+        )
 
     @get("/{patent_id:uuid}", guards=[public])
-    async def get_patent(self, request: AnyRequest, patent_id: uuid.UUID, patents: PatentService) -> PatentRead:
+    async def get_patent(
+        self, request: AnyRequest, patent_id: uuid.UUID, patents: PatentService
+    ) -> PatentRead:
         return PatentRead.model_validate(await patents.get(_principal(request), patent_id))
 
     @patch("/{patent_id:uuid}", guards=[tto])
@@ -107,35 +119,51 @@ class PatentController(Controller):
         return PatentRead.model_validate(await patents.update(request.user, patent_id, data))
 
     @post("/{patent_id:uuid}/publish", guards=[tto], status_code=200)
-    async def publish_listing(self, request: AnyRequest, patent_id: uuid.UUID, patents: PatentService) -> PatentRead:
+    async def publish_listing(
+        self, request: AnyRequest, patent_id: uuid.UUID, patents: PatentService
+    ) -> PatentRead:
         return PatentRead.model_validate(await patents.publish_listing(request.user, patent_id))
 
     @post("/{patent_id:uuid}/retire", guards=[tto], status_code=200)
-    async def retire_patent(self, request: AnyRequest, patent_id: uuid.UUID, patents: PatentService) -> PatentRead:
+    async def retire_patent(
+        self, request: AnyRequest, patent_id: uuid.UUID, patents: PatentService
+    ) -> PatentRead:
         """Take the listing down for good. Refused while an open licence is active."""
         return PatentRead.model_validate(await patents.retire(request.user, patent_id))
 
     @post("/{patent_id:uuid}/licences", guards=[tto], status_code=201)
     async def record_licence(
-        self, request: AnyRequest, patent_id: uuid.UUID, data: RecordedLicenceIn, patents: PatentService
+        self,
+        request: AnyRequest,
+        patent_id: uuid.UUID,
+        data: RecordedLicenceIn,
+        patents: PatentService,
     ) -> PatentRead:
         """Record an exclusive, sole or negotiated ordinary licence (rules 3, 13, 15)."""
-        return PatentRead.model_validate(await patents.record_licence(request.user, patent_id, data))
+        return PatentRead.model_validate(
+            await patents.record_licence(request.user, patent_id, data)
+        )
 
     @get("/{patent_id:uuid}/declarations", guards=[public])
     async def list_declarations(
         self, request: AnyRequest, patent_id: uuid.UUID, declarations: DeclarationService
     ) -> list[DeclarationRead]:
-        """Every public version (published and withdrawn), oldest first; the owner also sees drafts."""
+        """Every public version (published, withdrawn), oldest first; owners also see drafts."""
         rows = await declarations.list_for_patent(_principal(request), patent_id)
         return [DeclarationRead.model_validate(d) for d in rows]
 
     @post("/{patent_id:uuid}/declarations", guards=[tto], status_code=201)
     async def draft_declaration(
-        self, request: AnyRequest, patent_id: uuid.UUID, data: DeclarationCreate, declarations: DeclarationService
+        self,
+        request: AnyRequest,
+        patent_id: uuid.UUID,
+        data: DeclarationCreate,
+        declarations: DeclarationService,
     ) -> DeclarationRead:
         """Start a new version (draft). Terms are validated now; the rules run at publication."""
-        return DeclarationRead.model_validate(await declarations.draft(request.user, patent_id, data.terms))
+        return DeclarationRead.model_validate(
+            await declarations.draft(request.user, patent_id, data.terms)
+        )
 
 
 class DeclarationController(Controller):
@@ -146,18 +174,30 @@ class DeclarationController(Controller):
     async def get_declaration(
         self, request: AnyRequest, declaration_id: uuid.UUID, declarations: DeclarationService
     ) -> DeclarationRead:
-        return DeclarationRead.model_validate(await declarations.get(_principal(request), declaration_id))
+        return DeclarationRead.model_validate(
+            await declarations.get(_principal(request), declaration_id)
+        )
 
     @patch("/{declaration_id:uuid}", guards=[tto])
     async def revise_declaration(
-        self, request: AnyRequest, declaration_id: uuid.UUID, data: DeclarationCreate, declarations: DeclarationService
+        self,
+        request: AnyRequest,
+        declaration_id: uuid.UUID,
+        data: DeclarationCreate,
+        declarations: DeclarationService,
     ) -> DeclarationRead:
         """Change a draft's terms. A published version is immutable (rule 16): 409."""
-        return DeclarationRead.model_validate(await declarations.revise(request.user, declaration_id, data.terms))
+        return DeclarationRead.model_validate(
+            await declarations.revise(request.user, declaration_id, data.terms)
+        )
 
     @post("/{declaration_id:uuid}/publish", guards=[tto], status_code=200)
     async def publish_declaration(
-        self, request: AnyRequest, declaration_id: uuid.UUID, data: DeclarationPublish, declarations: DeclarationService
+        self,
+        request: AnyRequest,
+        declaration_id: uuid.UUID,
+        data: DeclarationPublish,
+        declarations: DeclarationService,
     ) -> DeclarationRead:
         """Check rules 1–12 and 16, freeze and hash the terms, and announce the offer."""
         declaration, warnings = await declarations.publish(request.user, declaration_id)
@@ -167,10 +207,16 @@ class DeclarationController(Controller):
 
     @post("/{declaration_id:uuid}/withdraw", guards=[tto], status_code=200)
     async def withdraw_declaration(
-        self, request: AnyRequest, declaration_id: uuid.UUID, data: DeclarationWithdraw, declarations: DeclarationService
+        self,
+        request: AnyRequest,
+        declaration_id: uuid.UUID,
+        data: DeclarationWithdraw,
+        declarations: DeclarationService,
     ) -> DeclarationRead:
-        """Needs a reason and every co-owner's consent; stops new acceptances from `effective_date`."""
-        return DeclarationRead.model_validate(await declarations.withdraw(request.user, declaration_id, data))
+        """Needs a reason and every co-owner's consent; no new acceptances from `effective_date`."""
+        return DeclarationRead.model_validate(
+            await declarations.withdraw(request.user, declaration_id, data)
+        )
 
     @get("/{declaration_id:uuid}/acceptability", guards=[public])
     async def acceptability(

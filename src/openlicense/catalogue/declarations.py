@@ -49,7 +49,9 @@ class DeclarationService:
         self.clock = clock
         self.rules = rules
 
-    async def draft(self, principal: Principal, patent_id: uuid.UUID, terms: DeclarationTerms) -> Declaration:
+    async def draft(
+        self, principal: Principal, patent_id: uuid.UUID, terms: DeclarationTerms
+    ) -> Declaration:
         patent = await self._patent(patent_id)
         ensure_manages(principal, patent)
         if patent.listing_status is ListingStatus.RETIRED:
@@ -57,16 +59,22 @@ class DeclarationService:
         latest = await self.session.scalar(
             select(func.max(Declaration.version)).where(Declaration.patent_id == patent_id)
         )
-        declaration = Declaration(patent_id=patent_id, version=(latest or 0) + 1, created_by_id=principal.user_id)
+        declaration = Declaration(
+            patent_id=patent_id, version=(latest or 0) + 1, created_by_id=principal.user_id
+        )
         _set_terms(declaration, terms)
         self.session.add(declaration)
         try:
             await self.session.flush()
         except IntegrityError as exc:  # two drafts raced for the same version number
-            raise Conflict("Another version was created at the same time; retry.", code="version_conflict") from exc
+            raise Conflict(
+                "Another version was created at the same time; retry.", code="version_conflict"
+            ) from exc
         return await self._load(declaration.id)
 
-    async def revise(self, principal: Principal, declaration_id: uuid.UUID, terms: DeclarationTerms) -> Declaration:
+    async def revise(
+        self, principal: Principal, declaration_id: uuid.UUID, terms: DeclarationTerms
+    ) -> Declaration:
         declaration = await self._load(declaration_id, for_update=True)
         ensure_manages(principal, declaration.patent)
         _raise_if(check_declaration_editable(declaration.status.value))
@@ -74,7 +82,9 @@ class DeclarationService:
         await self.session.flush()
         return declaration
 
-    async def publish(self, principal: Principal, declaration_id: uuid.UUID) -> tuple[Declaration, list[RuleViolation]]:
+    async def publish(
+        self, principal: Principal, declaration_id: uuid.UUID
+    ) -> tuple[Declaration, list[RuleViolation]]:
         """Returns the published declaration and any non-blocking warnings (rule 11, warn mode)."""
         declaration = await self._load(declaration_id, for_update=True)
         patent = declaration.patent
@@ -118,7 +128,11 @@ class DeclarationService:
             reason=data.reason,
             effective_date=data.effective_date,
             owner_consents=[
-                {"owner_id": str(c.owner_id), "name": names.get(str(c.owner_id)), "document_ref": c.document_ref}
+                {
+                    "owner_id": str(c.owner_id),
+                    "name": names.get(str(c.owner_id)),
+                    "document_ref": c.document_ref,
+                }
                 for c in data.consents
             ],
             withdrawn_by_id=principal.user_id,
@@ -132,7 +146,9 @@ class DeclarationService:
         _ensure_declaration_visible(principal, declaration)
         return declaration
 
-    async def list_for_patent(self, principal: Principal | None, patent_id: uuid.UUID) -> list[Declaration]:
+    async def list_for_patent(
+        self, principal: Principal | None, patent_id: uuid.UUID
+    ) -> list[Declaration]:
         patent = await self._patent(patent_id)
         ensure_visible(principal, patent)
         rows = await self.session.scalars(
@@ -205,13 +221,19 @@ def _raise_if(violations: list[RuleViolation]) -> None:
         raise RuleViolationError(blocked)
 
 
-def _declaration_visible(principal: Principal | None, declaration: Declaration, patent: Patent) -> bool:
+def _declaration_visible(
+    principal: Principal | None, declaration: Declaration, patent: Patent
+) -> bool:
     if declaration.status in PUBLIC_STATUSES:
         return True
-    return principal is not None and (principal.is_admin or principal.belongs_to(patent.owner_organisation_id))
+    return principal is not None and (
+        principal.is_admin or principal.belongs_to(patent.owner_organisation_id)
+    )
 
 
 def _ensure_declaration_visible(principal: Principal | None, declaration: Declaration) -> None:
-    ensure_visible(principal, declaration.patent) if declaration.status not in PUBLIC_STATUSES else None
+    ensure_visible(
+        principal, declaration.patent
+    ) if declaration.status not in PUBLIC_STATUSES else None
     if not _declaration_visible(principal, declaration, declaration.patent):
         raise NotFound("No such declaration.")

@@ -175,7 +175,7 @@ def _split(text: str) -> list[str]:
 def _flatten(row: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     """The nested input and the flat-only problems; bad cells are left out of the input so
     validation of the rest still reports every other problem of the row."""
-    cells = {str(k).strip(): _cell(v) for k, v in row.items() if k is not None}
+    cells = {str(k).strip().lower(): _cell(v) for k, v in row.items() if k is not None}
     nested: dict[str, Any] = {}
     problems: list[tuple[str, str]] = []
 

@@ -51,7 +51,9 @@ class PatentService:
         self.clock = clock
 
     async def create(self, principal: Principal, data: PatentCreate) -> Patent:
-        patent = build_patent(data, owner_organisation_id=principal.organisation_id, now=self.clock.now())
+        patent = build_patent(
+            data, owner_organisation_id=principal.organisation_id, now=self.clock.now()
+        )
         self.session.add(patent)
         try:
             await self.session.flush()
@@ -62,7 +64,9 @@ class PatentService:
             ) from exc
         return await self.get(principal, patent.id)
 
-    async def update(self, principal: Principal, patent_id: uuid.UUID, data: PatentUpdate) -> Patent:
+    async def update(
+        self, principal: Principal, patent_id: uuid.UUID, data: PatentUpdate
+    ) -> Patent:
         patent = await self._load(patent_id)
         ensure_manages(principal, patent)
         if patent.listing_status is ListingStatus.RETIRED:
@@ -140,7 +144,9 @@ class PatentService:
         ensure_manages(principal, patent)
         active = await open_licence_active(self.session, patent.id, self.clock.today())
         violations = blocking(
-            check_recorded_licence(data.kind.value, open_licence_active=active, negotiated=data.negotiated)
+            check_recorded_licence(
+                data.kind.value, open_licence_active=active, negotiated=data.negotiated
+            )
         )
         if violations:
             raise RuleViolationError(violations)
@@ -149,7 +155,9 @@ class PatentService:
         return patent
 
     async def _load(self, patent_id: uuid.UUID) -> Patent:
-        patent = await self.session.scalar(_with_children(select(Patent).where(Patent.id == patent_id)))
+        patent = await self.session.scalar(
+            _with_children(select(Patent).where(Patent.id == patent_id))
+        )
         if patent is None:
             raise NotFound("No such patent.")
         return patent
@@ -172,14 +180,20 @@ def _visible_clause(principal: Principal | None, *, mine: bool):  # type: ignore
     return or_(published, own)
 
 
-def build_patent(data: PatentCreate, *, owner_organisation_id: uuid.UUID, now: datetime.datetime) -> Patent:
+def build_patent(
+    data: PatentCreate, *, owner_organisation_id: uuid.UUID, now: datetime.datetime
+) -> Patent:
     """A new Patent from validated input; shared by the API and the bulk importer."""
     fields = data.model_dump(exclude={"co_owners", "evaluation_report"})
     return Patent(
         **fields,
-        evaluation_report=data.evaluation_report.model_dump(mode="json") if data.evaluation_report else None,
+        evaluation_report=data.evaluation_report.model_dump(mode="json")
+        if data.evaluation_report
+        else None,
         expiry_date=identifiers.expiry_date(data.patent_type.value, data.filing_date),
-        patent_number=identifiers.patent_number_for(data.application_number) if data.grant_date else None,
+        patent_number=identifiers.patent_number_for(data.application_number)
+        if data.grant_date
+        else None,
         owner_organisation_id=owner_organisation_id,
         listing_status=ListingStatus.DRAFT,
         co_owners=build_owners(data.co_owners, now=now),
@@ -201,11 +215,15 @@ def build_owners(owners: list[PatentOwnerIn], *, now: datetime.datetime) -> list
 def _validate_register_dates(patent: Patent) -> None:
     if patent.grant_date and patent.grant_date < patent.filing_date:
         raise Invalid("grant_date cannot be before filing_date.", code="invalid_dates")
-    if patent.announcement_date and (not patent.grant_date or patent.announcement_date < patent.grant_date):
+    if patent.announcement_date and (
+        not patent.grant_date or patent.announcement_date < patent.grant_date
+    ):
         raise Invalid("announcement_date needs a grant_date on or before it.", code="invalid_dates")
 
 
-async def open_licence_active(session: AsyncSession, patent_id: uuid.UUID, today: datetime.date) -> bool:
+async def open_licence_active(
+    session: AsyncSession, patent_id: uuid.UUID, today: datetime.date
+) -> bool:
     """A published declaration whose withdrawal (if any) has not yet been announced."""
     query = (
         select(Declaration.id)

@@ -6,7 +6,15 @@ import datetime
 import uuid
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from openlicense.catalogue import identifiers
 from openlicense.catalogue.models import (
@@ -19,7 +27,10 @@ from openlicense.catalogue.models import (
 from openlicense.catalogue.terms import DeclarationTerms
 
 Text200 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-ShortList = Annotated[list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]], Field(max_length=50)]
+ShortList = Annotated[
+    list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]],
+    Field(max_length=50),
+]
 
 TECHNOLOGY_FIELDS = (
     "new_materials",
@@ -48,6 +59,16 @@ TechnologyField = Literal[
 
 
 T = TypeVar("T")
+
+
+def _ipc(code: str) -> str:
+    try:
+        return identifiers.normalise_ipc(code)
+    except identifiers.InvalidIdentifier as exc:
+        raise ValueError(f"{code!r} is not an IPC code: {exc.reason}") from exc
+
+
+IpcCode = Annotated[str, Field(max_length=30), AfterValidator(_ipc)]
 
 
 class _In(BaseModel):
@@ -86,7 +107,7 @@ class PatentFields(_In):
     abstract_zh: Annotated[str | None, Field(max_length=5000)] = None
     abstract_en: Annotated[str | None, Field(max_length=8000)] = None
     claims: Annotated[str | None, Field(max_length=50000)] = None
-    ipc_codes: Annotated[list[str], Field(min_length=1, max_length=30)]
+    ipc_codes: Annotated[list[IpcCode], Field(min_length=1, max_length=30)]
     inventors: Annotated[list[Text200], Field(min_length=1, max_length=50)]
     grant_date: datetime.date | None = None
     announcement_date: datetime.date | None = None
@@ -101,18 +122,6 @@ class PatentFields(_In):
     application_scenarios: ShortList = []
     keywords: ShortList = []
     co_owners: Annotated[list[PatentOwnerIn], Field(min_length=1, max_length=20)]
-
-    @field_validator("ipc_codes")
-    @classmethod
-    def _ipc_codes_valid(cls, codes: list[str]) -> list[str]:
-        return [_ipc(code) for code in codes]
-
-
-def _ipc(code: str) -> str:
-    try:
-        return identifiers.normalise_ipc(code)
-    except identifiers.InvalidIdentifier as exc:
-        raise ValueError(f"{code!r} is not an IPC code: {exc.reason}") from exc
 
 
 class PatentCreate(PatentFields):
@@ -139,12 +148,14 @@ class PatentCreate(PatentFields):
 class PatentUpdate(_In):
     """Partial update: only the fields sent are changed (register facts and descriptions)."""
 
-    title_zh: Annotated[str | None, StringConstraints(strip_whitespace=True, min_length=2, max_length=300)] = None
+    title_zh: Annotated[
+        str | None, StringConstraints(strip_whitespace=True, min_length=2, max_length=300)
+    ] = None
     title_en: Annotated[str | None, Field(max_length=400)] = None
     abstract_zh: Annotated[str | None, Field(max_length=5000)] = None
     abstract_en: Annotated[str | None, Field(max_length=8000)] = None
     claims: Annotated[str | None, Field(max_length=50000)] = None
-    ipc_codes: Annotated[list[str] | None, Field(min_length=1, max_length=30)] = None
+    ipc_codes: Annotated[list[IpcCode] | None, Field(min_length=1, max_length=30)] = None
     inventors: Annotated[list[Text200] | None, Field(min_length=1, max_length=50)] = None
     grant_date: datetime.date | None = None
     announcement_date: datetime.date | None = None
@@ -159,11 +170,6 @@ class PatentUpdate(_In):
     application_scenarios: ShortList | None = None
     keywords: ShortList | None = None
     co_owners: Annotated[list[PatentOwnerIn] | None, Field(min_length=1, max_length=20)] = None
-
-    @field_validator("ipc_codes")
-    @classmethod
-    def _ipc_codes_valid(cls, codes: list[str] | None) -> list[str] | None:
-        return None if codes is None else [_ipc(code) for code in codes]
 
 
 def _check_dates(

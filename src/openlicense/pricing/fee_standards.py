@@ -6,6 +6,7 @@ fractions (0.05 = 5 %). The JSON form of these models is what a declaration stor
 
 from __future__ import annotations
 
+import itertools
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Literal
@@ -71,7 +72,7 @@ class Instalments(_Strict):
         months = [i.due_months_after_acceptance for i in self.instalments]
         if months[0] != 0:
             raise ValueError("the first instalment must be due on acceptance (month 0)")
-        if any(b <= a for a, b in zip(months, months[1:], strict=False)):
+        if any(b <= a for a, b in itertools.pairwise(months)):
             raise ValueError("instalments must be due in strictly increasing months")
         return self
 

@@ -1,0 +1,124 @@
+"""Role × endpoint matrix: every route states who may call it, and the app enforces exactly that.
+
+The matrix is written out by hand on purpose: adding a route without adding it here fails."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from builders import make_actor, patent_payload, terms_payload
+from openlicense.accounts.models import OrganisationKind
+
+ANON, TTO, ENT, AUD, ADMIN = "anonymous", "tto_officer", "enterprise_member", "auditor", "admin"
+EVERYONE = {ANON, TTO, ENT, AUD, ADMIN}
+SIGNED_IN = EVERYONE - {ANON}
+
+MATRIX: dict[tuple[str, str], set[str]] = {
+    ("GET", "/health"): EVERYONE,
+    ("POST", "/api/auth/register"): EVERYONE,
+    ("POST", "/api/auth/login"): EVERYONE,
+    ("GET", "/api/auth/me"): SIGNED_IN,
+    ("GET", "/api/organisations"): {AUD, ADMIN},
+    ("POST", "/api/organisations"): {ADMIN},
+    ("GET", "/api/organisations/{organisation_id:uuid}"): SIGNED_IN,
+    ("PATCH", "/api/organisations/{organisation_id:uuid}"): {TTO, ENT, ADMIN},
+    ("POST", "/api/users"): {ADMIN},
+    ("POST", "/api/api-keys"): {AUD, ADMIN},
+    ("GET", "/api/api-keys"): {AUD, ADMIN},
+    ("DELETE", "/api/api-keys/{key_id:uuid}"): {AUD, ADMIN},
+    ("GET", "/api/patents"): EVERYONE,
+    ("POST", "/api/patents"): {TTO},
+    ("POST", "/api/patents/batch"): {TTO},
+    ("GET", "/api/patents/{patent_id:uuid}"): EVERYONE,
+    ("PATCH", "/api/patents/{patent_id:uuid}"): {TTO},
+    ("POST", "/api/patents/{patent_id:uuid}/publish"): {TTO},
+    ("POST", "/api/patents/{patent_id:uuid}/retire"): {TTO},
+    ("POST", "/api/patents/{patent_id:uuid}/licences"): {TTO},
+    ("GET", "/api/patents/{patent_id:uuid}/declarations"): EVERYONE,
+    ("POST", "/api/patents/{patent_id:uuid}/declarations"): {TTO},
+    ("GET", "/api/declarations/{declaration_id:uuid}"): EVERYONE,
+    ("PATCH", "/api/declarations/{declaration_id:uuid}"): {TTO},
+    ("POST", "/api/declarations/{declaration_id:uuid}/publish"): {TTO},
+    ("POST", "/api/declarations/{declaration_id:uuid}/withdraw"): {TTO},
+    ("GET", "/api/declarations/{declaration_id:uuid}/acceptability"): EVERYONE,
+}
+
+
+def _declared_routes(app: Litestar) -> dict[tuple[str, str], set[str]]:
+    """(method, path) -> roles, read from each handler's guards (`allow(...)` or `public`)."""
+    routes: dict[tuple[str, str], set[str]] = {}
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", []):
+            if not handler.fn.__module__.startswith("openlicense"):
+                continue  # OpenAPI docs and other framework routes
+            guards = [g for layer in handler.ownership_layers for g in (layer.guards or [])]
+            marked = [g for g in guards if hasattr(g, "__roles__")]
+            assert len(marked) == 1, f"{handler} must state its roles with exactly one guard"
+            guard = marked[0]
+            roles = {r.value for r in guard.__roles__} | ({ANON} if guard.__public__ else set())
+            path = route.path.rstrip("/") or "/"
+            for method in handler.http_methods:
+                routes[(method, path)] = roles
+    return routes
+
+
+def test_every_route_states_its_roles_and_matches_the_matrix(app: Litestar) -> None:
+    assert _declared_routes(app) == MATRIX
+
+
+@pytest.fixture
+async def world(client: AsyncTestClient, db_sessionmaker: async_sessionmaker) -> dict[str, object]:
+    tto = await make_actor(db_sessionmaker, OrganisationKind.UNIVERSITY)
+    actors = {
+        TTO: tto,
+        ENT: await make_actor(db_sessionmaker, OrganisationKind.ENTERPRISE),
+        AUD: await make_actor(db_sessionmaker, OrganisationKind.IP_OFFICE),
+        ADMIN: await make_actor(db_sessionmaker, OrganisationKind.PLATFORM),
+    }
+    patent = (await client.post("/api/patents", json=patent_payload(), headers=tto.headers)).json()
+    declaration = (
+        await client.post(
+            f"/api/patents/{patent['id']}/declarations",
+            json={"terms": terms_payload()},
+            headers=tto.headers,
+        )
+    ).json()
+    ids = {
+        "patent_id": patent["id"],
+        "declaration_id": declaration["id"],
+        "organisation_id": str(tto.organisation_id),
+        "key_id": str(uuid.uuid4()),
+    }
+    return {"actors": actors, "ids": ids}
+
+
+def _fill(path: str, ids: dict[str, str]) -> str:
+    return re.sub(r"\{(\w+):uuid\}", lambda m: ids[m.group(1)], path)
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(MATRIX))
+async def test_role_matrix_is_enforced(
+    client: AsyncTestClient, world: dict[str, object], method: str, path: str
+) -> None:
+    allowed = MATRIX[(method, path)]
+    url = _fill(path, world["ids"])  # type: ignore[arg-type]
+    for role in sorted(EVERYONE):
+        actor = world["actors"].get(role)  # type: ignore[attr-defined]
+        headers = actor.headers if actor else {}
+        body = [] if path.endswith("/batch") else {}
+        response = await client.request(
+            method, url, headers=headers, json=body if method in {"POST", "PATCH"} else None
+        )
+        code = response.json().get("code") if response.status_code >= 400 else None
+        if role in allowed:
+            assert response.status_code != 401 and code != "role_not_allowed", (role, response.text)
+        elif role == ANON:
+            assert response.status_code == 401, (role, response.text)
+        else:
+            assert response.status_code == 403 and code == "role_not_allowed", (role, response.text)

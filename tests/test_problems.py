@@ -1,0 +1,56 @@
+"""Every 4xx/5xx is an RFC 9457 problem: type, title, status, detail, code (+ errors for fields)."""
+
+from __future__ import annotations
+
+from litestar import get
+from litestar.testing import AsyncTestClient
+
+from openlicense.accounts.guards import public
+from openlicense.problems import problem_details_plugin
+
+PROBLEM_KEYS = {"type", "title", "status", "detail", "code"}
+
+
+async def test_unknown_route_is_a_problem(client: AsyncTestClient) -> None:
+    response = await client.get("/api/nothing-here")
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert response.json().keys() >= PROBLEM_KEYS
+
+
+async def test_wrong_method_is_a_problem(client: AsyncTestClient) -> None:
+    response = await client.put("/api/patents")
+    assert response.status_code == 405
+    assert response.json()["status"] == 405
+
+
+async def test_malformed_json_is_a_4xx_problem(client: AsyncTestClient) -> None:
+    response = await client.post(
+        "/api/auth/login", content=b"{not json", headers={"content-type": "application/json"}
+    )
+    assert 400 <= response.status_code < 500
+    assert response.json().keys() >= PROBLEM_KEYS
+
+
+async def test_invalid_fields_are_listed(client: AsyncTestClient) -> None:
+    response = await client.post("/api/auth/login", json={"email": "not-an-email", "extra": 1})
+    assert response.status_code == 422
+    problem = response.json()
+    assert problem["code"] == "validation_failed"
+    assert {e["field"] for e in problem["errors"]} >= {"email", "password"}
+
+
+async def test_unexpected_exception_is_500_without_internals() -> None:
+    from litestar import Litestar
+
+    @get("/boom", guards=[public])
+    async def boom() -> None:
+        raise RuntimeError("secret connection string postgres://admin:pw@db")
+
+    app = Litestar([boom], plugins=[problem_details_plugin()])
+    async with AsyncTestClient(app=app) as client:
+        response = await client.get("/boom")
+    assert response.status_code == 500
+    body = response.text
+    assert "secret" not in body and "Traceback" not in body and "RuntimeError" not in body
+    assert response.json()["code"] == "internal_error"
