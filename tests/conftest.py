@@ -24,14 +24,31 @@ from openlicense.clock import FixedClock
 from openlicense.db import sqlalchemy_config
 from openlicense.db.migrate import alembic_commands
 from openlicense.db.models import metadata
-from openlicense.settings import AuthSettings, DatabaseSettings, Settings
+from openlicense.settings import AuthSettings, DatabaseSettings, LifecycleSettings, Settings
 
 DEFAULT_PG = "postgresql+asyncpg://openlicense:openlicense@127.0.0.1:5432/openlicense_test"
 START = datetime.datetime(2026, 11, 23, 9, 0, tzinfo=datetime.UTC)
 
 
 def _postgres_url() -> str:
-    return os.environ.get("OPENLICENSE_TEST_POSTGRES_URL", DEFAULT_PG)
+    """A database of its own per test run (name + pid), so parallel runs never collide."""
+    url = make_url(os.environ.get("OPENLICENSE_TEST_POSTGRES_URL", DEFAULT_PG))
+    return url.set(database=f"{url.database}_{os.getpid()}").render_as_string(hide_password=False)
+
+
+async def _drop_postgres_database(url: str) -> None:
+    parsed = make_url(url)
+    admin = await asyncpg.connect(
+        user=parsed.username,
+        password=parsed.password,
+        host=parsed.host,
+        port=parsed.port or 5432,
+        database="postgres",
+    )
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)')
+    finally:
+        await admin.close()
 
 
 async def _recreate_postgres_database(url: str) -> None:
@@ -52,14 +69,18 @@ async def _recreate_postgres_database(url: str) -> None:
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     if request.param == "sqlite":
         url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
     else:
         url = _postgres_url()
         asyncio.run(_recreate_postgres_database(url))
     alembic_commands(_settings(url)).upgrade("head")
-    return url
+    yield url
+    if request.param == "postgresql":
+        asyncio.run(_drop_postgres_database(url))
 
 
 def _settings(url: str) -> Settings:
@@ -68,6 +89,7 @@ def _settings(url: str) -> Settings:
         database=DatabaseSettings(url=url),
         auth=AuthSettings(jwt_secret="test-secret-test-secret-test-secret-0123456789"),
         data_dir=Path("var/test"),
+        lifecycle=LifecycleSettings(worker_enabled=False),  # tests run the worker explicitly
         _env_file=None,  # type: ignore[call-arg]
     )
 

@@ -47,6 +47,18 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("POST", "/api/declarations/{declaration_id:uuid}/publish"): {TTO},
     ("POST", "/api/declarations/{declaration_id:uuid}/withdraw"): {TTO},
     ("GET", "/api/declarations/{declaration_id:uuid}/acceptability"): EVERYONE,
+    ("GET", "/api/offers/{declaration_id:uuid}/quote"): EVERYONE,
+    ("POST", "/api/offers/{declaration_id:uuid}/accept"): {ENT},
+    ("GET", "/api/agreements"): {TTO, ENT, AUD, ADMIN},
+    ("GET", "/api/agreements/{agreement_id:uuid}"): {TTO, ENT, AUD, ADMIN},
+    ("GET", "/api/agreements/{agreement_id:uuid}/events"): {TTO, ENT, AUD, ADMIN},
+    ("GET", "/api/agreements/{agreement_id:uuid}/contract"): {TTO, ENT, AUD, ADMIN},
+    ("GET", "/api/agreements/{agreement_id:uuid}/contract.pdf"): {TTO, ENT, AUD, ADMIN},
+    ("GET", "/api/agreements/{agreement_id:uuid}/seal"): {TTO, ENT, AUD, ADMIN},
+    ("POST", "/api/agreements/{agreement_id:uuid}/payments"): {TTO},
+    ("POST", "/api/agreements/{agreement_id:uuid}/royalty-reports"): {ENT},
+    ("POST", "/api/agreements/{agreement_id:uuid}/recording"): {TTO, ENT},
+    ("POST", "/api/jobs/lifecycle"): {ADMIN},
 }
 
 
@@ -94,6 +106,7 @@ async def world(client: AsyncTestClient, db_sessionmaker: async_sessionmaker) ->
         "declaration_id": declaration["id"],
         "organisation_id": str(tto.organisation_id),
         "key_id": str(uuid.uuid4()),
+        "agreement_id": str(uuid.uuid4()),
     }
     return {"actors": actors, "ids": ids}
 

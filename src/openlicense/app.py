@@ -15,6 +15,8 @@ from litestar.openapi.spec import Components, SecurityScheme
 
 from openlicense.accounts.auth import AuthMiddleware
 from openlicense.accounts.controllers import router as accounts_router
+from openlicense.agreements.controllers import router as agreements_router
+from openlicense.agreements.worker import lifecycle_worker
 from openlicense.catalogue.controllers import router as catalogue_router
 from openlicense.clock import Clock, SystemClock
 from openlicense.db import sqlalchemy_config
@@ -32,6 +34,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             health,
             accounts_router,
             catalogue_router,
+            agreements_router,
         ],
         dependencies={
             "settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False),
@@ -46,6 +49,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
                 exclude=["^/schema"],
             )
         ],
+        lifespan=[lifecycle_worker(settings, clock, db_config)],
         openapi_config=_openapi(),
         logging_config=LoggingConfig(
             root={"level": logging.getLevelName(logging.INFO), "handlers": ["queue_listener"]},

@@ -144,6 +144,36 @@ def import_patents(settings: Settings, file: Path, university: str, partial: boo
     sys.exit(1 if report.errors else 0)
 
 
+@main.group()
+def jobs() -> None:
+    """Scheduled work."""
+
+
+@jobs.command("run")
+@click.option(
+    "--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="Pretend it is this day (UTC)."
+)
+@click.pass_obj
+def jobs_run(settings: Settings, today: datetime.datetime | None) -> None:
+    """Apply due agreement transitions once (trial ends, overdue → suspended → terminated, …)."""
+    from openlicense.agreements.worker import run_once
+    from openlicense.clock import FixedClock, SystemClock
+
+    clock = FixedClock(today.replace(tzinfo=datetime.UTC)) if today else SystemClock()
+
+    async def _run():  # type: ignore[no-untyped-def]
+        config = _db(settings)
+        try:
+            return await run_once(config, settings, clock)
+        finally:
+            await config.get_engine().dispose()
+
+    report = asyncio.run(_run())
+    console.print(
+        f"{report.today}: examined {report.examined}, transitions {dict(report.transitions)}"
+    )
+
+
 @main.command()
 @click.option("--host", default=None, help="Default: OPENLICENSE_SERVER__HOST (127.0.0.1).")
 @click.option("--port", default=None, type=int, help="Default: OPENLICENSE_SERVER__PORT (8000).")

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from litestar import Response, get
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from openlicense.accounts.guards import public
 
 
 @get("/health", guards=[public], tags=["operations"])
-async def health(db_engine: AsyncEngine) -> Response[dict[str, object]]:
-    """`200 {"status": "ok"}` when the database answers, `503` when it does not."""
+async def health(db_session: AsyncSession) -> Response[dict[str, object]]:
+    """`200 {"status": "ok"}` when the database answers, `503` when it does not.
+
+    Uses the request's own session: on SQLite a second connection would queue behind the
+    write lock this request may already hold (see db._enable_sqlite_pragmas)."""
     try:
-        async with db_engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
-        database = {"status": "ok", "dialect": db_engine.dialect.name}
+        await db_session.execute(text("SELECT 1"))
+        database = {"status": "ok", "dialect": db_session.bind.dialect.name}
     except Exception as exc:  # any failure to reach the database means "down"
         database = {"status": "down", "error": type(exc).__name__}
     healthy = database["status"] == "ok"

@@ -12,7 +12,6 @@ from litestar.plugins.problem_details import (
     ProblemDetailsException,
     ProblemDetailsPlugin,
 )
-from pydantic import ValidationError as PydanticValidationError
 
 from openlicense.errors import OpenLicenseError, RuleViolationError
 
@@ -47,20 +46,9 @@ def from_validation_error(exc: ValidationException) -> ProblemDetailsException:
         {"field": e.get("key"), "message": e.get("message"), "source": e.get("source")}
         for e in (exc.extra if isinstance(exc.extra, list) else [])
     ]
-    return _problem(422, "validation_failed", "The request has invalid fields.", errors=errors)
-
-
-def from_pydantic_error(exc: PydanticValidationError) -> ProblemDetailsException:
-    return _problem(
-        422, "validation_failed", "The request has invalid fields.", errors=field_errors(exc)
-    )
-
-
-def field_errors(exc: PydanticValidationError) -> list[dict[str, Any]]:
-    return [
-        {"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"], "source": "body"}
-        for e in exc.errors(include_url=False)
-    ]
+    # Litestar names a missing header or query parameter only in its message.
+    detail = "The request has invalid fields." if errors else exc.detail
+    return _problem(422, "validation_failed", detail, errors=errors)
 
 
 def from_http_exception(exc: HTTPException) -> ProblemDetailsException:
@@ -84,7 +72,6 @@ def problem_details_plugin() -> ProblemDetailsPlugin:
             exception_to_problem_detail_map={
                 OpenLicenseError: from_domain_error,
                 ValidationException: from_validation_error,
-                PydanticValidationError: from_pydantic_error,
                 HTTPException: from_http_exception,
                 Exception: from_unexpected,
             }

@@ -39,6 +39,20 @@ class RulesSettings(BaseModel):
     """ISO 4217 codes a declaration may be priced in; the caps are defined in CNY."""
 
 
+class LifecycleSettings(BaseModel):
+    """Time-driven agreement transitions (rule 20) and the worker that applies them."""
+
+    grace_days: int = 30
+    """Days after a due date before an unpaid amount or missing report suspends the licence."""
+    suspension_days: int = 60
+    """Days a licence stays suspended for non-payment before it is terminated."""
+    recording_months: int = 3
+    """Rule 21 / IR 15(2): recording is due this many months after the licence takes effect."""
+    worker_enabled: bool = True
+    """Run the lifecycle worker inside `openlicense serve` (also: `openlicense jobs run`)."""
+    worker_interval_seconds: int = 300
+
+
 class ServerSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = 8000
@@ -57,6 +71,7 @@ class Settings(BaseSettings):
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
     rules: RulesSettings = Field(default_factory=RulesSettings)
+    lifecycle: LifecycleSettings = Field(default_factory=LifecycleSettings)
     server: ServerSettings = Field(default_factory=ServerSettings)
     data_dir: Path = Path("var")
     """Local state (SQLite file, embedded search index)."""

@@ -31,6 +31,9 @@ from openlicense.catalogue.rules import (
 )
 from openlicense.catalogue.schemas import DeclarationWithdraw
 from openlicense.catalogue.terms import DeclarationTerms
+from openlicense.clauses.library import clause_set_ref, resolve_clause_set
+from openlicense.clauses.lint import lint_clause_choices
+from openlicense.clauses.registry import shipped_library
 from openlicense.errors import Conflict, NotFound, RuleViolationError
 from openlicense.violations import RuleViolation, blocking
 
@@ -94,10 +97,15 @@ class DeclarationService:
         violations = check_publishable(declaration.status.value, other_active_version=other_active)
         terms = DeclarationTerms.model_validate(declaration.terms)
         violations += check_declaration(patent_facts(patent), terms, today, self.rules)
+        violations += _clause_violations(terms)
         _raise_if(violations)
         declaration.status = DeclarationStatus.PUBLISHED
         declaration.terms = _canonical(terms)
         declaration.terms_hash = terms.sha256()
+        # Fix the clause versions now: every licensee of this version gets the same set.
+        declaration.clause_set = clause_set_ref(
+            resolve_clause_set(terms.clauses, shipped_library(), on=today)
+        )
         declaration.published_at = self.clock.now()
         declaration.announcement_date = today
         declaration.announcement_ref = f"OL{today:%Y%m%d}-{declaration.id.hex[:10].upper()}"
@@ -204,7 +212,14 @@ class DeclarationService:
         return declaration
 
 
+def _clause_violations(terms: DeclarationTerms) -> list[RuleViolation]:
+    """Rules 29–30: no clause may restrict technical competition; ownership must fit the lister."""
+    return lint_clause_choices(terms.clauses, shipped_library(), other_terms=terms.other_terms)
+
+
 def _set_terms(declaration: Declaration, terms: DeclarationTerms) -> None:
+    # Unknown or restrictive clauses are refused already at drafting: they can never publish.
+    _raise_if(_clause_violations(terms))
     declaration.terms = _canonical(terms)
     declaration.fee_type = terms.fee_standard.type.value
     declaration.currency = terms.currency

@@ -155,6 +155,8 @@ class Declaration(UUIDv7AuditBase):
     )
     terms: Mapped[dict[str, Any]] = mapped_column(JsonB)
     """Validated DeclarationTerms (fee standard, period, territory, other terms), canonical JSON."""
+    clause_set: Mapped[list[dict[str, Any]] | None] = mapped_column(JsonB)
+    """Clause versions fixed at publication: [{key, option, version}] (clauses.library)."""
     terms_hash: Mapped[str | None] = mapped_column(String(64))
     """SHA-256 of the canonical terms, fixed at publication; every licensee sees these bytes."""
     fee_type: Mapped[str] = mapped_column(String(32), index=True)

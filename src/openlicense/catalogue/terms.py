@@ -41,6 +41,9 @@ class DeclarationTerms(BaseModel):
     other_terms: Annotated[str | None, Field(max_length=4000)] = None
     fee_cap_justification: Annotated[str | None, Field(max_length=2000)] = None
     """Rule 11 in `warn` mode: why a fee above the soft caps is reasonable."""
+    clauses: Annotated[dict[str, str], Field(max_length=60)] = {}
+    """Clause choices, key → option (clauses/library); unset keys take the library default.
+    Fixed at publication for every licensee of this version (equal treatment, rule 14)."""
 
     @model_validator(mode="after")
     def _period_is_ordered(self) -> DeclarationTerms:

@@ -66,13 +66,23 @@ def _ensure_sqlite_dir(url: str) -> None:
 
 
 def _enable_sqlite_pragmas(config: SQLAlchemyAsyncConfig) -> None:
-    """Foreign keys are off by default in SQLite; WAL lets readers run beside one writer."""
+    """Foreign keys are off by default in SQLite; WAL lets readers run beside one writer.
+
+    Transactions start with BEGIN IMMEDIATE (SQLAlchemy's documented pysqlite recipe): a
+    deferred transaction that reads and then writes can fail at once with SQLITE_BUSY when
+    another writer got there first, and the driver's own BEGIN handling breaks SAVEPOINTs.
+    Taking the write lock up front makes concurrent requests queue instead of fail."""
     engine = config.get_engine()
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -3,6 +3,13 @@
 from advanced_alchemy.base import metadata_registry
 
 from openlicense.accounts.models import ApiKey, Organisation, User
+from openlicense.agreements.models import (
+    Agreement,
+    AgreementEvent,
+    RecordingTask,
+    RoyaltyReport,
+    ScheduleEntry,
+)
 from openlicense.catalogue.models import (
     Declaration,
     DeclarationWithdrawal,
@@ -14,6 +21,8 @@ from openlicense.catalogue.models import (
 metadata = metadata_registry.get(None)
 
 __all__ = [
+    "Agreement",
+    "AgreementEvent",
     "ApiKey",
     "Declaration",
     "DeclarationWithdrawal",
@@ -21,6 +30,9 @@ __all__ = [
     "Patent",
     "PatentOwner",
     "RecordedLicence",
+    "RecordingTask",
+    "RoyaltyReport",
+    "ScheduleEntry",
     "User",
     "metadata",
 ]

@@ -1,0 +1,2 @@
+"""Agreements: acceptances of open licences, sealed contracts, recording tasks and the licence
+lifecycle."""

@@ -1,0 +1,267 @@
+"""HTTP routes: quotes and acceptance (/api/offers), agreements and their obligations."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from litestar import Controller, Request, Response, Router, get, post
+from litestar.di import Provide
+from litestar.params import Parameter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from openlicense.accounts.guards import allow, public, signed_in
+from openlicense.accounts.models import Role
+from openlicense.agreements.acceptance import AcceptanceService
+from openlicense.agreements.contract import RenderedContract, render_contract, seal
+from openlicense.agreements.lifecycle import run_lifecycle
+from openlicense.agreements.obligations import ObligationService
+from openlicense.agreements.offers import quote
+from openlicense.agreements.pdf import render_pdf
+from openlicense.agreements.schemas import (
+    AcceptanceRequest,
+    AgreementEventRead,
+    AgreementRead,
+    AgreementSummary,
+    JobRunReport,
+    PaymentConfirmation,
+    Quote,
+    RecordingFiled,
+    RoyaltyReportIn,
+    RoyaltyReportRead,
+    SealCheck,
+)
+from openlicense.catalogue.controllers import provide_declaration_service
+from openlicense.catalogue.declarations import DeclarationService
+from openlicense.catalogue.schemas import Page
+from openlicense.clock import Clock
+from openlicense.errors import Invalid
+from openlicense.settings import Settings
+
+AnyRequest = Request[Any, Any, Any]
+parties = allow(Role.TTO_OFFICER, Role.ENTERPRISE_MEMBER)
+readers = allow(Role.TTO_OFFICER, Role.ENTERPRISE_MEMBER, Role.AUDITOR, Role.ADMIN, api_keys=True)
+
+
+async def provide_acceptance_service(
+    db_session: AsyncSession, clock: Clock, settings: Settings
+) -> AcceptanceService:
+    return AcceptanceService(db_session, clock=clock, lifecycle=settings.lifecycle)
+
+
+async def provide_obligation_service(
+    db_session: AsyncSession, clock: Clock, settings: Settings
+) -> ObligationService:
+    return ObligationService(db_session, clock=clock, lifecycle=settings.lifecycle)
+
+
+def agreement_read(agreement) -> AgreementRead:  # type: ignore[no-untyped-def]
+    return AgreementRead.model_validate(agreement)
+
+
+class OfferController(Controller):
+    path = "/api/offers"
+    tags = ["licensing"]
+
+    @get("/{declaration_id:uuid}/quote", guards=[public])
+    async def get_quote(
+        self,
+        request: AnyRequest,
+        declaration_id: uuid.UUID,
+        declarations: DeclarationService,
+        clock: Clock,
+        acceptance_date: datetime.date | None = None,
+        estimated_annual_base: Decimal | None = None,
+    ) -> Quote:
+        """The payment schedule if you accepted on `acceptance_date` (default today).
+        `estimated_annual_base` (minor units, or units) projects royalty amounts."""
+        if estimated_annual_base is not None and not 0 <= estimated_annual_base <= 10**15:
+            raise Invalid(
+                "estimated_annual_base must be between 0 and 10^15.", code="invalid_estimate"
+            )
+        return await quote(
+            declarations,
+            request.scope.get("user"),
+            declaration_id,
+            acceptance_date=acceptance_date or clock.today(),
+            estimated_annual_base=estimated_annual_base,
+        )
+
+    @post("/{declaration_id:uuid}/accept", guards=[allow(Role.ENTERPRISE_MEMBER)], status_code=201)
+    async def accept(
+        self,
+        request: AnyRequest,
+        declaration_id: uuid.UUID,
+        data: AcceptanceRequest,
+        acceptance: AcceptanceService,
+        idempotency_key: Annotated[
+            str, Parameter(header="Idempotency-Key", min_length=8, max_length=128)
+        ],
+    ) -> Response[AgreementRead]:
+        """The written notice of PL 51: accept the declared terms. Retrying with the same
+        `Idempotency-Key` returns the same agreement (200) instead of creating another."""
+        agreement, created = await acceptance.accept(
+            request.user,
+            declaration_id,
+            data,
+            idempotency_key=idempotency_key,
+            ip=request.client.host if request.client else None,
+            user_agent=request.headers.get("user-agent"),
+        )
+        return Response(agreement_read(agreement), status_code=201 if created else 200)
+
+
+class AgreementController(Controller):
+    path = "/api/agreements"
+    tags = ["licensing"]
+
+    @get("/", guards=[readers])
+    async def list_agreements(
+        self,
+        request: AnyRequest,
+        obligations: ObligationService,
+        limit: Annotated[int, Parameter(ge=1, le=100)] = 20,
+        offset: Annotated[int, Parameter(ge=0)] = 0,
+        status: str | None = None,
+    ) -> Page[AgreementSummary]:
+        """A TTO sees its university's licences, an enterprise its own; auditors and admins all."""
+        rows, total = await obligations.list(
+            request.user, limit=limit, offset=offset, status=status
+        )
+        return Page[AgreementSummary](
+            items=[AgreementSummary.model_validate(a) for a in rows],
+            total=total,
+            limit=limit,
+            offset=offset,
+        )
+
+    @get("/{agreement_id:uuid}", guards=[readers])
+    async def get_agreement(
+        self, request: AnyRequest, agreement_id: uuid.UUID, obligations: ObligationService
+    ) -> AgreementRead:
+        return agreement_read(await obligations.get(request.user, agreement_id))
+
+    @get("/{agreement_id:uuid}/events", guards=[readers])
+    async def list_events(
+        self, request: AnyRequest, agreement_id: uuid.UUID, obligations: ObligationService
+    ) -> list[AgreementEventRead]:
+        agreement = await obligations.get(request.user, agreement_id)
+        return [AgreementEventRead.model_validate(e) for e in agreement.events]
+
+    @get(
+        "/{agreement_id:uuid}/contract", guards=[readers], media_type="text/markdown; charset=utf-8"
+    )
+    async def get_contract_text(
+        self,
+        request: AnyRequest,
+        agreement_id: uuid.UUID,
+        obligations: ObligationService,
+        lang: Literal["zh", "en"] = "zh",
+    ) -> str:
+        agreement = await obligations.get(request.user, agreement_id)
+        return agreement.text_zh if lang == "zh" else agreement.text_en
+
+    @get("/{agreement_id:uuid}/contract.pdf", guards=[readers], media_type="application/pdf")
+    async def get_contract_pdf(
+        self, request: AnyRequest, agreement_id: uuid.UUID, obligations: ObligationService
+    ) -> Response[bytes]:
+        agreement = await obligations.get(request.user, agreement_id)
+        pdf = render_pdf(agreement.snapshot, RenderedContract(agreement.text_zh, agreement.text_en))
+        return Response(
+            pdf,
+            media_type="application/pdf",
+            headers={"Content-Disposition": f'attachment; filename="{agreement.number}.pdf"'},
+        )
+
+    @get("/{agreement_id:uuid}/seal", guards=[readers])
+    async def check_seal(
+        self, request: AnyRequest, agreement_id: uuid.UUID, obligations: ObligationService
+    ) -> SealCheck:
+        """Recompute the seal over the stored snapshot and texts: any later change shows."""
+        agreement = await obligations.get(request.user, agreement_id)
+        stored = RenderedContract(agreement.text_zh, agreement.text_en)
+        recomputed = seal(agreement.snapshot, stored)
+        try:
+            fresh = render_contract(agreement.snapshot)
+            matches = fresh == stored
+        except Exception:  # a tampered snapshot may not even render
+            matches = False
+        return SealCheck(
+            agreement_id=agreement.id,
+            seal=agreement.seal,
+            recomputed=recomputed,
+            intact=recomputed == agreement.seal and matches,
+            text_matches_snapshot=matches,
+        )
+
+    @post("/{agreement_id:uuid}/payments", guards=[allow(Role.TTO_OFFICER)], status_code=200)
+    async def confirm_payment(
+        self,
+        request: AnyRequest,
+        agreement_id: uuid.UUID,
+        data: PaymentConfirmation,
+        obligations: ObligationService,
+    ) -> AgreementRead:
+        """The licensor's TTO confirms an offline payment ("received, reference X")."""
+        return agreement_read(await obligations.confirm_payment(request.user, agreement_id, data))
+
+    @post(
+        "/{agreement_id:uuid}/royalty-reports",
+        guards=[allow(Role.ENTERPRISE_MEMBER)],
+        status_code=201,
+    )
+    async def report_royalty(
+        self,
+        request: AnyRequest,
+        agreement_id: uuid.UUID,
+        data: RoyaltyReportIn,
+        obligations: ObligationService,
+    ) -> RoyaltyReportRead:
+        """The licensee reports a period's net sales / profit / units; the amount is computed."""
+        return RoyaltyReportRead.model_validate(
+            await obligations.report_royalty(request.user, agreement_id, data)
+        )
+
+    @post("/{agreement_id:uuid}/recording", guards=[parties], status_code=200)
+    async def file_recording(
+        self,
+        request: AnyRequest,
+        agreement_id: uuid.UUID,
+        data: RecordingFiled,
+        obligations: ObligationService,
+    ) -> AgreementRead:
+        """Either party marks the licence recorded with CNIPA (备案, IR 87)."""
+        return agreement_read(await obligations.file_recording(request.user, agreement_id, data))
+
+
+class JobController(Controller):
+    path = "/api/jobs"
+    tags = ["operations"]
+
+    @post("/lifecycle", guards=[allow(Role.ADMIN)], status_code=200)
+    async def run_lifecycle_now(
+        self, db_session: AsyncSession, clock: Clock, settings: Settings
+    ) -> JobRunReport:
+        """Apply due agreement transitions now (the background worker does this periodically)."""
+        report = await run_lifecycle(db_session, today=clock.today(), settings=settings.lifecycle)
+        return JobRunReport(
+            today=report.today,
+            examined=report.examined,
+            transitions=dict(report.transitions),
+            mode="api",
+        )
+
+
+router = Router(
+    path="/",
+    route_handlers=[OfferController, AgreementController, JobController],
+    dependencies={
+        "acceptance": Provide(provide_acceptance_service),
+        "obligations": Provide(provide_obligation_service),
+        "declarations": Provide(provide_declaration_service),
+    },
+)
+
+__all__ = ["Invalid", "router", "signed_in"]

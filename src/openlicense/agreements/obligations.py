@@ -1,0 +1,219 @@
+"""Performing an agreement: payment confirmations (offline method), royalty reports, recording.
+
+Offline payments are confirmed by the licensor's TTO ("received, reference X"); this remains the
+bank-transfer method when online payments exist."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from openlicense.agreements.acceptance import schedule_entries
+from openlicense.agreements.access import AgreementReader, ensure_party
+from openlicense.agreements.lifecycle import reinstate_if_current
+from openlicense.agreements.models import (
+    Agreement,
+    AgreementStatus,
+    EntryStatus,
+    RecordingStatus,
+    RoyaltyReport,
+    ScheduleEntry,
+)
+from openlicense.agreements.schemas import PaymentConfirmation, RecordingFiled, RoyaltyReportIn
+from openlicense.agreements.transitions import (
+    become_effective,
+    initial_paid,
+    record_event,
+    set_status,
+)
+from openlicense.catalogue.terms import DeclarationTerms
+from openlicense.errors import Conflict, Invalid, NotFound
+from openlicense.pricing.schedule import build_schedule
+
+if TYPE_CHECKING:
+    from openlicense.accounts.principal import Principal
+    from openlicense.clock import Clock
+    from openlicense.settings import LifecycleSettings
+
+
+class ObligationService(AgreementReader):
+    def __init__(self, session, *, clock: Clock, lifecycle: LifecycleSettings) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(session)
+        self.clock = clock
+        self.lifecycle = lifecycle
+
+    async def confirm_payment(
+        self, principal: Principal, agreement_id: uuid.UUID, data: PaymentConfirmation
+    ) -> Agreement:
+        agreement = await self.load(agreement_id, for_update=True)
+        ensure_party(principal, agreement, "licensor")
+        entry = _entry(agreement, data.entry_key)
+        if entry.status is EntryStatus.PAID:
+            if entry.payment_reference == data.reference and entry.paid_minor == data.amount_minor:
+                return agreement  # the same confirmation again: nothing to do
+            raise Conflict(f"{entry.key} is already paid.", code="already_paid")
+        # Arrears stay payable after the licence ended or was terminated (rule 20).
+        if entry.status is not EntryStatus.SCHEDULED or entry.amount_minor is None:
+            raise Conflict(
+                f"{entry.key} is not payable ({entry.status.value}).", code="entry_not_payable"
+            )
+        if data.amount_minor != entry.amount_minor:
+            raise Invalid(
+                f"{entry.key} is {entry.amount_minor} {agreement.currency} (minor units); "
+                f"partial payments are not accepted.",
+                code="amount_mismatch",
+            )
+        today, now = self.clock.today(), self.clock.now()
+        entry.status = EntryStatus.PAID
+        entry.paid_minor, entry.paid_on, entry.payment_reference = (
+            data.amount_minor,
+            data.received_on,
+            data.reference,
+        )
+        entry.confirmed_by_id = principal.user_id
+        record_event(
+            agreement,
+            key=f"payment-{entry.key}",
+            kind="payment_confirmed",
+            on=today,
+            detail={
+                "entry": entry.key,
+                "amount_minor": data.amount_minor,
+                "reference": data.reference,
+            },
+            actor_id=principal.user_id,
+        )
+        self._advance_after_payment(agreement, now, today)
+        await self.session.flush()
+        return agreement
+
+    def _advance_after_payment(
+        self, agreement: Agreement, now: datetime.datetime, today: datetime.date
+    ) -> None:
+        """Rule 17: NOTIFIED → PAID once the initial amounts are in; EFFECTIVE from the start."""
+        if agreement.status is AgreementStatus.NOTIFIED and initial_paid(agreement):
+            set_status(agreement, AgreementStatus.PAID, on=today, key="paid", kind="paid")
+            agreement.paid_at = now
+        if agreement.status is AgreementStatus.PAID and agreement.licence_start <= today:
+            become_effective(agreement, on=today, recording_months=self.lifecycle.recording_months)
+        reinstate_if_current(agreement, today)
+
+    async def report_royalty(
+        self, principal: Principal, agreement_id: uuid.UUID, data: RoyaltyReportIn
+    ) -> RoyaltyReport:
+        """The licensee reports a period's base; `pricing` computes what is due (rule 20)."""
+        agreement = await self.load(agreement_id, for_update=True)
+        ensure_party(principal, agreement, "licensee")
+        entry = _entry(agreement, data.entry_key)
+        today = self.clock.today()
+        if entry.kind != "royalty":
+            raise Invalid(f"{entry.key} is not a royalty period.", code="not_a_royalty_period")
+        if entry.status is not EntryStatus.AWAITING_REPORT:
+            raise Conflict(f"{entry.key} was already reported or closed.", code="already_reported")
+        if entry.period_end is None or entry.period_end >= today:
+            raise Conflict(f"The period of {entry.key} has not ended yet.", code="period_not_ended")
+        reports = await self._reports(agreement.id)
+        reports[entry.key] = data.base_amount
+        self._apply_reports(agreement, reports)
+        report = RoyaltyReport(
+            agreement_id=agreement.id,
+            entry_key=entry.key,
+            period_start=entry.period_start,
+            period_end=entry.period_end,
+            base_amount=data.base_amount,
+            amount_minor=entry.amount_minor or 0,
+            submitted_by_id=principal.user_id,
+        )
+        self.session.add(report)
+        record_event(
+            agreement,
+            key=f"report-{entry.key}",
+            kind="royalty_reported",
+            on=today,
+            detail={
+                "entry": entry.key,
+                "base_amount": str(data.base_amount),
+                "amount_minor": entry.amount_minor,
+            },
+            actor_id=principal.user_id,
+        )
+        await self.session.flush()
+        return report
+
+    def _apply_reports(self, agreement: Agreement, reports: dict[str, Decimal]) -> None:
+        """Recompute the schedule from the sealed terms and every report: fills in royalty
+        amounts and adds annual-minimum top-ups, through the same `pricing` code as the quote."""
+        terms = DeclarationTerms.model_validate(agreement.snapshot["declaration"]["terms"])
+        schedule = build_schedule(
+            terms.fee_standard,
+            currency=terms.currency,
+            acceptance_date=agreement.notified_at.date(),
+            declared_start=terms.licence_start,
+            declared_end=terms.licence_end,
+            reports=reports,
+        )
+        by_key = {e.key: e for e in agreement.entries}
+        for fresh in schedule_entries(schedule):
+            entry = by_key.get(fresh.key)
+            if entry is None:
+                agreement.entries.append(fresh)  # e.g. an annual-minimum top-up
+            elif entry.status is EntryStatus.AWAITING_REPORT and fresh.amount_minor is not None:
+                entry.amount_minor = fresh.amount_minor
+                entry.status = EntryStatus.SCHEDULED
+                if entry.amount_minor == 0:  # nothing to pay for this period: settled as reported
+                    entry.status, entry.paid_minor, entry.paid_on = (
+                        EntryStatus.PAID,
+                        0,
+                        self.clock.today(),
+                    )
+
+    async def _reports(self, agreement_id: uuid.UUID) -> dict[str, Decimal]:
+        rows = await self.session.execute(
+            select(RoyaltyReport.entry_key, RoyaltyReport.base_amount).where(
+                RoyaltyReport.agreement_id == agreement_id
+            )
+        )
+        return {key: Decimal(base) for key, base in rows.all()}
+
+    async def file_recording(
+        self, principal: Principal, agreement_id: uuid.UUID, data: RecordingFiled
+    ) -> Agreement:
+        """Either party may record the licence with CNIPA (IR 87)."""
+        agreement = await self.load(agreement_id, for_update=True)
+        party = ensure_party(principal, agreement, "either")
+        task = agreement.recording
+        if task is None:
+            raise Conflict(
+                "Recording is due only once the licence is effective.", code="not_effective_yet"
+            )
+        if task.status is RecordingStatus.FILED:
+            raise Conflict(f"Already recorded as {task.cnipa_reference}.", code="already_recorded")
+        if data.filed_on > self.clock.today():
+            raise Invalid("filed_on cannot be in the future.", code="filed_in_future")
+        task.status, task.filed_on, task.cnipa_reference = (
+            RecordingStatus.FILED,
+            data.filed_on,
+            data.cnipa_reference,
+        )
+        task.filed_by_id, task.filed_by_party = principal.user_id, party
+        record_event(
+            agreement,
+            key="recorded",
+            kind="recording_filed",
+            on=self.clock.today(),
+            detail={"cnipa_reference": data.cnipa_reference, "party": party},
+            actor_id=principal.user_id,
+        )
+        await self.session.flush()
+        return agreement
+
+
+def _entry(agreement: Agreement, key: str) -> ScheduleEntry:
+    for entry in agreement.entries:
+        if entry.key == key:
+            return entry
+    raise NotFound(f"No schedule item {key!r} in {agreement.number}.")

@@ -1,0 +1,1 @@
+"""Clauses: the versioned clause library for licence agreements (domain.md §5)."""
