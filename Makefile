@@ -1,5 +1,5 @@
 # The two commands of the README, plus helpers. Everything installs what it needs.
-.PHONY: demo test install lint format postgres
+.PHONY: demo test install lint format postgres fonts
 
 SEED_PATENTS ?= 2000
 export PATH := $(HOME)/.local/bin:$(PATH)
@@ -8,7 +8,7 @@ install:
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
 	uv sync --locked
 
-demo: install
+demo: install fonts
 	uv run --locked openlicense db upgrade
 	uv run --locked openlicense seed --patents $(SEED_PATENTS)
 	uv run --locked openlicense serve
@@ -16,7 +16,10 @@ demo: install
 postgres:
 	scripts/ensure-postgres.sh
 
-test: install postgres
+fonts:
+	scripts/ensure-fonts.sh
+
+test: install postgres fonts
 	scripts/run-tests.sh
 
 lint: install
