@@ -16,14 +16,6 @@ from openlicense.agreements.contract import render_contract, seal
 from openlicense.agreements.pdf import FONT_ENV_VAR, FontNotFound, find_cjk_font, render_pdf
 
 
-def _font_available() -> bool:
-    try:
-        find_cjk_font()
-    except FontNotFound:
-        return False
-    return True
-
-
 def needs_font(test):  # type: ignore[no-untyped-def]
     """Marks tests that need the CJK font. They are never skipped: `make test` installs the
     font (scripts/ensure-fonts.sh), and without it they fail with FontNotFound naming the fix."""
