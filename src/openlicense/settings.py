@@ -53,6 +53,21 @@ class LifecycleSettings(BaseModel):
     worker_interval_seconds: int = 300
 
 
+class SearchSettings(BaseModel):
+    """Catalogue search. Meilisearch when `meilisearch_url` is set, else the embedded engine."""
+
+    meilisearch_url: str | None = None
+    meilisearch_api_key: SecretStr | None = None
+    index_uid: str = "patents"
+    embedded_dir: Path | None = None
+    """Embedded (tantivy) index folder; default `<data_dir>/search`."""
+    outbox_batch_size: int = 500
+    outbox_max_attempts: int = 12
+    """After this many failed attempts an outbox row is parked as failed (retry with `search sync --retry-failed`)."""
+    worker_enabled: bool = True
+    worker_interval_seconds: float = 2.0
+
+
 class ServerSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = 8000
@@ -72,6 +87,7 @@ class Settings(BaseSettings):
     auth: AuthSettings = Field(default_factory=AuthSettings)
     rules: RulesSettings = Field(default_factory=RulesSettings)
     lifecycle: LifecycleSettings = Field(default_factory=LifecycleSettings)
+    search: SearchSettings = Field(default_factory=SearchSettings)
     server: ServerSettings = Field(default_factory=ServerSettings)
     data_dir: Path = Path("var")
     """Local state (SQLite file, embedded search index)."""
