@@ -11,6 +11,7 @@ install:
 demo: install fonts
 	uv run --locked openlicense db upgrade
 	uv run --locked openlicense seed --patents $(SEED_PATENTS)
+	uv run --locked openlicense search reindex
 	uv run --locked openlicense serve
 
 postgres:

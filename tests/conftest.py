@@ -20,14 +20,24 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from fakes import FakeSearchEngine
 from openlicense.clock import FixedClock
 from openlicense.db import sqlalchemy_config
 from openlicense.db.migrate import alembic_commands
 from openlicense.db.models import metadata
-from openlicense.settings import AuthSettings, DatabaseSettings, LifecycleSettings, Settings
+from openlicense.settings import (
+    AuditSettings,
+    AuthSettings,
+    DatabaseSettings,
+    LifecycleSettings,
+    SearchSettings,
+    Settings,
+)
 
 DEFAULT_PG = "postgresql+asyncpg://openlicense:openlicense@127.0.0.1:5432/openlicense_test"
 START = datetime.datetime(2026, 11, 23, 9, 0, tzinfo=datetime.UTC)
+# A fixed Ed25519 seed (base64 of 32 bytes) so checkpoint signatures are reproducible in tests.
+TEST_SIGNING_KEY = "b3BlbmxpY2Vuc2UtdGVzdC1zaWduaW5nLWtleS0wMDE="
 
 
 def _postgres_url() -> str:
@@ -89,7 +99,9 @@ def _settings(url: str) -> Settings:
         database=DatabaseSettings(url=url),
         auth=AuthSettings(jwt_secret="test-secret-test-secret-test-secret-0123456789"),
         data_dir=Path("var/test"),
-        lifecycle=LifecycleSettings(worker_enabled=False),  # tests run the worker explicitly
+        lifecycle=LifecycleSettings(worker_enabled=False),  # tests run the workers explicitly
+        search=SearchSettings(worker_enabled=False),
+        audit=AuditSettings(signing_key=TEST_SIGNING_KEY),
         _env_file=None,  # type: ignore[call-arg]
     )
 
@@ -134,10 +146,17 @@ def _reset_clock(clock: FixedClock) -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def app(settings: Settings, clock: FixedClock) -> Litestar:
+def search_engine() -> FakeSearchEngine:
+    """API tests that are not about search use the in-memory double; tests/search uses the
+    real engines."""
+    return FakeSearchEngine()
+
+
+@pytest.fixture(scope="session")
+def app(settings: Settings, clock: FixedClock, search_engine: FakeSearchEngine) -> Litestar:
     from openlicense.app import create_app  # imported late: unit tests need no web stack
 
-    return create_app(settings, clock=clock)
+    return create_app(settings, clock=clock, search_engine=search_engine)
 
 
 @pytest.fixture(scope="session")

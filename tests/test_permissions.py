@@ -59,6 +59,21 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("POST", "/api/agreements/{agreement_id:uuid}/royalty-reports"): {ENT},
     ("POST", "/api/agreements/{agreement_id:uuid}/recording"): {TTO, ENT},
     ("POST", "/api/jobs/lifecycle"): {ADMIN},
+    ("GET", "/api/search/patents"): EVERYONE,
+    ("POST", "/api/jobs/search-sync"): {ADMIN},
+    ("GET", "/api/audit/public-key"): EVERYONE,
+    ("GET", "/api/audit/access-log"): {ADMIN},
+    ("GET", "/api/audit/agreements"): {AUD, ADMIN},
+    ("GET", "/api/audit/agreements/{agreement_id:uuid}"): {AUD, ADMIN},
+    ("GET", "/api/audit/declarations"): {AUD, ADMIN},
+    ("GET", "/api/audit/recording-tasks"): {AUD, ADMIN},
+    ("GET", "/api/audit/ledger"): {AUD, ADMIN},
+    ("GET", "/api/audit/ledger/verify"): {AUD, ADMIN},
+    ("GET", "/api/audit/ledger/checkpoints"): {AUD, ADMIN},
+    ("GET", "/api/audit/statistics"): {AUD, ADMIN},
+    ("GET", "/api/audit/indicators"): {AUD, ADMIN},
+    ("GET", "/api/audit/exports/agreements"): {AUD, ADMIN},
+    ("GET", "/api/audit/exports/ledger"): {AUD, ADMIN},
 }
 
 

@@ -17,17 +17,28 @@ from openlicense.accounts.auth import AuthMiddleware
 from openlicense.accounts.controllers import router as accounts_router
 from openlicense.agreements.controllers import router as agreements_router
 from openlicense.agreements.worker import lifecycle_worker
+from openlicense.audit import ledger
+from openlicense.audit.controllers import audit_router
 from openlicense.catalogue.controllers import router as catalogue_router
 from openlicense.clock import Clock, SystemClock
 from openlicense.db import sqlalchemy_config
 from openlicense.health import health
 from openlicense.problems import problem_details_plugin
+from openlicense.search.controllers import router as search_router
+from openlicense.search.engine import SearchEngine
+from openlicense.search.worker import search_lifespan
 from openlicense.settings import Settings
 
 
-def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Litestar:
+def create_app(
+    settings: Settings | None = None,
+    *,
+    clock: Clock | None = None,
+    search_engine: SearchEngine | None = None,
+) -> Litestar:
     settings = settings or Settings()
     clock = clock or SystemClock()
+    ledger.install()
     db_config = sqlalchemy_config(settings)
     return Litestar(
         route_handlers=[
@@ -35,6 +46,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             accounts_router,
             catalogue_router,
             agreements_router,
+            search_router,
+            audit_router(settings),
         ],
         dependencies={
             "settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False),
@@ -49,7 +62,10 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
                 exclude=["^/schema"],
             )
         ],
-        lifespan=[lifecycle_worker(settings, clock, db_config)],
+        lifespan=[
+            search_lifespan(settings, clock, db_config, search_engine),
+            lifecycle_worker(settings, clock, db_config),
+        ],
         openapi_config=_openapi(),
         logging_config=LoggingConfig(
             root={"level": logging.getLevelName(logging.INFO), "handlers": ["queue_listener"]},

@@ -22,6 +22,9 @@ console = Console()
 @click.pass_context
 def main(ctx: click.Context) -> None:
     """openlicense: patent open-licensing marketplace. Settings come from OPENLICENSE_* env vars."""
+    from openlicense.audit import ledger
+
+    ledger.install()  # every change made from the CLI is chained too
     ctx.obj = Settings()
 
 
@@ -172,6 +175,86 @@ def jobs_run(settings: Settings, today: datetime.datetime | None) -> None:
     console.print(
         f"{report.today}: examined {report.examined}, transitions {dict(report.transitions)}"
     )
+
+
+@main.group()
+def search() -> None:
+    """Catalogue search: index settings, outbox sync, full reindex."""
+
+
+@search.command("setup")
+@click.option("--dry-run", is_flag=True, help="Show the differences without applying them.")
+@click.pass_obj
+def search_setup(settings: Settings, dry_run: bool) -> None:
+    """Apply the versioned index settings in search/ (idempotent; prints what changes)."""
+    from openlicense.search.engine import make_engine
+    from openlicense.search.setup import apply_settings
+
+    async def _run() -> list[str]:
+        engine = make_engine(settings)
+        try:
+            await engine.ensure_index()
+            return await apply_settings(engine, dry_run=dry_run)
+        finally:
+            await engine.close()
+
+    changes = asyncio.run(_run())
+    for line in changes or ["no changes"]:
+        console.print(line)
+
+
+@search.command("sync")
+@click.option("--retry-failed", is_flag=True, help="Retry parked rows too.")
+@click.pass_obj
+def search_sync(settings: Settings, retry_failed: bool) -> None:
+    """Drain the search outbox now (the server's worker also does this continuously)."""
+    from openlicense.search.engine import make_engine
+    from openlicense.search.outbox import drain, pending_count, retry_parked
+
+    async def _run():  # type: ignore[no-untyped-def]
+        config, engine = _db(settings), make_engine(settings)
+        maker = config.create_session_maker()
+        try:
+            if retry_failed:
+                async with maker() as session, session.begin():
+                    await retry_parked(session)
+            report = await drain(
+                maker, engine, settings=settings.search, now=datetime.datetime.now(datetime.UTC)
+            )
+            async with maker() as session:
+                return report, await pending_count(session)
+        finally:
+            await engine.close()
+            await config.get_engine().dispose()
+
+    report, (pending, parked) = asyncio.run(_run())
+    console.print(
+        f"indexed {report.upserted}, removed {report.deleted}; pending {pending}, parked {parked}"
+        + (f"; engine error: {report.error}" if report.error else "")
+    )
+    sys.exit(1 if report.error else 0)
+
+
+@search.command("reindex")
+@click.pass_obj
+def search_reindex(settings: Settings) -> None:
+    """Rebuild the whole index from the database and swap it in atomically."""
+    from openlicense.search.engine import make_engine
+    from openlicense.search.reindex import reindex
+
+    async def _run() -> int:
+        config, engine = _db(settings), make_engine(settings)
+        try:
+            return await reindex(
+                config.create_session_maker(),
+                engine,
+                today=datetime.datetime.now(datetime.UTC).date(),
+            )
+        finally:
+            await engine.close()
+            await config.get_engine().dispose()
+
+    console.print(f"[green]Reindexed {asyncio.run(_run())} patents[/green]")
 
 
 @main.command()

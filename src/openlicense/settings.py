@@ -63,9 +63,42 @@ class SearchSettings(BaseModel):
     """Embedded (tantivy) index folder; default `<data_dir>/search`."""
     outbox_batch_size: int = 500
     outbox_max_attempts: int = 12
-    """After this many failed attempts an outbox row is parked as failed (retry with `search sync --retry-failed`)."""
+    """Failed attempts before an outbox row is parked (retry: `search sync --retry-failed`)."""
     worker_enabled: bool = True
     worker_interval_seconds: float = 2.0
+
+
+class StripeSettings(BaseModel):
+    """Online payments. Stripe is used only when both the secret key and the webhook secret are
+    set; otherwise payments are confirmed offline by the licensor (bank transfer)."""
+
+    secret_key: SecretStr | None = None
+    webhook_secret: SecretStr | None = None
+    api_base: str | None = None
+    """Override Stripe's API address (tests talk to an in-process fake)."""
+    payment_method_types: list[str] = Field(
+        default_factory=lambda: ["card", "alipay", "wechat_pay"]
+    )
+    success_url: str = "http://127.0.0.1:8000/payments/success?session_id={CHECKOUT_SESSION_ID}"
+    cancel_url: str = "http://127.0.0.1:8000/payments/cancelled"
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.secret_key and self.secret_key.get_secret_value()) and bool(
+            self.webhook_secret and self.webhook_secret.get_secret_value()
+        )
+
+
+class AuditSettings(BaseModel):
+    """The IP-office audit API and the tamper-evident ledger."""
+
+    signing_key: SecretStr | None = None
+    """Ed25519 private key (PEM, or base64 of the 32-byte seed) that signs ledger checkpoints.
+    Unset: a key is generated once into `<data_dir>/ledger-signing-key.pem` (development only)."""
+    checkpoint_every: int = 100
+    """Sign a checkpoint after this many new entries (or on `openlicense audit checkpoint`)."""
+    api_key_requests_per_minute: int = 120
+    """Rate limit per API key on the audit API; over it → 429 with Retry-After."""
 
 
 class ServerSettings(BaseModel):
@@ -88,6 +121,8 @@ class Settings(BaseSettings):
     rules: RulesSettings = Field(default_factory=RulesSettings)
     lifecycle: LifecycleSettings = Field(default_factory=LifecycleSettings)
     search: SearchSettings = Field(default_factory=SearchSettings)
+    stripe: StripeSettings = Field(default_factory=StripeSettings)
+    audit: AuditSettings = Field(default_factory=AuditSettings)
     server: ServerSettings = Field(default_factory=ServerSettings)
     data_dir: Path = Path("var")
     """Local state (SQLite file, embedded search index)."""

@@ -40,16 +40,25 @@ class AuthMiddleware(AbstractAuthenticationMiddleware):
         if not header and not api_key:
             return AuthenticationResult(user=None, auth=None)
         session = self.db_config.provide_session(connection.app.state, connection.scope)
-        if api_key:
-            return AuthenticationResult(user=await _from_api_key(session, api_key), auth=api_key)
+        try:
+            if api_key:
+                return AuthenticationResult(
+                    user=await _from_api_key(session, api_key), auth=api_key
+                )
+            return AuthenticationResult(user=await self._from_token(session, header), auth=header)
+        finally:
+            # End the lookup's transaction now: on SQLite it holds the database lock, which the
+            # handler (or work it starts on other connections) must not wait behind.
+            await session.commit()
+
+    async def _from_token(self, session: AsyncSession, header: str) -> Principal:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token:
             raise Unauthorized("Authorization header must be `Bearer <token>`.")
-        secret = self.settings.auth.jwt_secret.get_secret_value()
-        user_id = read_access_token(token, secret=secret)
+        user_id = read_access_token(token, secret=self.settings.auth.jwt_secret.get_secret_value())
         if user_id is None:
             raise Unauthorized("The access token is invalid or has expired.", code="invalid_token")
-        return AuthenticationResult(user=await _principal(session, user_id), auth=token)
+        return await _principal(session, user_id)
 
 
 async def _principal(

@@ -138,6 +138,7 @@ class AcceptanceService:
             licence_end=schedule.licence_end,
             currency=terms.currency,
             fee_type=terms.fee_standard.type.value,
+            has_trial=any(stage.is_trial for stage in schedule.stages[:1]),
             notice_ip=ip,
             notice_user_agent=(user_agent or "")[:400] or None,
             snapshot=snapshot,

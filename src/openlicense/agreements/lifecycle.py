@@ -32,7 +32,9 @@ from openlicense.agreements.transitions import (
     record_event,
     set_status,
 )
-from openlicense.catalogue.models import LegalStatus, Patent
+from openlicense.catalogue.models import Declaration, DeclarationWithdrawal, LegalStatus, Patent
+from openlicense.search.enqueue import enqueue
+from openlicense.search.models import SearchOutbox
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -54,6 +56,8 @@ async def run_lifecycle(
 ) -> LifecycleReport:
     """Apply every due transition. The caller owns the transaction."""
     report = LifecycleReport(today=today)
+    if refreshed := await refresh_listings_due(session, today):
+        report.transitions["search_refresh"] += refreshed
     last_id = None
     while True:
         batch = await _live_batch(session, after=last_id)
@@ -65,6 +69,22 @@ async def run_lifecycle(
                 report.transitions[change] += 1
         await session.flush()
         last_id = batch[-1][0].id
+
+
+async def refresh_listings_due(session: AsyncSession, today: datetime.date) -> int:
+    """Listings whose status turns with the calendar — a withdrawal taking effect today, a patent
+    expired yesterday — get an outbox row, once a day (skipped while one is still pending)."""
+    withdrawn = (
+        select(Declaration.patent_id)
+        .join(DeclarationWithdrawal)
+        .where(DeclarationWithdrawal.effective_date == today)
+    )
+    expired = select(Patent.id).where(Patent.expiry_date == today - datetime.timedelta(days=1))
+    pending = select(SearchOutbox.patent_id).where(SearchOutbox.reason == "declaration.status_due")
+    ids = set(await session.scalars(withdrawn.union(expired))) - set(await session.scalars(pending))
+    if ids:
+        enqueue(session, ids, "declaration.status_due")
+    return len(ids)
 
 
 async def _live_batch(session: AsyncSession, *, after) -> list[tuple[Agreement, Patent]]:  # type: ignore[no-untyped-def]

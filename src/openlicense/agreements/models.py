@@ -87,6 +87,8 @@ class Agreement(UUIDv7AuditBase):
     licence_end: Mapped[datetime.date]
     currency: Mapped[str] = mapped_column(String(3))
     fee_type: Mapped[str] = mapped_column(String(32), index=True)
+    has_trial: Mapped[bool] = mapped_column(default=False)
+    """Try-before-pay: the first stage is free (for conversion statistics)."""
     notice_ip: Mapped[str | None] = mapped_column(String(64))
     notice_user_agent: Mapped[str | None] = mapped_column(String(400))
     snapshot: Mapped[dict[str, Any]] = mapped_column(JsonB)
@@ -132,6 +134,8 @@ class ScheduleEntry(UUIDv7AuditBase):
     paid_minor: Mapped[int | None] = mapped_column(BigInteger)
     paid_on: Mapped[datetime.date | None]
     payment_reference: Mapped[str | None] = mapped_column(String(120))
+    refunded_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    """Refunds recorded against this item (e.g. after a fairness review, PL 47)."""
     confirmed_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
 
 

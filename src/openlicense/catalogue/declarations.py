@@ -35,6 +35,7 @@ from openlicense.clauses.library import clause_set_ref, resolve_clause_set
 from openlicense.clauses.lint import lint_clause_choices
 from openlicense.clauses.registry import shipped_library
 from openlicense.errors import Conflict, NotFound, RuleViolationError
+from openlicense.search.enqueue import enqueue
 from openlicense.violations import RuleViolation, blocking
 
 if TYPE_CHECKING:
@@ -112,6 +113,7 @@ class DeclarationService:
         declaration.attested_by_id = principal.user_id
         if patent.listing_status is ListingStatus.DRAFT:
             patent.listing_status = ListingStatus.PUBLISHED
+        enqueue(self.session, patent.id, "declaration.published")
         await self.session.flush()
         return declaration, [v for v in violations if v.warning]
 
@@ -146,6 +148,7 @@ class DeclarationService:
             withdrawn_by_id=principal.user_id,
         )
         declaration.status = DeclarationStatus.WITHDRAWN
+        enqueue(self.session, declaration.patent_id, "declaration.withdrawn")
         await self.session.flush()
         return declaration
 

@@ -28,6 +28,7 @@ from openlicense.catalogue.models import Patent
 from openlicense.catalogue.patents import build_patent
 from openlicense.catalogue.schemas import PatentCreate
 from openlicense.errors import Conflict
+from openlicense.search.enqueue import enqueue
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -394,9 +395,10 @@ class PatentImporter:
         to_create = [patent for row_no, patent in valid if row_no not in bad_rows]
         now = self.clock.now()
         for chunk in _chunks(to_create, INSERT_CHUNK):
-            self.session.add_all(
+            patents = [
                 build_patent(data, owner_organisation_id=organisation_id, now=now) for data in chunk
-            )
+            ]
+            self.session.add_all(patents)
             try:
                 await self.session.flush()
             except IntegrityError as exc:  # another transaction added one meanwhile
@@ -405,6 +407,9 @@ class PatentImporter:
                     "run the import again to see which.",
                     code="patent_already_exists",
                 ) from exc
+            enqueue(
+                self.session, [p.id for p in patents], "import"
+            )  # drafts: indexed for their TTO
             report.created += len(chunk)
             if progress is not None:
                 progress(report.created)

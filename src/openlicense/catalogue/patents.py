@@ -31,6 +31,7 @@ from openlicense.catalogue.schemas import (
     RecordedLicenceIn,
 )
 from openlicense.errors import Conflict, Invalid, NotFound, RuleViolationError
+from openlicense.search.enqueue import enqueue
 from openlicense.violations import blocking
 
 if TYPE_CHECKING:
@@ -62,6 +63,7 @@ class PatentService:
                 f"Patent {data.application_number} is already in the catalogue.",
                 code="patent_already_exists",
             ) from exc
+        enqueue(self.session, patent.id, "patent.created")
         return await self.get(principal, patent.id)
 
     async def update(
@@ -82,6 +84,7 @@ class PatentService:
         _validate_register_dates(patent)
         if patent.grant_date is not None and patent.patent_number is None:
             patent.patent_number = identifiers.patent_number_for(patent.application_number)
+        enqueue(self.session, patent.id, "patent.updated")
         await self.session.flush()
         return await self.get(principal, patent_id)
 
@@ -121,6 +124,7 @@ class PatentService:
         if patent.listing_status is ListingStatus.RETIRED:
             raise Conflict("A retired patent cannot be listed again.", code="patent_retired")
         patent.listing_status = ListingStatus.PUBLISHED
+        enqueue(self.session, patent.id, "patent.published")
         return patent
 
     async def retire(self, principal: Principal, patent_id: uuid.UUID) -> Patent:
@@ -133,6 +137,7 @@ class PatentService:
             )
         patent.listing_status = ListingStatus.RETIRED
         patent.retired_at = self.clock.now()
+        enqueue(self.session, patent.id, "patent.retired")
         return patent
 
     async def record_licence(

@@ -10,6 +10,7 @@ from openlicense.agreements.models import (
     RoyaltyReport,
     ScheduleEntry,
 )
+from openlicense.audit.models import AuditAccess, LedgerCheckpoint, LedgerEntry
 from openlicense.catalogue.models import (
     Declaration,
     DeclarationWithdrawal,
@@ -17,6 +18,8 @@ from openlicense.catalogue.models import (
     PatentOwner,
     RecordedLicence,
 )
+from openlicense.payments.models import Payment, Refund, StripeEvent
+from openlicense.search.models import SearchOutbox
 
 metadata = metadata_registry.get(None)
 
@@ -24,15 +27,22 @@ __all__ = [
     "Agreement",
     "AgreementEvent",
     "ApiKey",
+    "AuditAccess",
     "Declaration",
     "DeclarationWithdrawal",
+    "LedgerCheckpoint",
+    "LedgerEntry",
     "Organisation",
     "Patent",
     "PatentOwner",
+    "Payment",
     "RecordedLicence",
     "RecordingTask",
+    "Refund",
     "RoyaltyReport",
     "ScheduleEntry",
+    "SearchOutbox",
+    "StripeEvent",
     "User",
     "metadata",
 ]

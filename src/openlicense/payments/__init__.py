@@ -1,0 +1,1 @@
+"""Payments: amounts due paid online via Stripe or confirmed offline; the Stripe webhook inbox."""

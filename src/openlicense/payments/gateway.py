@@ -1,0 +1,210 @@
+"""The payment gateway port: what the payments service asks of Stripe (or of the offline method).
+
+Both implementations speak in plain dataclasses, so nothing outside `stripe_gateway.py` touches a
+Stripe object, and the service can be tested against any gateway.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Protocol
+
+from openlicense.errors import OpenLicenseError
+
+
+class PaymentState(StrEnum):
+    PENDING = "pending"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    """The attempt failed (declined, async payment failed); the amount is still due."""
+    EXPIRED = "expired"
+    REFUNDED = "refunded"
+    """Fully refunded. A partial refund leaves SUCCEEDED with `amount_refunded_minor` > 0."""
+
+
+_PRECEDENCE = {
+    PaymentState.PENDING: 0,
+    PaymentState.FAILED: 1,
+    PaymentState.EXPIRED: 2,
+    PaymentState.SUCCEEDED: 3,
+    PaymentState.REFUNDED: 4,
+}
+
+
+def combine_states(current: PaymentState, incoming: PaymentState) -> PaymentState:
+    """The state after applying `incoming` to `current`, whatever order events arrive in.
+
+    A payment only moves forward (pending < failed < expired < succeeded < refunded): a late
+    `payment_intent.succeeded` cannot undo a refund, nor an old decline undo a payment, while a
+    retry after a decline still succeeds."""
+    return max(current, incoming, key=_PRECEDENCE.__getitem__)
+
+
+@dataclass(frozen=True)
+class CheckoutRequest:
+    """One amount due (a schedule entry) to be paid through a hosted checkout page."""
+
+    agreement_id: str
+    agreement_number: str
+    entry_key: str
+    amount_minor: int
+    currency: str
+    """ISO 4217 as stored on the agreement ("CNY"); the Stripe gateway sends it lower-case."""
+    description: str
+    success_url: str
+    cancel_url: str
+    customer_email: str | None = None
+    attempt: int = 1
+    """Bump only after the previous checkout for this entry is known EXPIRED or FAILED for good:
+    Stripe replays a key's first response for 24 h, so attempt 1's key returns the dead session."""
+    expires_at: datetime.datetime | None = None
+    """Must be the same on every retry of one attempt (derive it, don't take `now()`): Stripe
+    refuses a reused idempotency key whose parameters differ."""
+
+    def __post_init__(self) -> None:
+        if self.amount_minor <= 0:
+            raise ValueError("a checkout needs a positive amount")
+        if len(self.currency) != 3 or not self.currency.isalpha():
+            raise ValueError(f"not an ISO 4217 currency code: {self.currency!r}")
+        if self.attempt < 1:
+            raise ValueError("attempt counts from 1")
+
+    @property
+    def idempotency_key(self) -> str:
+        """Derived only from what identifies the charge, so a retry can never charge twice."""
+        key = (
+            f"checkout:{self.agreement_id}:{self.entry_key}:"
+            f"{self.amount_minor}:{self.currency.upper()}"
+        )
+        return key if self.attempt == 1 else f"{key}:{self.attempt}"
+
+    @property
+    def metadata(self) -> dict[str, str]:
+        """What ties a Stripe object back to its agreement and schedule entry."""
+        return {
+            "agreement_id": self.agreement_id,
+            "agreement_number": self.agreement_number,
+            "entry_key": self.entry_key,
+        }
+
+
+@dataclass(frozen=True)
+class Checkout:
+    session_id: str
+    url: str | None
+    payment_intent_id: str | None
+    """Usually None at creation: Stripe creates the PaymentIntent when the customer confirms."""
+    state: PaymentState
+    expires_at: datetime.datetime | None
+
+
+@dataclass(frozen=True)
+class PaymentStatus:
+    session_id: str | None
+    payment_intent_id: str | None
+    state: PaymentState
+    amount_minor: int
+    amount_refunded_minor: int
+    currency: str
+    """Upper-case ISO 4217, as on the agreement."""
+    metadata: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RefundResult:
+    refund_id: str
+    payment_intent_id: str
+    amount_minor: int
+    state: str
+    """Stripe's refund status: pending, requires_action, succeeded, failed or canceled."""
+
+
+class GatewayUnavailable(OpenLicenseError):
+    """Stripe unreachable, timing out or failing (5xx, 409, 429). Retrying is safe: a retry
+    reuses the idempotency key."""
+
+    status_code = 503
+    code = "payment_gateway_unavailable"
+    title = "Payment provider unavailable"
+
+    def __init__(self, detail: str | None = None) -> None:
+        super().__init__(
+            detail
+            or "The payment provider could not be reached. Nothing was changed; "
+            "please try again in a moment.",
+            retryable=True,
+        )
+
+
+class GatewayRejected(OpenLicenseError):
+    """Stripe refused the request (4xx): retrying the same request will not help."""
+
+    status_code = 502
+    code = "payment_gateway_rejected"
+    title = "Payment provider refused the request"
+
+    def __init__(
+        self, detail: str, *, stripe_code: str | None = None, stripe_status: int | None = None
+    ) -> None:
+        super().__init__(detail, retryable=False)
+        self.stripe_code = stripe_code
+        self.stripe_status = stripe_status
+
+
+class OnlinePaymentsDisabled(OpenLicenseError):
+    status_code = 409
+    code = "online_payments_disabled"
+    title = "Online payment is not available"
+
+    def __init__(self, detail: str | None = None) -> None:
+        super().__init__(
+            detail
+            or "Online payment is not configured; pay by bank transfer and the licensor "
+            "confirms it."
+        )
+
+
+class PaymentGateway(Protocol):
+    name: str
+    """"stripe" or "offline"."""
+
+    async def create_checkout(self, request: CheckoutRequest) -> Checkout: ...
+
+    async def checkout_status(self, session_id: str) -> PaymentStatus: ...
+
+    async def refund(
+        self, payment_intent_id: str, *, amount_minor: int, reason: str, idempotency_key: str
+    ) -> RefundResult: ...
+
+    async def close(self) -> None: ...
+
+
+def secret_value(value: Any) -> str | None:
+    """A SecretStr, str or None from settings, as a str; blank counts as unset."""
+    if value is None:
+        return None
+    raw = value.get_secret_value() if hasattr(value, "get_secret_value") else str(value)
+    return raw.strip() or None
+
+
+def online_payments_enabled(settings: Any) -> bool:
+    """Stripe is used only when both keys are set: without the webhook secret no payment could
+    ever be confirmed."""
+    stripe_settings = getattr(settings, "stripe", None)
+    return bool(
+        secret_value(getattr(stripe_settings, "secret_key", None))
+        and secret_value(getattr(stripe_settings, "webhook_secret", None))
+    )
+
+
+def build_gateway(settings: Any) -> PaymentGateway:
+    """The Stripe gateway when configured, else the offline method."""
+    if not online_payments_enabled(settings):
+        from openlicense.payments.offline import OfflineGateway
+
+        return OfflineGateway()
+    from openlicense.payments.stripe_gateway import StripeGateway  # imports the SDK
+
+    return StripeGateway.from_settings(settings)

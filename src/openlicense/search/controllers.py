@@ -1,0 +1,124 @@
+"""GET /api/search/patents — catalogue search for everyone; a TTO also finds its own drafts."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from litestar import Controller, Request, Router, get, post
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.params import Parameter
+
+from openlicense.accounts.guards import allow, public
+from openlicense.accounts.models import Role
+from openlicense.clock import Clock
+from openlicense.errors import OpenLicenseError
+from openlicense.search.engine import SearchEngine, SearchQuery, SearchResult, SearchUnavailable
+from openlicense.search.outbox import drain
+from openlicense.settings import Settings
+
+FacetName = Literal[
+    "patent_type",
+    "ipc_section",
+    "ipc_class",
+    "technology_field",
+    "university_id",
+    "province",
+    "fee_type",
+    "licence_status",
+    "has_trial",
+]
+
+
+class SearchUnavailableError(OpenLicenseError):
+    status_code = 503
+    code = "search_unavailable"
+    title = "Search is temporarily unavailable"
+
+
+def provide_search_engine(state: State) -> SearchEngine:
+    return state.search_engine
+
+
+class SearchController(Controller):
+    path = "/api/search"
+    tags = ["search"]
+
+    @get("/patents", guards=[public])
+    async def search_patents(
+        self,
+        request: Request[Any, Any, Any],
+        search_engine: SearchEngine,
+        q: Annotated[str, Parameter(max_length=200)] = "",
+        patent_type: list[str] | None = None,
+        ipc_section: list[str] | None = None,
+        ipc_class: list[str] | None = None,
+        technology_field: list[str] | None = None,
+        university_id: list[str] | None = None,
+        province: list[str] | None = None,
+        fee_type: list[str] | None = None,
+        licence_status: list[str] | None = None,
+        price_min: Annotated[int | None, Parameter(ge=0)] = None,
+        price_max: Annotated[int | None, Parameter(ge=0)] = None,
+        has_trial: bool | None = None,
+        trl_min: Annotated[int | None, Parameter(ge=1, le=9)] = None,
+        trl_max: Annotated[int | None, Parameter(ge=1, le=9)] = None,
+        sort: Literal["relevance", "newest", "price_asc", "expiry"] = "relevance",
+        page: Annotated[int, Parameter(ge=1, le=1000)] = 1,
+        per_page: Annotated[int, Parameter(ge=1, le=100)] = 20,
+        facets: list[FacetName] | None = None,
+    ) -> SearchResult:
+        """Full-text (Chinese and English, typo tolerant), filters, facet counts, sort, pages and
+        highlights. Prices are the amount due at the start, in fen. Only published, acceptable
+        listings are public; a TTO officer also sees its own university's other listings."""
+        principal = request.scope.get("user")
+        viewer = (
+            str(principal.organisation_id)
+            if principal and principal.role is Role.TTO_OFFICER
+            else None
+        )
+        query = SearchQuery(
+            q=q,
+            patent_type=patent_type or [],
+            ipc_section=ipc_section or [],
+            ipc_class=ipc_class or [],
+            technology_field=technology_field or [],
+            university_id=university_id or [],
+            province=province or [],
+            fee_type=fee_type or [],
+            licence_status=licence_status or [],
+            price_min=price_min,
+            price_max=price_max,
+            has_trial=has_trial,
+            trl_min=trl_min,
+            trl_max=trl_max,
+            sort=sort,
+            page=page,
+            per_page=per_page,
+            facets=facets or [],
+            viewer_organisation_id=viewer,
+        )
+        try:
+            return await search_engine.search(query)
+        except SearchUnavailable as exc:
+            raise SearchUnavailableError(
+                "The search engine cannot be reached; try again shortly.",
+                headers={"Retry-After": "5"},
+            ) from exc
+
+
+@post("/api/jobs/search-sync", guards=[allow(Role.ADMIN)], status_code=200, tags=["operations"])
+async def search_sync_now(
+    request: Request[Any, Any, Any], search_engine: SearchEngine, settings: Settings, clock: Clock
+) -> dict[str, Any]:
+    """Drain the search outbox now (the background worker does this every few seconds)."""
+    maker = request.app.state.search_session_maker
+    report = await drain(maker, search_engine, settings=settings.search, now=clock.now())
+    return report.__dict__
+
+
+router = Router(
+    path="/",
+    route_handlers=[SearchController, search_sync_now],
+    dependencies={"search_engine": Provide(provide_search_engine, sync_to_thread=False)},
+)
