@@ -59,6 +59,10 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("POST", "/api/agreements/{agreement_id:uuid}/royalty-reports"): {ENT},
     ("POST", "/api/agreements/{agreement_id:uuid}/recording"): {TTO, ENT},
     ("POST", "/api/jobs/lifecycle"): {ADMIN},
+    ("GET", "/api/agreements/{agreement_id:uuid}/payments"): {TTO, ENT, AUD, ADMIN},
+    ("POST", "/api/agreements/{agreement_id:uuid}/checkout"): {ENT},
+    ("POST", "/api/payments/{payment_id:uuid}/refunds"): {TTO},
+    ("POST", "/webhooks/stripe"): EVERYONE,
     ("GET", "/api/search/patents"): EVERYONE,
     ("POST", "/api/jobs/search-sync"): {ADMIN},
     ("GET", "/api/audit/public-key"): EVERYONE,
@@ -122,6 +126,7 @@ async def world(client: AsyncTestClient, db_sessionmaker: async_sessionmaker) ->
         "organisation_id": str(tto.organisation_id),
         "key_id": str(uuid.uuid4()),
         "agreement_id": str(uuid.uuid4()),
+        "payment_id": str(uuid.uuid4()),
     }
     return {"actors": actors, "ids": ids}
 

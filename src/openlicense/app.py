@@ -23,6 +23,9 @@ from openlicense.catalogue.controllers import router as catalogue_router
 from openlicense.clock import Clock, SystemClock
 from openlicense.db import sqlalchemy_config
 from openlicense.health import health
+from openlicense.payments.controllers import router as payments_router
+from openlicense.payments.gateway import PaymentGateway
+from openlicense.payments.lifespan import payments_lifespan
 from openlicense.problems import problem_details_plugin
 from openlicense.search.controllers import router as search_router
 from openlicense.search.engine import SearchEngine
@@ -35,6 +38,7 @@ def create_app(
     *,
     clock: Clock | None = None,
     search_engine: SearchEngine | None = None,
+    payment_gateway: PaymentGateway | None = None,
 ) -> Litestar:
     settings = settings or Settings()
     clock = clock or SystemClock()
@@ -47,6 +51,7 @@ def create_app(
             catalogue_router,
             agreements_router,
             search_router,
+            payments_router,
             audit_router(settings),
         ],
         dependencies={
@@ -63,6 +68,7 @@ def create_app(
             )
         ],
         lifespan=[
+            payments_lifespan(settings, payment_gateway),
             search_lifespan(settings, clock, db_config, search_engine),
             lifecycle_worker(settings, clock, db_config),
         ],

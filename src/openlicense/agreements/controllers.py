@@ -26,7 +26,6 @@ from openlicense.agreements.schemas import (
     AgreementRead,
     AgreementSummary,
     JobRunReport,
-    PaymentConfirmation,
     Quote,
     RecordingFiled,
     RoyaltyReportIn,
@@ -195,17 +194,6 @@ class AgreementController(Controller):
             intact=recomputed == agreement.seal and matches,
             text_matches_snapshot=matches,
         )
-
-    @post("/{agreement_id:uuid}/payments", guards=[allow(Role.TTO_OFFICER)], status_code=200)
-    async def confirm_payment(
-        self,
-        request: AnyRequest,
-        agreement_id: uuid.UUID,
-        data: PaymentConfirmation,
-        obligations: ObligationService,
-    ) -> AgreementRead:
-        """The licensor's TTO confirms an offline payment ("received, reference X")."""
-        return agreement_read(await obligations.confirm_payment(request.user, agreement_id, data))
 
     @post(
         "/{agreement_id:uuid}/royalty-reports",

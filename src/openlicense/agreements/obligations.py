@@ -1,11 +1,7 @@
-"""Performing an agreement: payment confirmations (offline method), royalty reports, recording.
-
-Offline payments are confirmed by the licensor's TTO ("received, reference X"); this remains the
-bank-transfer method when online payments exist."""
+"""Performing an agreement: royalty reports and recording (payments live in `payments`)."""
 
 from __future__ import annotations
 
-import datetime
 import uuid
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -14,21 +10,16 @@ from sqlalchemy import select
 
 from openlicense.agreements.acceptance import schedule_entries
 from openlicense.agreements.access import AgreementReader, ensure_party
-from openlicense.agreements.lifecycle import reinstate_if_current
 from openlicense.agreements.models import (
     Agreement,
-    AgreementStatus,
     EntryStatus,
     RecordingStatus,
     RoyaltyReport,
     ScheduleEntry,
 )
-from openlicense.agreements.schemas import PaymentConfirmation, RecordingFiled, RoyaltyReportIn
+from openlicense.agreements.schemas import RecordingFiled, RoyaltyReportIn
 from openlicense.agreements.transitions import (
-    become_effective,
-    initial_paid,
     record_event,
-    set_status,
 )
 from openlicense.catalogue.terms import DeclarationTerms
 from openlicense.errors import Conflict, Invalid, NotFound
@@ -45,62 +36,6 @@ class ObligationService(AgreementReader):
         super().__init__(session)
         self.clock = clock
         self.lifecycle = lifecycle
-
-    async def confirm_payment(
-        self, principal: Principal, agreement_id: uuid.UUID, data: PaymentConfirmation
-    ) -> Agreement:
-        agreement = await self.load(agreement_id, for_update=True)
-        ensure_party(principal, agreement, "licensor")
-        entry = _entry(agreement, data.entry_key)
-        if entry.status is EntryStatus.PAID:
-            if entry.payment_reference == data.reference and entry.paid_minor == data.amount_minor:
-                return agreement  # the same confirmation again: nothing to do
-            raise Conflict(f"{entry.key} is already paid.", code="already_paid")
-        # Arrears stay payable after the licence ended or was terminated (rule 20).
-        if entry.status is not EntryStatus.SCHEDULED or entry.amount_minor is None:
-            raise Conflict(
-                f"{entry.key} is not payable ({entry.status.value}).", code="entry_not_payable"
-            )
-        if data.amount_minor != entry.amount_minor:
-            raise Invalid(
-                f"{entry.key} is {entry.amount_minor} {agreement.currency} (minor units); "
-                f"partial payments are not accepted.",
-                code="amount_mismatch",
-            )
-        today, now = self.clock.today(), self.clock.now()
-        entry.status = EntryStatus.PAID
-        entry.paid_minor, entry.paid_on, entry.payment_reference = (
-            data.amount_minor,
-            data.received_on,
-            data.reference,
-        )
-        entry.confirmed_by_id = principal.user_id
-        record_event(
-            agreement,
-            key=f"payment-{entry.key}",
-            kind="payment_confirmed",
-            on=today,
-            detail={
-                "entry": entry.key,
-                "amount_minor": data.amount_minor,
-                "reference": data.reference,
-            },
-            actor_id=principal.user_id,
-        )
-        self._advance_after_payment(agreement, now, today)
-        await self.session.flush()
-        return agreement
-
-    def _advance_after_payment(
-        self, agreement: Agreement, now: datetime.datetime, today: datetime.date
-    ) -> None:
-        """Rule 17: NOTIFIED → PAID once the initial amounts are in; EFFECTIVE from the start."""
-        if agreement.status is AgreementStatus.NOTIFIED and initial_paid(agreement):
-            set_status(agreement, AgreementStatus.PAID, on=today, key="paid", kind="paid")
-            agreement.paid_at = now
-        if agreement.status is AgreementStatus.PAID and agreement.licence_start <= today:
-            become_effective(agreement, on=today, recording_months=self.lifecycle.recording_months)
-        reinstate_if_current(agreement, today)
 
     async def report_royalty(
         self, principal: Principal, agreement_id: uuid.UUID, data: RoyaltyReportIn

@@ -305,7 +305,7 @@ def verify_against_checkpoints(
             anchor.hash,
             None,
             f"the ledger ends at seq {expected_seq - 1} but a checkpoint is signed at seq "
-            f"{anchor.seq}: entries {expected_seq}..{anchor.seq} (at least) were removed",
+            f"{anchor.seq}: the entries from seq {expected_seq} on were removed",
         )
     return None
 

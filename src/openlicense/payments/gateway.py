@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from openlicense.errors import OpenLicenseError
 
@@ -166,6 +166,7 @@ class OnlinePaymentsDisabled(OpenLicenseError):
         )
 
 
+@runtime_checkable
 class PaymentGateway(Protocol):
     name: str
     """"stripe" or "offline"."""

@@ -13,31 +13,12 @@ from sqlalchemy import BigInteger, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from openlicense.db.types import str_enum
+from openlicense.payments.gateway import PaymentState
 
 
 class PaymentMethod(StrEnum):
     STRIPE = "stripe"
     OFFLINE = "offline"
-
-
-class PaymentStatus(StrEnum):
-    PENDING = "pending"
-    SUCCEEDED = "succeeded"
-    FAILED = "failed"
-    EXPIRED = "expired"
-    REFUNDED = "refunded"
-    """Fully refunded; a partial refund keeps SUCCEEDED with `refunded_minor` > 0."""
-
-
-STATUS_RANK = {
-    PaymentStatus.PENDING: 0,
-    PaymentStatus.FAILED: 1,
-    PaymentStatus.EXPIRED: 1,
-    PaymentStatus.SUCCEEDED: 2,
-    PaymentStatus.REFUNDED: 3,
-}
-"""Events may arrive in any order: a payment's status only ever moves up this ranking, so a late
-`payment_intent.succeeded` cannot undo a refund and a late failure cannot undo a success."""
 
 
 class Payment(UUIDv7AuditBase):
@@ -47,7 +28,8 @@ class Payment(UUIDv7AuditBase):
     entry_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("schedule_entries.id"), index=True)
     entry_key: Mapped[str] = mapped_column(String(40))
     method: Mapped[PaymentMethod] = mapped_column(str_enum(PaymentMethod))
-    status: Mapped[PaymentStatus] = mapped_column(str_enum(PaymentStatus), index=True)
+    status: Mapped[PaymentState] = mapped_column(str_enum(PaymentState), index=True)
+    """Moves only forward (gateway.combine_states), whatever order Stripe's events arrive in."""
     amount_minor: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
     refunded_minor: Mapped[int] = mapped_column(BigInteger, default=0)

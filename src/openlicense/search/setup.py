@@ -112,13 +112,13 @@ def diff_settings(current: dict[str, Any], desired: dict[str, Any]) -> tuple[lis
     lines: list[str] = []
     patch: dict[str, Any] = {}
     for key, want in desired.items():
-        have = _subset(current.get(key), want)
+        have = current.get(key) if key == "synonyms" else _subset(current.get(key), want)
         a, b = _normalised(have), _normalised(want)
         if key in unordered and isinstance(a, list) and isinstance(b, list):
             a, b = sorted(map(settings_json, a)), sorted(map(settings_json, b))
         if key == "synonyms" and isinstance(have, dict) and isinstance(want, dict):
-            a = {k: sorted(v) for k, v in sorted(have.items())}
-            b = {k: sorted(v) for k, v in sorted(want.items())}
+            a = {k: sorted(v or []) for k, v in sorted(have.items())}
+            b = {k: sorted(v or []) for k, v in sorted(want.items())}
         if a == b:
             continue
         patch[key] = want

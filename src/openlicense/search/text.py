@@ -46,6 +46,7 @@ __all__ = [
     "Alternative",
     "Clause",
     "HanTerm",
+    "Highlighter",
     "ParsedQuery",
     "SynonymIndex",
     "WordTerm",
@@ -425,40 +426,59 @@ def word_matches(term: WordTerm, word: str) -> bool:
 _WORD_RE = re.compile(f"[^\\W_{_HAN_CLASS}]+")
 
 
+class Highlighter:
+    """Marks a query's matches in texts; caches word decisions across the texts of a page."""
+
+    def __init__(self, query: ParsedQuery) -> None:
+        self.query = query
+        self.words = tuple(dict.fromkeys(t for t in query.terms() if isinstance(t, WordTerm)))
+        needles: set[str] = set()
+        for term in query.terms():
+            if isinstance(term, HanTerm):
+                needles.add(term.text)
+                needles.update(term.bigrams)
+        self.needles = tuple(sorted(needles))
+        self._decided: dict[str, bool] = {}
+
+    def _word(self, word: str) -> bool:
+        decided = self._decided.get(word)
+        if decided is None:
+            folded = fold(word)
+            decided = bool(folded) and any(word_matches(w, folded) for w in self.words)
+            self._decided[word] = decided
+        return decided
+
+    def __call__(self, text: str) -> str | None:
+        """`text` with the matches wrapped in MARK_START/MARK_END, or None without a match."""
+        if not text or self.query.is_placeholder:
+            return None
+        spans: list[tuple[int, int]] = []
+        if self.words:
+            spans += [m.span() for m in _WORD_RE.finditer(text) if self._word(m.group())]
+        for needle in self.needles:
+            start = text.find(needle)
+            while start >= 0:
+                spans.append((start, start + len(needle)))
+                start = text.find(needle, start + 1)
+        if not spans:
+            return None
+        merged: list[list[int]] = []
+        for start, end in sorted(spans):
+            if merged and start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        out, pos = [], 0
+        for start, end in merged:
+            out += [text[pos:start], MARK_START, text[start:end], MARK_END]
+            pos = end
+        out.append(text[pos:])
+        return "".join(out)
+
+
 def highlight(text: str, query: ParsedQuery) -> str | None:
     """`text` with the query's matches wrapped in MARK_START/MARK_END, or None without a match."""
-    if not text or query.is_placeholder:
-        return None
-    spans: list[tuple[int, int]] = []
-    words = [t for t in query.terms() if isinstance(t, WordTerm)]
-    hans = [t for t in query.terms() if isinstance(t, HanTerm)]
-    if words:
-        for m in _WORD_RE.finditer(text):
-            word = fold(m.group())
-            if word and any(word_matches(w, word) for w in words):
-                spans.append(m.span())
-    if hans:
-        for han in hans:
-            needles = [han.text, *han.bigrams] if len(han.text) > 1 else [han.text]
-            for needle in needles:
-                start = text.find(needle)
-                while start >= 0:
-                    spans.append((start, start + len(needle)))
-                    start = text.find(needle, start + 1)
-    if not spans:
-        return None
-    merged: list[list[int]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    out, pos = [], 0
-    for start, end in merged:
-        out += [text[pos:start], MARK_START, text[start:end], MARK_END]
-        pos = end
-    out.append(text[pos:])
-    return "".join(out)
+    return Highlighter(query)(text)
 
 
 def marks_to_html(marked: str) -> str:
