@@ -178,6 +178,93 @@ def jobs_run(settings: Settings, today: datetime.datetime | None) -> None:
 
 
 @main.group()
+def audit() -> None:
+    """The tamper-evident ledger."""
+
+
+@audit.command("verify")
+@click.pass_obj
+def audit_verify(settings: Settings) -> None:
+    """Recompute the ledger chain and checkpoints; compare every agreement with the ledger."""
+    from openlicense.audit.verification import verify_all
+
+    async def _run():  # type: ignore[no-untyped-def]
+        config = _db(settings)
+        try:
+            async with config.create_session_maker()() as session:
+                return await verify_all(session, settings)
+        finally:
+            await config.get_engine().dispose()
+
+    report = asyncio.run(_run())
+    if report.ok:
+        console.print(
+            f"[green]OK[/green]: {report.entries} entries, last hash {report.last_hash}, "
+            f"{report.checkpoints} checkpoints, {report.agreements_checked} agreements"
+        )
+        return
+    if report.first_break:
+        console.print(f"[red]Broken at seq {report.first_break['seq']}[/red]: {report.first_break}")
+    for mismatch in report.agreement_mismatches:
+        console.print(f"[red]Agreement {mismatch['number']}[/red]: {mismatch}")
+    sys.exit(1)
+
+
+@audit.command("checkpoint")
+@click.pass_obj
+def audit_checkpoint(settings: Settings) -> None:
+    """Sign a checkpoint of the ledger's current tail now."""
+    from openlicense.audit.verification import checkpoint
+
+    async def _run():  # type: ignore[no-untyped-def]
+        config = _db(settings)
+        try:
+            async with config.create_session_maker()() as session, session.begin():
+                row = await checkpoint(session, settings, force=True)
+                return None if row is None else (row.seq, row.hash)
+        finally:
+            await config.get_engine().dispose()
+
+    signed = asyncio.run(_run())
+    console.print(
+        "ledger is empty"
+        if signed is None
+        else f"signed checkpoint at seq {signed[0]}: {signed[1]}"
+    )
+
+
+@main.group()
+def payments() -> None:
+    """Online payments."""
+
+
+@payments.command("reconcile")
+@click.pass_obj
+def payments_reconcile(settings: Settings) -> None:
+    """Ask Stripe about every pending online payment and apply what it says."""
+    from openlicense.clock import SystemClock
+    from openlicense.payments.gateway import build_gateway
+    from openlicense.payments.service import PaymentService
+
+    async def _run() -> dict[str, int]:
+        config, gateway = _db(settings), build_gateway(settings)
+        try:
+            async with config.create_session_maker()() as session, session.begin():
+                service = PaymentService(
+                    session, gateway=gateway, clock=SystemClock(), settings=settings
+                )
+                return await service.reconcile()
+        finally:
+            await gateway.close()
+            await config.get_engine().dispose()
+
+    if not settings.stripe.enabled:
+        console.print("Stripe is not configured: nothing to reconcile (payments are offline).")
+        return
+    console.print(f"reconciled: {asyncio.run(_run())}")
+
+
+@main.group()
 def search() -> None:
     """Catalogue search: index settings, outbox sync, full reindex."""
 

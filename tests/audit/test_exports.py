@@ -446,7 +446,7 @@ def export(tmp_path: Path) -> dict[str, Path]:
 
 
 def run_script(*args: str | Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # noqa: S603 - our own script
+    return subprocess.run(
         [sys.executable, str(SCRIPT), *map(str, args)],
         capture_output=True,
         text=True,

@@ -10,6 +10,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import TYPE_CHECKING
 
 from openlicense.agreements.lifecycle import LifecycleReport, run_lifecycle
+from openlicense.audit.verification import checkpoint
 
 if TYPE_CHECKING:
     from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig
@@ -26,7 +27,9 @@ async def run_once(
 ) -> LifecycleReport:
     """One pass in its own transaction: all of today's transitions commit together or not at all."""
     async with db_config.create_session_maker()() as session, session.begin():
-        return await run_lifecycle(session, today=clock.today(), settings=settings.lifecycle)
+        report = await run_lifecycle(session, today=clock.today(), settings=settings.lifecycle)
+        await checkpoint(session, settings)  # sign the ledger tail every `checkpoint_every` entries
+        return report
 
 
 def lifecycle_worker(

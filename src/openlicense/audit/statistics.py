@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
 GroupBy = Literal["quarter", "university", "province", "technology_field"]
-GRANTED = ("paid", "effective", "suspended", "terminated", "ended")
 
 
 @dataclass
@@ -113,7 +112,7 @@ async def statistics(
 def _add_agreement(
     bucket: Bucket, agreement: Agreement, licensee: Organisation, today: datetime.date
 ) -> None:
-    if agreement.status.value in GRANTED:
+    if agreement.effective_on is not None:  # granted = it took effect at some point
         bucket.licences_granted += 1
         if sme.is_sme(licensee.industry, licensee.headcount, licensee.annual_revenue_minor):
             bucket.smes_served.add(str(licensee.id))
@@ -144,7 +143,7 @@ async def indicators(
         )
         .join(Organisation, Organisation.id == Agreement.licensor_organisation_id)
         .where(
-            Agreement.status.in_(GRANTED),
+            Agreement.effective_on.is_not(None),
             Agreement.notified_at >= _start(date_from),
             Agreement.notified_at < _start(date_to + datetime.timedelta(days=1)),
         )
