@@ -1,5 +1,5 @@
 # The two commands of the README, plus helpers. Everything installs what it needs.
-.PHONY: demo test install lint format postgres fonts
+.PHONY: demo test install lint format postgres fonts bench-search bench-export test-meilisearch
 
 SEED_PATENTS ?= 2000
 export PATH := $(HOME)/.local/bin:$(PATH)
@@ -30,3 +30,14 @@ lint: install
 format: install
 	uv run --locked ruff format src tests migrations
 	uv run --locked ruff check --fix src tests migrations
+
+bench-search: install
+	uv run --locked python scripts/bench_search.py --patents $(or $(PATENTS),100000)
+
+bench-export: install
+	uv run --locked python scripts/bench_export.py
+
+# The search contract suite against a real Meilisearch: MEILISEARCH_URL=http://127.0.0.1:7700 make test-meilisearch
+test-meilisearch: install
+	@test -n "$(MEILISEARCH_URL)" || (echo "set MEILISEARCH_URL (see docs/operations.md)"; exit 2)
+	MEILISEARCH_URL=$(MEILISEARCH_URL) uv run --locked pytest tests/search -k meilisearch -p no:cacheprovider
