@@ -40,4 +40,4 @@ bench-export: install
 # The search contract suite against a real Meilisearch: MEILISEARCH_URL=http://127.0.0.1:7700 make test-meilisearch
 test-meilisearch: install
 	@test -n "$(MEILISEARCH_URL)" || (echo "set MEILISEARCH_URL (see docs/operations.md)"; exit 2)
-	MEILISEARCH_URL=$(MEILISEARCH_URL) uv run --locked pytest tests/search -k meilisearch -p no:cacheprovider
+	MEILISEARCH_URL=$(MEILISEARCH_URL) MEILISEARCH_API_KEY=$(MEILISEARCH_API_KEY) uv run --locked pytest tests/search -q -p no:cacheprovider

@@ -35,7 +35,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _query_mix():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("bench_engine", ROOT / "scripts" / "bench_engine.py")
+    spec = importlib.util.spec_from_file_location(
+        "bench_engine", ROOT / "scripts" / "bench_engine.py"
+    )
     module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
     spec.loader.exec_module(module)  # type: ignore[union-attr]
     return module.query_mix
@@ -62,7 +64,13 @@ def summary(latencies: list[float]) -> dict[str, float]:
     def pct(p: float) -> float:
         return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
-    return {"n": len(ordered), "mean_ms": statistics.fmean(ordered), "p50_ms": pct(50), "p95_ms": pct(95), "p99_ms": pct(99)}
+    return {
+        "n": len(ordered),
+        "mean_ms": statistics.fmean(ordered),
+        "p50_ms": pct(50),
+        "p95_ms": pct(95),
+        "p99_ms": pct(99),
+    }
 
 
 async def prepare(env: dict[str, str], patents: int) -> tuple[float, float]:
@@ -89,13 +97,27 @@ async def prepare(env: dict[str, str], patents: int) -> tuple[float, float]:
     indexed = time.perf_counter() - started
     await engine.close()
     await config.get_engine().dispose()
-    print(f"seeded {patents} patents in {seeded:.1f} s; indexed {count} documents in {indexed:.1f} s")
+    print(
+        f"seeded {patents} patents in {seeded:.1f} s; indexed {count} documents in {indexed:.1f} s"
+    )
     return seeded, indexed
 
 
 def serve(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "uvicorn", "openlicense.app:create_app", "--factory",
-               "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log"]
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "openlicense.app:create_app",
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
     process = subprocess.Popen(command, env={**os.environ, **env})  # noqa: S603 - our own server
     for _ in range(300):
         try:
@@ -140,7 +162,9 @@ async def direct(env: dict[str, str], mix) -> list[float]:  # type: ignore[no-un
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--patents", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=600)
     parser.add_argument("--port", type=int, default=8765)
@@ -171,21 +195,31 @@ def main() -> None:
             shutil.rmtree(workdir, ignore_errors=True)
     kinds = sorted({label for label, _ in mix})
     result = {
-        "patents": args.patents, "queries": len(mix), "query_kinds": kinds, "seed_s": round(seeded, 1),
-        "index_s": round(indexed, 1), "api": api, "engine": engine,
+        "patents": args.patents,
+        "queries": len(mix),
+        "query_kinds": kinds,
+        "seed_s": round(seeded, 1),
+        "index_s": round(indexed, 1),
+        "api": api,
+        "engine": engine,
         "api_overhead_ratio_p50": api["p50_ms"] / engine["p50_ms"] if engine["p50_ms"] else None,
         "api_overhead_ratio_p99": api["p99_ms"] / engine["p99_ms"] if engine["p99_ms"] else None,
-        "machine": f"{os.cpu_count()} cores", "date": datetime.date.today().isoformat(),
+        "machine": f"{os.cpu_count()} cores",
+        "date": datetime.date.today().isoformat(),
     }
     out = ROOT / "var" / "bench"
     out.mkdir(parents=True, exist_ok=True)
     (out / "search-embedded.json").write_text(json.dumps(result, indent=2))
     print(f"\nindexing {args.patents} patents: {indexed:.1f} s (target ≤ 60 s)")
-    print(f"{'':10} {'p50':>8} {'p95':>8} {'p99':>8}   (ms, {len(mix)} queries: {', '.join(kinds)})")
+    print(
+        f"{'':10} {'p50':>8} {'p95':>8} {'p99':>8}   (ms, {len(mix)} queries: {', '.join(kinds)})"
+    )
     for name, s in (("API", api), ("engine", engine)):
         print(f"{name:10} {s['p50_ms']:8.2f} {s['p95_ms']:8.2f} {s['p99_ms']:8.2f}")
-    print(f"API overhead ratio: p50 ×{result['api_overhead_ratio_p50']:.2f}, p99 ×{result['api_overhead_ratio_p99']:.2f}"
-          f"   (target: API p99 ≤ 50 ms)")
+    print(
+        f"API overhead ratio: p50 ×{result['api_overhead_ratio_p50']:.2f}, p99 ×{result['api_overhead_ratio_p99']:.2f}"
+        f"   (target: API p99 ≤ 50 ms)"
+    )
 
 
 if __name__ == "__main__":
