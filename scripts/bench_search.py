@@ -217,7 +217,8 @@ def main() -> None:
     for name, s in (("API", api), ("engine", engine)):
         print(f"{name:10} {s['p50_ms']:8.2f} {s['p95_ms']:8.2f} {s['p99_ms']:8.2f}")
     print(
-        f"API overhead ratio: p50 ×{result['api_overhead_ratio_p50']:.2f}, p99 ×{result['api_overhead_ratio_p99']:.2f}"
+        f"API overhead ratio: p50 ×{result['api_overhead_ratio_p50']:.2f}, "
+        f"p99 ×{result['api_overhead_ratio_p99']:.2f}"
         f"   (target: API p99 ≤ 50 ms)"
     )
 
