@@ -181,3 +181,18 @@ def test_schedule_invariants(
     assert sorted(royalties) == sorted(royalty_keys)
     assert all((royalties[k].amount_minor is not None) == (k in reports) for k in royalties)
     assert {i.key for i in s.pending_royalty_items} == set(royalties) - set(reports)
+
+
+@settings(max_examples=200, deadline=None)
+@given(raw=fee_standards, period=periods())
+def test_due_at_start_equals_the_schedule_items_due_at_the_start(
+    raw: dict[str, Any], period: tuple[date, date, date]
+) -> None:
+    """The O(1) figure search indexes equals the full schedule's, for any standard and period."""
+    from openlicense.pricing.schedule import due_at_start_minor
+
+    standard = TypeAdapter(FeeStandard).validate_python(raw)
+    start, end, _ = period
+    schedule = build(standard, (start, end, start))
+    expected = sum(i.amount_minor or 0 for i in schedule.items if i.due_date <= schedule.licence_start)
+    assert due_at_start_minor(standard) == expected

@@ -360,3 +360,20 @@ class _Builder:
             )
             for m in shortfalls
         ]
+
+
+def due_at_start_minor(standard: FeeStandard) -> int:
+    """What falls due on the first day of a licence accepted on (or before) its start: the same
+    number `build_schedule` gives for items due on or before S, in O(1) — search indexes it for
+    every listing. Royalty periods are never due at the start; only stage 1 counts."""
+    if isinstance(standard, Staged):
+        return due_at_start_minor(standard.stages[0].standard)
+    if isinstance(standard, LumpSum):
+        return standard.amount_minor if standard.due_days_after_acceptance == 0 else 0
+    if isinstance(standard, Instalments):
+        return sum(i.amount_minor for i in standard.instalments if i.due_months_after_acceptance == 0)
+    if isinstance(standard, Royalty):
+        return standard.payable_on_acceptance_minor
+    if isinstance(standard, EntryFeePlusRoyalty):
+        return standard.entry_fee_minor
+    return 0

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from openlicense.catalogue.rules import PatentFacts, check_acceptable
 from openlicense.catalogue.terms import DeclarationTerms
 from openlicense.pricing.fee_standards import Staged
-from openlicense.pricing.schedule import build_schedule
+from openlicense.pricing.schedule import due_at_start_minor
 
 if TYPE_CHECKING:
     from openlicense.accounts.models import Organisation
@@ -100,18 +100,7 @@ def entry_price_minor(terms: DeclarationTerms) -> int | None:
     in CNY fen (None for another currency)."""
     if terms.currency != "CNY":
         return None
-    schedule = build_schedule(
-        terms.fee_standard,
-        currency=terms.currency,
-        acceptance_date=terms.licence_start,
-        declared_start=terms.licence_start,
-        declared_end=terms.licence_end,
-    )
-    return sum(
-        item.amount_minor
-        for item in schedule.items
-        if item.amount_minor is not None and item.due_date <= schedule.licence_start
-    )
+    return due_at_start_minor(terms.fee_standard)
 
 
 def _licence_status(

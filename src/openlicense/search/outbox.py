@@ -9,6 +9,7 @@ after `outbox_max_attempts` they are parked (`failed_at`) for an operator."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import uuid
 from collections.abc import AsyncIterator, Iterable, Sequence
@@ -16,10 +17,17 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer
+from sqlalchemy.orm.attributes import set_committed_value
 
 from openlicense.accounts.models import Organisation
-from openlicense.catalogue.models import Declaration, DeclarationStatus, ListingStatus, Patent
+from openlicense.catalogue.models import (
+    Declaration,
+    DeclarationStatus,
+    DeclarationWithdrawal,
+    ListingStatus,
+    Patent,
+)
 from openlicense.search.documents import PatentDocument, build_document
 from openlicense.search.engine import SearchUnavailable
 from openlicense.search.models import SearchOutbox
@@ -136,11 +144,10 @@ async def documents_for(
     session: AsyncSession, patent_ids: Iterable[uuid.UUID], *, today: datetime.date
 ) -> tuple[list[PatentDocument], list[str]]:
     """Current documents for these patents; ids to delete for patents no longer indexable."""
+    # Claims are long and not indexed: leave them in the database.
     patents = list(
         await session.scalars(
-            select(Patent)
-            .where(Patent.id.in_(list(patent_ids)))
-            .options(selectinload(Patent.co_owners))
+            select(Patent).where(Patent.id.in_(list(patent_ids))).options(defer(Patent.claims))
         )
     )
     declarations = await _latest_public_declarations(session, [p.id for p in patents])
@@ -164,17 +171,19 @@ async def documents_for(
 async def _latest_public_declarations(
     session: AsyncSession, patent_ids: list[uuid.UUID]
 ) -> dict[uuid.UUID, Declaration]:
-    rows = await session.scalars(
-        select(Declaration)
+    # One joined query instead of a selectinload: reindexing reads ~100k of these.
+    rows = await session.execute(
+        select(Declaration, DeclarationWithdrawal)
+        .outerjoin(DeclarationWithdrawal, DeclarationWithdrawal.declaration_id == Declaration.id)
         .where(
             Declaration.patent_id.in_(patent_ids),
             Declaration.status.in_([DeclarationStatus.PUBLISHED, DeclarationStatus.WITHDRAWN]),
         )
-        .options(selectinload(Declaration.withdrawal))
         .order_by(Declaration.patent_id, Declaration.version.desc())
     )
     latest: dict[uuid.UUID, Declaration] = {}
-    for declaration in rows:
+    for declaration, withdrawal in rows.all():
+        set_committed_value(declaration, "withdrawal", withdrawal)
         latest.setdefault(declaration.patent_id, declaration)
     return latest
 
@@ -190,24 +199,39 @@ async def _organisations(
 async def all_documents(
     session_maker: async_sessionmaker, *, today: datetime.date, batch: int = 2000
 ) -> AsyncIterator[list[PatentDocument]]:
-    """Every indexable patent's document, in batches (for a full reindex)."""
-    last: uuid.UUID | None = None
-    while True:
-        async with session_maker() as session:
-            query = (
-                select(Patent.id)
-                .where(Patent.listing_status != ListingStatus.RETIRED)
-                .order_by(Patent.id)
-                .limit(batch)
-            )
-            if last is not None:
-                query = query.where(Patent.id > last)
-            ids = list(await session.scalars(query))
-            if not ids:
-                return
-            docs, _ = await documents_for(session, ids, today=today)
-        last = ids[-1]
-        yield docs
+    """Every indexable patent's document, in batches (for a full reindex). The next batch is
+    read from the database while the engine indexes the current one."""
+    queue: asyncio.Queue[list[PatentDocument] | None] = asyncio.Queue(maxsize=2)
+
+    async def produce() -> None:
+        last: uuid.UUID | None = None
+        try:
+            while True:
+                async with session_maker() as session:
+                    query = (
+                        select(Patent.id)
+                        .where(Patent.listing_status != ListingStatus.RETIRED)
+                        .order_by(Patent.id)
+                        .limit(batch)
+                    )
+                    if last is not None:
+                        query = query.where(Patent.id > last)
+                    ids = list(await session.scalars(query))
+                    if not ids:
+                        return
+                    docs, _ = await documents_for(session, ids, today=today)
+                last = ids[-1]
+                await queue.put(docs)
+        finally:
+            await queue.put(None)
+
+    producer = asyncio.create_task(produce())
+    try:
+        while (docs := await queue.get()) is not None:
+            yield docs
+        await producer  # re-raise a database error instead of ending quietly
+    finally:
+        producer.cancel()
 
 
 async def pending_count(session: AsyncSession) -> tuple[int, int]:
