@@ -301,23 +301,20 @@ async def test_statistics_on_a_known_data_set(market: Market, auditor: Actor) ->
             "/api/audit/statistics", params={"group_by": "quarter"}, headers=auditor.headers
         )
     ).json()
-    assert (
-        rows
-        == [
-            {
-                "group": "2026-Q4",
-                "patents_declared": 4,
-                "active_declarations": 4,
-                "licences_granted": 3,  # paid + two trials; the unpaid one never took effect
-                "distinct_smes_served": 0,  # test enterprises have no size data: not SMEs
-                "trial_licences": 2,
-                "trial_conversions": 1,
-                "amount_agreed_minor": 5_000_000 * 2 + 1_000_000 * 2,
-                "amount_paid_minor": 5_000_000 + 1_000_000,
-                "recordings_overdue": 3,  # all three effective licences were due by 2027-02-23
-            }
-        ]
-    )
+    assert rows == [
+        {
+            "group": "2026-Q4",
+            "patents_declared": 4,
+            "active_declarations": 4,
+            "licences_granted": 3,  # paid + two trials; the unpaid one never took effect
+            "distinct_smes_served": 0,  # test enterprises have no size data: not SMEs
+            "trial_licences": 2,
+            "trial_conversions": 1,
+            "amount_agreed_minor": 5_000_000 * 2 + 1_000_000 * 2,
+            "amount_paid_minor": 5_000_000 + 1_000_000,
+            "recordings_overdue": 3,  # all three effective licences were due by 2027-02-23
+        }
+    ]
     by_university = (
         await market.client.get(
             "/api/audit/statistics", params={"group_by": "university"}, headers=auditor.headers

@@ -194,5 +194,7 @@ def test_due_at_start_equals_the_schedule_items_due_at_the_start(
     standard = TypeAdapter(FeeStandard).validate_python(raw)
     start, end, _ = period
     schedule = build(standard, (start, end, start))
-    expected = sum(i.amount_minor or 0 for i in schedule.items if i.due_date <= schedule.licence_start)
+    expected = sum(
+        i.amount_minor or 0 for i in schedule.items if i.due_date <= schedule.licence_start
+    )
     assert due_at_start_minor(standard) == expected

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from openlicense.accounts.models import Role
 from openlicense.accounts.principal import Principal
-from openlicense.agreements.models import Agreement
+from openlicense.agreements.models import Agreement, ScheduleEntry
 from openlicense.errors import Forbidden, NotFound
 
 Party = Literal["licensor", "licensee", "either"]
@@ -49,6 +49,13 @@ def ensure_party(principal: Principal, agreement: Agreement, party: Party) -> st
     if party in {"licensee", "either"} and is_licensee:
         return "licensee"
     raise Forbidden(f"Only the {party} can do this.", code=f"not_the_{party}")
+
+
+def find_entry(agreement: Agreement, key: str) -> ScheduleEntry:
+    for entry in agreement.entries:
+        if entry.key == key:
+            return entry
+    raise NotFound(f"No schedule item {key!r} in {agreement.number}.")
 
 
 class AgreementReader:

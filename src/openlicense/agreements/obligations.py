@@ -9,20 +9,19 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from openlicense.agreements.acceptance import schedule_entries
-from openlicense.agreements.access import AgreementReader, ensure_party
+from openlicense.agreements.access import AgreementReader, ensure_party, find_entry
 from openlicense.agreements.models import (
     Agreement,
     EntryStatus,
     RecordingStatus,
     RoyaltyReport,
-    ScheduleEntry,
 )
 from openlicense.agreements.schemas import RecordingFiled, RoyaltyReportIn
 from openlicense.agreements.transitions import (
     record_event,
 )
 from openlicense.catalogue.terms import DeclarationTerms
-from openlicense.errors import Conflict, Invalid, NotFound
+from openlicense.errors import Conflict, Invalid
 from openlicense.pricing.schedule import build_schedule
 
 if TYPE_CHECKING:
@@ -43,7 +42,7 @@ class ObligationService(AgreementReader):
         """The licensee reports a period's base; `pricing` computes what is due (rule 20)."""
         agreement = await self.load(agreement_id, for_update=True)
         ensure_party(principal, agreement, "licensee")
-        entry = _entry(agreement, data.entry_key)
+        entry = find_entry(agreement, data.entry_key)
         today = self.clock.today()
         if entry.kind != "royalty":
             raise Invalid(f"{entry.key} is not a royalty period.", code="not_a_royalty_period")
@@ -145,10 +144,3 @@ class ObligationService(AgreementReader):
         )
         await self.session.flush()
         return agreement
-
-
-def _entry(agreement: Agreement, key: str) -> ScheduleEntry:
-    for entry in agreement.entries:
-        if entry.key == key:
-            return entry
-    raise NotFound(f"No schedule item {key!r} in {agreement.number}.")

@@ -26,7 +26,7 @@ from openlicense.agreements.schemas import RecordingTaskRead, ScheduleEntryRead
 from openlicense.audit import queries
 from openlicense.audit import statistics as stats
 from openlicense.audit.access_log import AuditAccessMiddleware
-from openlicense.audit.exports import csv_stream, ledger_export_row, ndjson_stream
+from openlicense.audit.exports import LEDGER_COLUMNS, csv_stream, ledger_export_row, ndjson_stream
 from openlicense.audit.models import AuditAccess, LedgerCheckpoint
 from openlicense.audit.queries import AgreementFilters
 from openlicense.audit.rate_limit import (
@@ -331,18 +331,7 @@ class AuditController(Controller):
                 async for entry in queries.stream_ledger(session):
                     yield ledger_export_row(to_stored(entry))
 
-        columns = [
-            "seq",
-            "occurred_at",
-            "action",
-            "subject_type",
-            "subject_id",
-            "actor_id",
-            "data",
-            "prev_hash",
-            "hash",
-        ]
-        return _stream(rows(), format, "ledger", columns)
+        return _stream(rows(), format, "ledger", list(LEDGER_COLUMNS))
 
 
 def _stream(rows: AsyncIterator[dict[str, Any]], fmt: str, name: str, columns: list[str]) -> Stream:

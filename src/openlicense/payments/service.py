@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from openlicense.agreements.access import AgreementReader, ensure_party
+from openlicense.agreements.access import AgreementReader, ensure_party, find_entry
 from openlicense.agreements.models import Agreement, EntryStatus, ScheduleEntry
 from openlicense.agreements.schemas import PaymentConfirmation
 from openlicense.agreements.settlement import settle_entry
@@ -51,7 +51,7 @@ class PaymentService(AgreementReader):
         """The licensor's TTO confirms "received, reference X" for one schedule item."""
         agreement = await self.load(agreement_id, for_update=True)
         ensure_party(principal, agreement, "licensor")
-        entry = _entry(agreement, data.entry_key)
+        entry = find_entry(agreement, data.entry_key)
         if entry.status is EntryStatus.PAID:
             if entry.payment_reference == data.reference and entry.paid_minor == data.amount_minor:
                 return agreement  # the same confirmation again: nothing to do
@@ -94,7 +94,7 @@ class PaymentService(AgreementReader):
         If Stripe is unreachable nothing is stored and the caller gets a retryable 503."""
         agreement = await self.load(agreement_id)
         ensure_party(principal, agreement, "licensee")
-        entry = _entry(agreement, entry_key)
+        entry = find_entry(agreement, entry_key)
         if entry.status is EntryStatus.PAID:
             raise Conflict(f"{entry.key} is already paid.", code="already_paid")
         _ensure_payable(entry, agreement, entry.amount_minor)
@@ -354,13 +354,6 @@ class PaymentService(AgreementReader):
         self.session.add(refund)
         await self.session.flush()
         return refund
-
-
-def _entry(agreement: Agreement, key: str) -> ScheduleEntry:
-    for entry in agreement.entries:
-        if entry.key == key:
-            return entry
-    raise NotFound(f"No schedule item {key!r} in {agreement.number}.")
 
 
 def _ensure_payable(entry: ScheduleEntry, agreement: Agreement, amount_minor: int | None) -> None:

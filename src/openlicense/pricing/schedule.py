@@ -371,7 +371,9 @@ def due_at_start_minor(standard: FeeStandard) -> int:
     if isinstance(standard, LumpSum):
         return standard.amount_minor if standard.due_days_after_acceptance == 0 else 0
     if isinstance(standard, Instalments):
-        return sum(i.amount_minor for i in standard.instalments if i.due_months_after_acceptance == 0)
+        return sum(
+            i.amount_minor for i in standard.instalments if i.due_months_after_acceptance == 0
+        )
     if isinstance(standard, Royalty):
         return standard.payable_on_acceptance_minor
     if isinstance(standard, EntryFeePlusRoyalty):

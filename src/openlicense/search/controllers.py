@@ -13,21 +13,15 @@ from openlicense.accounts.guards import allow, public
 from openlicense.accounts.models import Role
 from openlicense.clock import Clock
 from openlicense.errors import OpenLicenseError
-from openlicense.search.engine import SearchEngine, SearchQuery, SearchResult, SearchUnavailable
+from openlicense.search.engine import (
+    FacetName,
+    SearchEngine,
+    SearchQuery,
+    SearchResult,
+    SearchUnavailable,
+)
 from openlicense.search.outbox import drain
 from openlicense.settings import Settings
-
-FacetName = Literal[
-    "patent_type",
-    "ipc_section",
-    "ipc_class",
-    "technology_field",
-    "university_id",
-    "province",
-    "fee_type",
-    "licence_status",
-    "has_trial",
-]
 
 
 class SearchUnavailableError(OpenLicenseError):
