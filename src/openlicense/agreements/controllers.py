@@ -12,7 +12,7 @@ from litestar.di import Provide
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from openlicense.accounts.guards import allow, public, signed_in
+from openlicense.accounts.guards import allow, public
 from openlicense.accounts.models import Role
 from openlicense.agreements.acceptance import AcceptanceService
 from openlicense.agreements.contract import RenderedContract, render_contract, seal
@@ -251,5 +251,3 @@ router = Router(
         "declarations": Provide(provide_declaration_service),
     },
 )
-
-__all__ = ["Invalid", "router", "signed_in"]

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from openlicense.agreements.models import LIVE_STATUSES, Agreement, AgreementStatus, EntryStatus
+from openlicense.agreements.models import LIVE_STATUSES, Agreement, AgreementStatus
 from openlicense.agreements.transitions import (
     UNPAID,
     become_effective,
@@ -215,12 +215,3 @@ def reinstate_if_current(agreement: Agreement, today: datetime.date) -> bool:
         agreement, AgreementStatus.EFFECTIVE, on=today, key=f"reinstated-{today}", kind="reinstated"
     )
     return True
-
-
-__all__ = [
-    "EntryStatus",
-    "LifecycleReport",
-    "apply_due_transitions",
-    "reinstate_if_current",
-    "run_lifecycle",
-]

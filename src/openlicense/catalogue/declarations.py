@@ -250,8 +250,7 @@ def _declaration_visible(
 
 
 def _ensure_declaration_visible(principal: Principal | None, declaration: Declaration) -> None:
-    ensure_visible(
-        principal, declaration.patent
-    ) if declaration.status not in PUBLIC_STATUSES else None
+    if declaration.status not in PUBLIC_STATUSES:
+        ensure_visible(principal, declaration.patent)
     if not _declaration_visible(principal, declaration, declaration.patent):
         raise NotFound("No such declaration.")

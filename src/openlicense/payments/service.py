@@ -3,7 +3,6 @@ refunds. Never commits; webhook events are stored and applied in one transaction
 
 from __future__ import annotations
 
-import datetime
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -368,6 +367,3 @@ def _ensure_payable(entry: ScheduleEntry, agreement: Agreement, amount_minor: in
             "partial payments are not accepted.",
             code="amount_mismatch",
         )
-
-
-__all__ = ["PaymentService", "datetime"]

@@ -26,15 +26,3 @@ class SearchOutbox(UUIDv7AuditBase):
     last_error: Mapped[str | None] = mapped_column(Text)
     failed_at: Mapped[datetime.datetime | None]
     """Set after `outbox_max_attempts` failures: parked until retried by hand."""
-
-
-OUTBOX_REASONS = (
-    "patent.created",
-    "patent.updated",
-    "patent.published",
-    "patent.retired",
-    "declaration.published",
-    "declaration.withdrawn",
-    "declaration.status_due",
-    "import",
-)
