@@ -75,10 +75,10 @@ def summary(latencies: list[float]) -> dict[str, float]:
 
 async def prepare(env: dict[str, str], patents: int) -> tuple[float, float]:
     os.environ.update(env)
+    from openlicense.app import make_search_engine as make_engine
     from openlicense.audit import ledger
     from openlicense.db import sqlalchemy_config
     from openlicense.db.migrate import alembic_commands
-    from openlicense.search.engine import make_engine
     from openlicense.search.reindex import reindex
     from openlicense.seed.generate import seed
     from openlicense.settings import Settings
@@ -145,7 +145,7 @@ def through_api(port: int, mix) -> list[float]:  # type: ignore[no-untyped-def]
 
 async def direct(env: dict[str, str], mix) -> list[float]:  # type: ignore[no-untyped-def]
     os.environ.update(env)
-    from openlicense.search.engine import make_engine
+    from openlicense.app import make_search_engine as make_engine
     from openlicense.settings import Settings
 
     engine = make_engine(Settings(_env_file=None))  # type: ignore[call-arg]

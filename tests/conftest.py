@@ -21,7 +21,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from fakes import FakeSearchEngine
-from openlicense.clock import FixedClock
+from openlicense.core.clock import FixedClock
 from openlicense.db import sqlalchemy_config
 from openlicense.db.migrate import alembic_commands
 from openlicense.db.models import metadata

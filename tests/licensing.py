@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from builders import Actor, make_actor, patent_payload, terms_payload
 from openlicense.accounts.models import OrganisationKind
-from openlicense.clock import FixedClock
+from openlicense.core.clock import FixedClock
 
 _keys = itertools.count(1)
 

@@ -1,36 +1,75 @@
-"""create_app(settings) -> Litestar: the only place where things are wired together."""
+"""create_app(settings) -> Litestar: the one place where everything is wired together.
+
+Routers, plugins, the session maker, the search engine, the payment gateway, the document source
+for search and the background loops are all built here and handed out through dependency
+injection; nothing is put on `app.state` behind a module's back. The CLI builds the same parts
+with the `make_*` functions below."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
 
 from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
-from litestar import Litestar
+from litestar import Litestar, Router
 from litestar.di import Provide
 from litestar.logging import LoggingConfig
 from litestar.middleware.base import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from openlicense.accounts.auth import AuthMiddleware
 from openlicense.accounts.controllers import router as accounts_router
 from openlicense.agreements.controllers import router as agreements_router
-from openlicense.agreements.worker import lifecycle_worker
-from openlicense.audit import ledger
-from openlicense.audit.controllers import audit_router
 from openlicense.catalogue.controllers import router as catalogue_router
-from openlicense.clock import Clock, SystemClock
+from openlicense.catalogue.service.indexing import CatalogueDocuments
+from openlicense.core.clock import Clock, SystemClock
 from openlicense.db import sqlalchemy_config
 from openlicense.health import health
+from openlicense.jobs.controllers import JobController
+from openlicense.jobs.loops import background_loops
+from openlicense.oversight.controllers import oversight_router
 from openlicense.payments.controllers import router as payments_router
 from openlicense.payments.gateway import PaymentGateway
-from openlicense.payments.lifespan import payments_lifespan
+from openlicense.payments.offline import OfflineGateway
+from openlicense.payments.stripe_gateway import StripeGateway, online_payments_enabled
 from openlicense.problems import problem_details_plugin
 from openlicense.search.controllers import router as search_router
+from openlicense.search.embedded import EmbeddedEngine
 from openlicense.search.engine import SearchEngine
-from openlicense.search.worker import search_lifespan
+from openlicense.search.meili import MeilisearchEngine
+from openlicense.search.outbox import DocumentSource
+from openlicense.search.setup import load_definition
 from openlicense.settings import Settings
+
+
+def make_search_engine(settings: Settings) -> SearchEngine:
+    """Meilisearch when `search.meilisearch_url` is set, else the embedded tantivy index at
+    `search.embedded_dir` (default `<data_dir>/search`)."""
+    definition = load_definition()
+    search = settings.search
+    if search.meilisearch_url:
+        key = search.meilisearch_api_key.get_secret_value() if search.meilisearch_api_key else None
+        return MeilisearchEngine(
+            search.meilisearch_url, api_key=key, index_uid=search.index_uid, definition=definition
+        )
+    directory = search.embedded_dir or settings.data_dir / "search"
+    return EmbeddedEngine(directory, definition=definition)
+
+
+def make_payment_gateway(settings: Settings) -> PaymentGateway:
+    """The Stripe gateway when both Stripe secrets are set, else the offline method."""
+    if not online_payments_enabled(settings):
+        return OfflineGateway()
+    return StripeGateway.from_settings(settings)
+
+
+def make_document_source() -> DocumentSource:
+    return CatalogueDocuments()
 
 
 def create_app(
@@ -42,8 +81,14 @@ def create_app(
 ) -> Litestar:
     settings = settings or Settings()
     clock = clock or SystemClock()
-    ledger.install()
     db_config = sqlalchemy_config(settings)
+    session_maker = db_config.create_session_maker()
+    engine = search_engine or make_search_engine(settings)
+    gateway = payment_gateway or make_payment_gateway(settings)
+    documents = make_document_source()
+    owned = [
+        part for part, given in ((engine, search_engine), (gateway, payment_gateway)) if not given
+    ]
     return Litestar(
         route_handlers=[
             health,
@@ -52,25 +97,26 @@ def create_app(
             agreements_router,
             search_router,
             payments_router,
-            audit_router(settings),
+            oversight_router(settings, session_maker),
+            Router(path="/", route_handlers=[JobController]),
         ],
         dependencies={
-            "settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False),
-            "clock": Provide(lambda: clock, use_cache=True, sync_to_thread=False),
+            "settings": _value(settings),
+            "clock": _value(clock),
+            "session_maker": _value(session_maker),
+            "search_engine": _value(engine),
+            "payment_gateway": _value(gateway),
+            "document_source": _value(documents),
         },
         plugins=[SQLAlchemyPlugin(config=db_config), problem_details_plugin()],
         middleware=[
             DefineMiddleware(
-                AuthMiddleware,
-                settings=settings,
-                db_config=db_config,
-                exclude=["^/schema"],
+                AuthMiddleware, settings=settings, db_config=db_config, exclude=["^/schema"]
             )
         ],
         lifespan=[
-            payments_lifespan(settings, payment_gateway),
-            search_lifespan(settings, clock, db_config, search_engine),
-            lifecycle_worker(settings, clock, db_config),
+            _resources(engine, owned),
+            background_loops(settings, clock, session_maker, engine, documents),
         ],
         openapi_config=_openapi(),
         logging_config=LoggingConfig(
@@ -78,7 +124,32 @@ def create_app(
             log_exceptions="debug",
         ),
         debug=settings.server.debug,
+        signature_types=[async_sessionmaker, AsyncSession],
     )
+
+
+def _value(value: Any) -> Provide:
+    return Provide(lambda: value, use_cache=True, sync_to_thread=False)
+
+
+def _resources(
+    engine: SearchEngine, owned: list[Any]
+) -> Callable[[Litestar], AbstractAsyncContextManager[None]]:
+    """Create the search index if missing at start-up; close what this app opened at exit."""
+
+    @asynccontextmanager
+    async def lifespan(_: Litestar) -> AsyncIterator[None]:
+        try:  # an unreachable engine must not stop the API: search answers 503 meanwhile
+            await engine.ensure_index()
+        except Exception:
+            logging.getLogger("openlicense.search").warning("search index not ready at start-up")
+        try:
+            yield
+        finally:
+            for part in owned:
+                await part.close()
+
+    return lifespan
 
 
 def _openapi() -> OpenAPIConfig:

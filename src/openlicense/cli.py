@@ -22,9 +22,6 @@ console = Console()
 @click.pass_context
 def main(ctx: click.Context) -> None:
     """openlicense: patent open-licensing marketplace. Settings come from OPENLICENSE_* env vars."""
-    from openlicense.audit import ledger
-
-    ledger.install()  # every change made from the CLI is chained too
     ctx.obj = Settings()
 
 
@@ -115,8 +112,9 @@ def import_group() -> None:
 @click.pass_obj
 def import_patents(settings: Settings, file: Path, university: str, partial: bool) -> None:
     """Import patents from FILE (.csv or .xlsx). All-or-nothing unless --partial."""
-    from openlicense.catalogue.importer import import_file, read_file
-    from openlicense.clock import SystemClock
+    from openlicense.catalogue.files import read_file
+    from openlicense.catalogue.service.imports import import_file
+    from openlicense.core.clock import SystemClock
 
     rows = read_file(file)
 
@@ -159,15 +157,15 @@ def jobs() -> None:
 @click.pass_obj
 def jobs_run(settings: Settings, today: datetime.datetime | None) -> None:
     """Apply due agreement transitions once (trial ends, overdue → suspended → terminated, …)."""
-    from openlicense.agreements.worker import run_once
-    from openlicense.clock import FixedClock, SystemClock
+    from openlicense.core.clock import FixedClock, SystemClock
+    from openlicense.jobs.tasks import run_lifecycle_once
 
     clock = FixedClock(today.replace(tzinfo=datetime.UTC)) if today else SystemClock()
 
     async def _run():  # type: ignore[no-untyped-def]
         config = _db(settings)
         try:
-            return await run_once(config, settings, clock)
+            return await run_lifecycle_once(config.create_session_maker(), settings, clock)
         finally:
             await config.get_engine().dispose()
 
@@ -186,7 +184,7 @@ def audit() -> None:
 @click.pass_obj
 def audit_verify(settings: Settings) -> None:
     """Recompute the ledger chain and checkpoints; compare every agreement with the ledger."""
-    from openlicense.audit.verification import verify_all
+    from openlicense.oversight.verification import verify_all
 
     async def _run():  # type: ignore[no-untyped-def]
         config = _db(settings)
@@ -214,7 +212,7 @@ def audit_verify(settings: Settings) -> None:
 @click.pass_obj
 def audit_checkpoint(settings: Settings) -> None:
     """Sign a checkpoint of the ledger's current tail now."""
-    from openlicense.audit.verification import checkpoint
+    from openlicense.audit.checkpoints import checkpoint
 
     async def _run():  # type: ignore[no-untyped-def]
         config = _db(settings)
@@ -242,12 +240,12 @@ def payments() -> None:
 @click.pass_obj
 def payments_reconcile(settings: Settings) -> None:
     """Ask Stripe about every pending online payment and apply what it says."""
-    from openlicense.clock import SystemClock
-    from openlicense.payments.gateway import build_gateway
+    from openlicense.app import make_payment_gateway
+    from openlicense.core.clock import SystemClock
     from openlicense.payments.service import PaymentService
 
     async def _run() -> dict[str, int]:
-        config, gateway = _db(settings), build_gateway(settings)
+        config, gateway = _db(settings), make_payment_gateway(settings)
         try:
             async with config.create_session_maker()() as session, session.begin():
                 service = PaymentService(
@@ -274,7 +272,7 @@ def search() -> None:
 @click.pass_obj
 def search_setup(settings: Settings, dry_run: bool) -> None:
     """Apply the versioned index settings in search/ (idempotent; prints what changes)."""
-    from openlicense.search.engine import make_engine
+    from openlicense.app import make_search_engine as make_engine
     from openlicense.search.setup import apply_settings
 
     async def _run() -> list[str]:
@@ -295,7 +293,8 @@ def search_setup(settings: Settings, dry_run: bool) -> None:
 @click.pass_obj
 def search_sync(settings: Settings, retry_failed: bool) -> None:
     """Drain the search outbox now (the server's worker also does this continuously)."""
-    from openlicense.search.engine import make_engine
+    from openlicense.app import make_document_source
+    from openlicense.app import make_search_engine as make_engine
     from openlicense.search.outbox import drain, pending_count, retry_parked
 
     async def _run():  # type: ignore[no-untyped-def]
@@ -306,7 +305,11 @@ def search_sync(settings: Settings, retry_failed: bool) -> None:
                 async with maker() as session, session.begin():
                     await retry_parked(session)
             report = await drain(
-                maker, engine, settings=settings.search, now=datetime.datetime.now(datetime.UTC)
+                maker,
+                engine,
+                make_document_source(),
+                settings=settings.search,
+                now=datetime.datetime.now(datetime.UTC),
             )
             async with maker() as session:
                 return report, await pending_count(session)
@@ -326,7 +329,8 @@ def search_sync(settings: Settings, retry_failed: bool) -> None:
 @click.pass_obj
 def search_reindex(settings: Settings) -> None:
     """Rebuild the whole index from the database and swap it in atomically."""
-    from openlicense.search.engine import make_engine
+    from openlicense.app import make_document_source
+    from openlicense.app import make_search_engine as make_engine
     from openlicense.search.reindex import reindex
 
     async def _run() -> int:
@@ -335,6 +339,7 @@ def search_reindex(settings: Settings) -> None:
             return await reindex(
                 config.create_session_maker(),
                 engine,
+                make_document_source(),
                 today=datetime.datetime.now(datetime.UTC).date(),
             )
         finally:

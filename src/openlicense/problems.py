@@ -13,7 +13,7 @@ from litestar.plugins.problem_details import (
     ProblemDetailsPlugin,
 )
 
-from openlicense.errors import OpenLicenseError, RuleViolationError
+from openlicense.core.errors import OpenLicenseError, RuleViolationError
 
 logger = logging.getLogger("openlicense")
 

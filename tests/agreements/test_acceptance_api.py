@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from licensing import Market, make_market
 from openlicense.agreements.models import Agreement
-from openlicense.clock import FixedClock
+from openlicense.core.clock import FixedClock
 
 PERIOD = {"licence_start": "2026-11-23", "licence_end": "2028-11-22"}
 LUMP = {"type": "LUMP_SUM", "amount_minor": 5_000_000}

@@ -20,7 +20,7 @@ from openlicense.agreements.contract import (
     verify_seal,
     zh_numeral,
 )
-from openlicense.catalogue.terms import DeclarationTerms
+from openlicense.catalogue.schemas import DeclarationTerms
 
 STAGED_TRIAL_ROYALTY: dict[str, Any] = {
     "type": "STAGED",

@@ -8,7 +8,7 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from licensing import Market, make_market
-from openlicense.clock import FixedClock
+from openlicense.core.clock import FixedClock
 
 PERIOD = {"licence_start": "2026-11-23", "licence_end": "2028-11-22"}
 ROYALTY = {

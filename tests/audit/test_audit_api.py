@@ -17,9 +17,10 @@ from builders import Actor, make_actor
 from licensing import Market, make_market
 from openlicense.accounts.models import OrganisationKind
 from openlicense.agreements.models import Agreement
-from openlicense.audit.models import AuditAccess, LedgerEntry
-from openlicense.audit.verification import checkpoint
-from openlicense.clock import FixedClock
+from openlicense.audit.checkpoints import checkpoint
+from openlicense.audit.models import LedgerEntry
+from openlicense.core.clock import FixedClock
+from openlicense.oversight.models import AuditAccess
 from openlicense.settings import Settings
 
 PERIOD = {"licence_start": "2026-11-23", "licence_end": "2028-11-22"}

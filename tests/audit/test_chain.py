@@ -13,7 +13,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from openlicense.agreements.contract import canonical_json
 from openlicense.audit.chain import (
     GENESIS,
     Break,
@@ -28,6 +27,7 @@ from openlicense.audit.chain import (
     verify_against_checkpoint,
     verify_against_checkpoints,
 )
+from openlicense.core.canonical import canonical_json
 
 T0 = datetime.datetime(2026, 11, 23, 9, 0, tzinfo=datetime.UTC)
 ACTIONS = (

@@ -13,7 +13,6 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from openlicense.agreements.contract import canonical_json
 from openlicense.audit.chain import LedgerEvent, StoredEntry, chain
 from openlicense.audit.signing import (
     Checkpoint,
@@ -29,6 +28,7 @@ from openlicense.audit.signing import (
     verify_checkpoint,
     verify_ledger,
 )
+from openlicense.core.canonical import canonical_json
 
 T = datetime.datetime(2026, 12, 31, 23, 59, 59, 123456, tzinfo=datetime.UTC)
 SEED = bytes(range(32))  # a published test key: never the platform's

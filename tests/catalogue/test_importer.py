@@ -15,19 +15,13 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from openlicense.accounts.models import Organisation, OrganisationKind
+from openlicense.catalogue.files import read_file
 from openlicense.catalogue.identifiers import check_character
-from openlicense.catalogue.importer import (
-    FLAT_COLUMNS,
-    FlatRowError,
-    PatentImporter,
-    RowError,
-    flat_row_to_patent,
-    import_file,
-    read_file,
-)
+from openlicense.catalogue.imports import FLAT_COLUMNS, FlatRowError, RowError, flat_row_to_patent
 from openlicense.catalogue.models import Patent, PatentOwner
 from openlicense.catalogue.schemas import PatentCreate
-from openlicense.clock import FixedClock
+from openlicense.catalogue.service.imports import PatentImporter, import_file
+from openlicense.core.clock import FixedClock
 
 NOW = datetime.datetime(2026, 11, 23, 9, 0, tzinfo=datetime.UTC)
 TYPE_DIGIT = {"invention": "1", "utility_model": "2", "design": "3"}

@@ -15,7 +15,6 @@ from openlicense.catalogue.rules import (
     OwnerFacts,
     PatentFacts,
     RuleConfig,
-    add_months,
     check_acceptable,
     check_declarable,
     check_declaration,
@@ -25,11 +24,11 @@ from openlicense.catalogue.rules import (
     check_recorded_licence,
     check_terms,
     check_withdrawal,
-    months_between,
 )
-from openlicense.catalogue.terms import DeclarationTerms
+from openlicense.catalogue.schemas import DeclarationTerms
+from openlicense.core.dates import add_months, months_between
+from openlicense.core.violations import RuleViolation, blocking
 from openlicense.settings import RulesSettings
-from openlicense.violations import RuleViolation, blocking
 
 TODAY = date(2026, 6, 1)
 

@@ -8,7 +8,7 @@ import pytest
 
 from openlicense.clauses.library import load_library
 from openlicense.clauses.lint import lint_clause_choices, restrictive_phrases
-from openlicense.violations import RuleViolation
+from openlicense.core.violations import RuleViolation
 
 LIBRARY = load_library()
 

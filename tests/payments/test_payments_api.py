@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from fakes import FakeSearchEngine
 from licensing import Market, make_market
-from openlicense.clock import FixedClock
+from openlicense.core.clock import FixedClock
 from openlicense.payments.models import Payment, StripeEvent
 from openlicense.payments.stripe_gateway import StripeGateway
 from openlicense.settings import Settings, StripeSettings

@@ -11,20 +11,14 @@ from types import SimpleNamespace
 import pytest
 from pydantic import SecretStr
 
-from openlicense.payments.gateway import (
-    CheckoutRequest,
-    GatewayRejected,
-    GatewayUnavailable,
-    OnlinePaymentsDisabled,
-    PaymentState,
-    build_gateway,
-    combine_states,
-    online_payments_enabled,
-)
+from openlicense.app import make_payment_gateway as build_gateway
+from openlicense.payments.errors import GatewayRejected, GatewayUnavailable, OnlinePaymentsDisabled
+from openlicense.payments.gateway import CheckoutRequest, PaymentState, combine_states
 from openlicense.payments.offline import OfflineGateway
 from openlicense.payments.stripe_gateway import (
     HANDLED_EVENT_TYPES,
     StripeGateway,
+    online_payments_enabled,
     payment_status_from_event,
     payment_status_from_object,
     stripe_client,

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter
 
-from openlicense.catalogue.rules import add_months
+from openlicense.core.dates import add_months
 from openlicense.pricing.fee_standards import FeeStandard
 from openlicense.pricing.schedule import ItemKind, Schedule, build_schedule
 

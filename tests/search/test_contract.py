@@ -27,7 +27,8 @@ from openlicense.catalogue.models import (
     Patent,
     PatentType,
 )
-from openlicense.search.documents import PatentDocument, build_document
+from openlicense.catalogue.service.indexing import build_document
+from openlicense.search.documents import PatentDocument
 from openlicense.search.engine import SearchEngine, SearchQuery, SearchResult
 
 PUBLIC = visible()

@@ -13,10 +13,11 @@ import corpus
 import pytest
 from corpus import BY_ID, DOCUMENTS
 
+from openlicense.app import make_search_engine as make_engine
 from openlicense.search import embedded
 from openlicense.search.documents import PatentDocument
 from openlicense.search.embedded import EmbeddedEngine
-from openlicense.search.engine import SearchQuery, SearchUnavailable, make_engine
+from openlicense.search.engine import SearchQuery, SearchUnavailable
 from openlicense.search.meili import MeilisearchEngine
 from openlicense.settings import SearchSettings, Settings
 

@@ -19,7 +19,10 @@ from openlicense.accounts.models import OrganisationKind
 from openlicense.catalogue.models import ListingStatus, Patent
 from openlicense.search.documents import PatentDocument
 from openlicense.search.models import SearchOutbox
-from openlicense.search.outbox import documents_for, drain, drain_once
+from openlicense.catalogue.service.indexing import CatalogueDocuments, documents_for
+from openlicense.search.outbox import drain, drain_once
+
+SOURCE = CatalogueDocuments()
 from openlicense.settings import SearchSettings
 
 NOW = datetime.datetime(2026, 11, 23, 9, tzinfo=datetime.UTC)
@@ -67,7 +70,7 @@ async def test_a_catalogue_change_writes_an_outbox_row_in_its_transaction(
     assert await _pending(db_sessionmaker) == 0  # a refused change leaves nothing to index
     patent = await _published_patent(client, tto)
     assert await _pending(db_sessionmaker) >= 2
-    report = await drain(db_sessionmaker, engine_double, settings=SearchSettings(), now=NOW)
+    report = await drain(db_sessionmaker, engine_double, SOURCE, settings=SearchSettings(), now=NOW)
     assert report.error is None
     assert await _pending(db_sessionmaker) == 0
     document = engine_double.docs[patent["id"]]
@@ -100,14 +103,16 @@ async def test_engine_down_then_back_loses_no_change(
     pending = await _pending(db_sessionmaker)
     assert pending >= 10  # every write above succeeded and queued its change
 
-    failed = await drain_once(db_sessionmaker, engine_double, settings=SearchSettings(), now=NOW)
+    failed = await drain_once(
+        db_sessionmaker, engine_double, SOURCE, settings=SearchSettings(), now=NOW
+    )
     assert failed.failed > 0 and failed.error
     assert await _pending(db_sessionmaker) == pending  # nothing lost
     async with db_sessionmaker() as session:
         attempts = set(await session.scalars(select(SearchOutbox.attempts)))
     assert attempts <= {0, 1} and 1 in attempts
     retry_too_soon = await drain_once(
-        db_sessionmaker, engine_double, settings=SearchSettings(), now=NOW
+        db_sessionmaker, engine_double, SOURCE, settings=SearchSettings(), now=NOW
     )
     assert retry_too_soon.claimed <= pending - failed.failed  # backed-off rows wait
 
@@ -115,6 +120,7 @@ async def test_engine_down_then_back_loses_no_change(
     report = await drain(
         db_sessionmaker,
         engine_double,
+        SOURCE,
         settings=SearchSettings(),
         now=NOW + datetime.timedelta(hours=1),
     )
@@ -144,7 +150,7 @@ async def test_rows_are_parked_after_too_many_attempts(
     settings = SearchSettings(outbox_max_attempts=2)
     now = NOW
     for _ in range(3):
-        await drain_once(db_sessionmaker, engine_double, settings=settings, now=now)
+        await drain_once(db_sessionmaker, engine_double, SOURCE, settings=settings, now=now)
         now += datetime.timedelta(hours=1)
     async with db_sessionmaker() as session:
         parked = await session.scalar(
@@ -177,8 +183,8 @@ async def test_concurrent_drainers_never_process_a_patent_twice(
     small = SearchSettings(outbox_batch_size=5)
     other_maker = async_sessionmaker(engine, expire_on_commit=False)
     await asyncio.gather(
-        drain(db_sessionmaker, counting, settings=small, now=NOW),
-        drain(other_maker, counting, settings=small, now=NOW),
+        drain(db_sessionmaker, counting, SOURCE, settings=small, now=NOW),
+        drain(other_maker, counting, SOURCE, settings=small, now=NOW),
     )
     assert await _pending(db_sessionmaker) == 0
     assert len(counting.per_id) == 30

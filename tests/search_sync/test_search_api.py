@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from builders import make_actor, patent_payload, terms_payload
 from fakes import FakeSearchEngine
 from openlicense.accounts.models import OrganisationKind
-from openlicense.clock import FixedClock
+from openlicense.core.clock import FixedClock
 from openlicense.settings import Settings
 
 

@@ -14,11 +14,11 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlalchemy.orm import selectinload
 
+import openlicense.seed.generate as generate
 from openlicense.accounts.models import Organisation, OrganisationKind, Role, User
 from openlicense.accounts.passwords import verify_password
 from openlicense.accounts.sme import is_sme
 from openlicense.catalogue import identifiers
-from openlicense.catalogue.facts import patent_facts
 from openlicense.catalogue.models import (
     Declaration,
     DeclarationStatus,
@@ -27,10 +27,10 @@ from openlicense.catalogue.models import (
     Patent,
     PatentOwner,
 )
-from openlicense.catalogue.rules import RuleConfig, add_months, check_declaration
-from openlicense.catalogue.rules_terms import CONDITION_TERMS, find_terms
-from openlicense.catalogue.schemas import PatentCreate
-from openlicense.catalogue.terms import DeclarationTerms
+from openlicense.catalogue.rules import CONDITION_TERMS, RuleConfig, check_declaration, find_terms
+from openlicense.catalogue.schemas import DeclarationTerms, PatentCreate
+from openlicense.catalogue.service import patent_facts
+from openlicense.core.dates import add_months
 from openlicense.pricing.fee_standards import (
     FeeType,
     Instalments,
@@ -40,8 +40,14 @@ from openlicense.pricing.fee_standards import (
     RoyaltyTerms,
     Staged,
 )
-from openlicense.seed import DEMO_PASSWORD, DEMO_USERS, SeedReport, generate, seed
-from openlicense.seed.data import ENTERPRISE_COUNT, LARGE_ENTERPRISES, UNIVERSITIES
+from openlicense.seed.data import (
+    DEMO_PASSWORD,
+    DEMO_USERS,
+    ENTERPRISE_COUNT,
+    LARGE_ENTERPRISES,
+    UNIVERSITIES,
+)
+from openlicense.seed.generate import SeedReport, seed
 
 TODAY = datetime.date(2026, 11, 23)
 N = 200

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from openlicense.accounts.models import ApiKey, Organisation, User
 from openlicense.accounts.principal import Principal
 from openlicense.accounts.tokens import read_access_token, secrets_match, split_api_key
-from openlicense.errors import Unauthorized
+from openlicense.core.errors import Unauthorized
 
 if TYPE_CHECKING:
     import uuid

@@ -27,7 +27,7 @@ from openlicense.accounts.schemas import (
 )
 from openlicense.accounts.service import AccountService, organisation_read
 from openlicense.accounts.tokens import issue_access_token
-from openlicense.errors import Forbidden
+from openlicense.core.errors import Forbidden
 from openlicense.settings import Settings
 
 

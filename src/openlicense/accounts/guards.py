@@ -11,7 +11,7 @@ from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 
 from openlicense.accounts.models import Role
-from openlicense.errors import Forbidden, Unauthorized
+from openlicense.core.errors import Forbidden, Unauthorized
 
 Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]
 

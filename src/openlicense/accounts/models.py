@@ -10,7 +10,7 @@ from advanced_alchemy.base import UUIDv7AuditBase
 from sqlalchemy import BigInteger, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from openlicense.db.types import str_enum
+from openlicense.core.columns import str_enum
 
 
 class OrganisationKind(StrEnum):

@@ -26,7 +26,7 @@ from openlicense.accounts.schemas import (
     UserCreate,
 )
 from openlicense.accounts.tokens import NewApiKey, generate_api_key
-from openlicense.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
+from openlicense.core.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession

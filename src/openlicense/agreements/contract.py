@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
-import json
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -21,12 +20,12 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
+from openlicense.core.canonical import canonical_json
 from openlicense.pricing.money import minor_unit_exponent
 
 __all__ = [
     "SEAL_VERSION",
     "RenderedContract",
-    "canonical_json",
     "clause_context",
     "describe_fee_standard",
     "format_date",
@@ -56,26 +55,6 @@ CLAUSE_DEFAULTS: dict[str, dict[str, Any]] = {
 
 
 # --- canonical JSON and the seal -------------------------------------------------------------
-
-
-def _refuse_floats(obj: Any, path: str = "$") -> None:
-    if isinstance(obj, float):
-        raise TypeError(f"floats are not allowed in canonical JSON (at {path}): use int or str")
-    if isinstance(obj, dict):
-        for key, value in obj.items():
-            _refuse_floats(value, f"{path}.{key}")
-    elif isinstance(obj, list | tuple):
-        for i, value in enumerate(obj):
-            _refuse_floats(value, f"{path}[{i}]")
-
-
-def canonical_json(obj: Any) -> bytes:
-    """Sorted keys, no whitespace, UTF-8: the bytes that are hashed. Floats are refused so that
-    money (int minor units) and rates (decimal strings) cannot drift through binary rounding."""
-    _refuse_floats(obj)
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
-        "utf-8"
-    )
 
 
 @dataclass(frozen=True)

@@ -14,29 +14,25 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from openlicense.accounts.guards import allow, public
 from openlicense.accounts.models import Role
-from openlicense.agreements.acceptance import AcceptanceService
 from openlicense.agreements.contract import RenderedContract, render_contract, seal
-from openlicense.agreements.lifecycle import run_lifecycle
-from openlicense.agreements.obligations import ObligationService
-from openlicense.agreements.offers import quote
 from openlicense.agreements.pdf import render_pdf
+from openlicense.agreements.rules import LifecycleConfig
 from openlicense.agreements.schemas import (
     AcceptanceRequest,
     AgreementEventRead,
     AgreementRead,
     AgreementSummary,
-    JobRunReport,
     Quote,
     RecordingFiled,
     RoyaltyReportIn,
     RoyaltyReportRead,
     SealCheck,
 )
-from openlicense.catalogue.controllers import provide_declaration_service
-from openlicense.catalogue.declarations import DeclarationService
+from openlicense.agreements.service import AcceptanceService, ObligationService, quote
 from openlicense.catalogue.schemas import Page
-from openlicense.clock import Clock
-from openlicense.errors import Invalid
+from openlicense.catalogue.service import DeclarationService, provide_declarations
+from openlicense.core.clock import Clock
+from openlicense.core.errors import Invalid
 from openlicense.settings import Settings
 
 AnyRequest = Request[Any, Any, Any]
@@ -47,17 +43,13 @@ readers = allow(Role.TTO_OFFICER, Role.ENTERPRISE_MEMBER, Role.AUDITOR, Role.ADM
 async def provide_acceptance_service(
     db_session: AsyncSession, clock: Clock, settings: Settings
 ) -> AcceptanceService:
-    return AcceptanceService(db_session, clock=clock, lifecycle=settings.lifecycle)
+    return AcceptanceService(
+        db_session, clock=clock, config=LifecycleConfig.from_settings(settings.lifecycle)
+    )
 
 
-async def provide_obligation_service(
-    db_session: AsyncSession, clock: Clock, settings: Settings
-) -> ObligationService:
-    return ObligationService(db_session, clock=clock, lifecycle=settings.lifecycle)
-
-
-def agreement_read(agreement) -> AgreementRead:  # type: ignore[no-untyped-def]
-    return AgreementRead.model_validate(agreement)
+async def provide_obligation_service(db_session: AsyncSession, clock: Clock) -> ObligationService:
+    return ObligationService(db_session, clock=clock)
 
 
 class OfferController(Controller):
@@ -109,7 +101,9 @@ class OfferController(Controller):
             ip=request.client.host if request.client else None,
             user_agent=request.headers.get("user-agent"),
         )
-        return Response(agreement_read(agreement), status_code=201 if created else 200)
+        return Response(
+            AgreementRead.model_validate(agreement), status_code=201 if created else 200
+        )
 
 
 class AgreementController(Controller):
@@ -140,7 +134,7 @@ class AgreementController(Controller):
     async def get_agreement(
         self, request: AnyRequest, agreement_id: uuid.UUID, obligations: ObligationService
     ) -> AgreementRead:
-        return agreement_read(await obligations.get(request.user, agreement_id))
+        return AgreementRead.model_validate(await obligations.get(request.user, agreement_id))
 
     @get("/{agreement_id:uuid}/events", guards=[readers])
     async def list_events(
@@ -221,33 +215,17 @@ class AgreementController(Controller):
         obligations: ObligationService,
     ) -> AgreementRead:
         """Either party marks the licence recorded with CNIPA (备案, IR 87)."""
-        return agreement_read(await obligations.file_recording(request.user, agreement_id, data))
-
-
-class JobController(Controller):
-    path = "/api/jobs"
-    tags = ["operations"]
-
-    @post("/lifecycle", guards=[allow(Role.ADMIN)], status_code=200)
-    async def run_lifecycle_now(
-        self, db_session: AsyncSession, clock: Clock, settings: Settings
-    ) -> JobRunReport:
-        """Apply due agreement transitions now (the background worker does this periodically)."""
-        report = await run_lifecycle(db_session, today=clock.today(), settings=settings.lifecycle)
-        return JobRunReport(
-            today=report.today,
-            examined=report.examined,
-            transitions=dict(report.transitions),
-            mode="api",
+        return AgreementRead.model_validate(
+            await obligations.file_recording(request.user, agreement_id, data)
         )
 
 
 router = Router(
     path="/",
-    route_handlers=[OfferController, AgreementController, JobController],
+    route_handlers=[OfferController, AgreementController],
     dependencies={
         "acceptance": Provide(provide_acceptance_service),
         "obligations": Provide(provide_obligation_service),
-        "declarations": Provide(provide_declaration_service),
+        "declarations": Provide(provide_declarations),
     },
 )

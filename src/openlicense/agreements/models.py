@@ -16,7 +16,7 @@ from advanced_alchemy.types import JsonB
 from sqlalchemy import BigInteger, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from openlicense.db.types import str_enum
+from openlicense.core.columns import str_enum
 
 
 class AgreementStatus(StrEnum):

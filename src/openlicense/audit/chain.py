@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
-from openlicense.agreements.contract import canonical_json
+from openlicense.core.canonical import canonical_json
 
 __all__ = [
     "GENESIS",

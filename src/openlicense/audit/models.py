@@ -1,14 +1,13 @@
-"""Ledger entries (hash chain), signed checkpoints, and the auditors' access log."""
+"""Ledger entries (hash chain) and signed checkpoints."""
 
 from __future__ import annotations
 
 import datetime
-import uuid
 from typing import Any
 
 from advanced_alchemy.base import UUIDv7AuditBase
 from advanced_alchemy.types import JsonB
-from sqlalchemy import BigInteger, ForeignKey, String, Text
+from sqlalchemy import BigInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 
@@ -39,16 +38,3 @@ class LedgerCheckpoint(UUIDv7AuditBase):
     signed_at: Mapped[datetime.datetime]
     key_id: Mapped[str] = mapped_column(String(32))
     signature: Mapped[str] = mapped_column(String(128))
-
-
-class AuditAccess(UUIDv7AuditBase):
-    """Every auditor read: who, what, when (visible to platform admins)."""
-
-    __tablename__ = "audit_access_log"
-
-    user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), index=True)
-    via_api_key: Mapped[bool] = mapped_column(default=False)
-    method: Mapped[str] = mapped_column(String(8))
-    path: Mapped[str] = mapped_column(String(300))
-    query: Mapped[str | None] = mapped_column(Text)
-    status_code: Mapped[int]

@@ -27,7 +27,6 @@ from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from openlicense.agreements.contract import canonical_json
 from openlicense.audit.chain import (
     GENESIS,
     Break,
@@ -35,6 +34,7 @@ from openlicense.audit.chain import (
     format_timestamp,
     verify_against_checkpoints,
 )
+from openlicense.core.canonical import canonical_json
 
 __all__ = [
     "CHECKPOINT_VERSION",

@@ -14,10 +14,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from openlicense.accounts.guards import allow, public
 from openlicense.accounts.models import Role
 from openlicense.accounts.principal import Principal
-from openlicense.catalogue.declarations import DeclarationService
-from openlicense.catalogue.importer import PatentImporter
-from openlicense.catalogue.patents import PatentService
-from openlicense.catalogue.rules import RuleConfig
 from openlicense.catalogue.schemas import (
     Acceptability,
     BatchImportResult,
@@ -32,23 +28,17 @@ from openlicense.catalogue.schemas import (
     PatentUpdate,
     RecordedLicenceIn,
 )
-from openlicense.clock import Clock
-from openlicense.settings import Settings
+from openlicense.catalogue.service import (
+    DeclarationService,
+    PatentService,
+    provide_declarations,
+    provide_patents,
+)
+from openlicense.catalogue.service.imports import PatentImporter
+from openlicense.core.clock import Clock
 
 AnyRequest = Request[Any, Any, Any]
 tto = allow(Role.TTO_OFFICER)
-
-
-async def provide_patent_service(db_session: AsyncSession, clock: Clock) -> PatentService:
-    return PatentService(db_session, clock=clock)
-
-
-async def provide_declaration_service(
-    db_session: AsyncSession, clock: Clock, settings: Settings
-) -> DeclarationService:
-    return DeclarationService(
-        db_session, clock=clock, rules=RuleConfig.from_settings(settings.rules)
-    )
 
 
 def _principal(request: AnyRequest) -> Principal | None:
@@ -240,7 +230,7 @@ router = Router(
     path="/",
     route_handlers=[PatentController, DeclarationController],
     dependencies={
-        "patents": Provide(provide_patent_service),
-        "declarations": Provide(provide_declaration_service),
+        "patents": Provide(provide_patents),
+        "declarations": Provide(provide_declarations),
     },
 )

@@ -13,7 +13,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from openlicense.accounts.models import Organisation
-from openlicense.db.types import str_enum
+from openlicense.core.columns import str_enum
 
 
 class PatentType(StrEnum):

@@ -24,7 +24,7 @@ from openlicense.catalogue.models import (
     ListingStatus,
     PatentType,
 )
-from openlicense.catalogue.terms import DeclarationTerms
+from openlicense.catalogue.terms import DeclarationTerms as DeclarationTerms
 
 Text200 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 ShortList = Annotated[

@@ -31,7 +31,7 @@ from openlicense.clauses.library import (
     clause_index,
     default_options,
 )
-from openlicense.violations import RuleViolation
+from openlicense.core.violations import RuleViolation
 
 CONSENT_KEY = "open_licence_consent"
 CONSENT_OWNER_ALONE = "owner_alone"

@@ -10,7 +10,7 @@ from openlicense.agreements.models import (
     RoyaltyReport,
     ScheduleEntry,
 )
-from openlicense.audit.models import AuditAccess, LedgerCheckpoint, LedgerEntry
+from openlicense.audit.models import LedgerCheckpoint, LedgerEntry
 from openlicense.catalogue.models import (
     Declaration,
     DeclarationWithdrawal,
@@ -18,6 +18,7 @@ from openlicense.catalogue.models import (
     PatentOwner,
     RecordedLicence,
 )
+from openlicense.oversight.models import AuditAccess
 from openlicense.payments.models import Payment, Refund, StripeEvent
 from openlicense.search.models import SearchOutbox
 

@@ -6,22 +6,22 @@ import uuid
 from typing import Any
 
 from litestar import Controller, Request, Router, get, post
-from litestar.datastructures import State
 from litestar.di import Provide
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from openlicense.accounts.guards import allow, public
 from openlicense.accounts.models import Role
-from openlicense.agreements.controllers import agreement_read
 from openlicense.agreements.schemas import AgreementRead, PaymentConfirmation
-from openlicense.audit.schemas import PaymentRead, RefundRead
-from openlicense.clock import Clock
-from openlicense.errors import NotFound, OpenLicenseError
+from openlicense.core.clock import Clock
+from openlicense.core.errors import NotFound
+from openlicense.payments.errors import BadSignature
 from openlicense.payments.gateway import PaymentGateway
 from openlicense.payments.schemas import (
     CheckoutRead,
     CheckoutStart,
+    PaymentRead,
     PaymentsOfAgreement,
+    RefundRead,
     RefundRequest,
 )
 from openlicense.payments.service import PaymentService
@@ -31,16 +31,6 @@ from openlicense.settings import Settings
 
 AnyRequest = Request[Any, Any, Any]
 readers = allow(Role.TTO_OFFICER, Role.ENTERPRISE_MEMBER, Role.AUDITOR, Role.ADMIN, api_keys=True)
-
-
-class BadSignature(OpenLicenseError):
-    status_code = 400
-    code = "invalid_signature"
-    title = "Invalid webhook signature"
-
-
-def provide_gateway(state: State) -> PaymentGateway:
-    return state.payment_gateway
 
 
 async def provide_payment_service(
@@ -63,7 +53,9 @@ class AgreementPaymentController(Controller):
     ) -> AgreementRead:
         """The licensor's TTO confirms a bank transfer ("received, reference X") — the offline
         method, always available."""
-        return agreement_read(await payments.confirm_offline(request.user, agreement_id, data))
+        return AgreementRead.model_validate(
+            await payments.confirm_offline(request.user, agreement_id, data)
+        )
 
     @post("/checkout", guards=[allow(Role.ENTERPRISE_MEMBER)], status_code=201)
     async def start_checkout(
@@ -87,8 +79,8 @@ class AgreementPaymentController(Controller):
         """Every payment and refund of the agreement, for both parties and auditors."""
         rows, refunds = await payments.list_for(request.user, agreement_id)
         return PaymentsOfAgreement(
-            payments=[PaymentRead.model_validate(p).model_dump(mode="json") for p in rows],
-            refunds=[RefundRead.model_validate(r).model_dump(mode="json") for r in refunds],
+            payments=[PaymentRead.model_validate(p) for p in rows],
+            refunds=[RefundRead.model_validate(r) for r in refunds],
         )
 
 
@@ -142,7 +134,6 @@ router = Router(
     path="/",
     route_handlers=[AgreementPaymentController, refund_payment, stripe_webhook],
     dependencies={
-        "payment_gateway": Provide(provide_gateway, sync_to_thread=False),
         "payments": Provide(provide_payment_service),
     },
 )

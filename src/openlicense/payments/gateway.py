@@ -11,8 +11,6 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol, runtime_checkable
 
-from openlicense.errors import OpenLicenseError
-
 
 class PaymentState(StrEnum):
     PENDING = "pending"
@@ -121,51 +119,6 @@ class RefundResult:
     """Stripe's refund status: pending, requires_action, succeeded, failed or canceled."""
 
 
-class GatewayUnavailable(OpenLicenseError):
-    """Stripe unreachable, timing out or failing (5xx, 409, 429). Retrying is safe: a retry
-    reuses the idempotency key."""
-
-    status_code = 503
-    code = "payment_gateway_unavailable"
-    title = "Payment provider unavailable"
-
-    def __init__(self, detail: str | None = None) -> None:
-        super().__init__(
-            detail
-            or "The payment provider could not be reached. Nothing was changed; "
-            "please try again in a moment.",
-            retryable=True,
-        )
-
-
-class GatewayRejected(OpenLicenseError):
-    """Stripe refused the request (4xx): retrying the same request will not help."""
-
-    status_code = 502
-    code = "payment_gateway_rejected"
-    title = "Payment provider refused the request"
-
-    def __init__(
-        self, detail: str, *, stripe_code: str | None = None, stripe_status: int | None = None
-    ) -> None:
-        super().__init__(detail, retryable=False)
-        self.stripe_code = stripe_code
-        self.stripe_status = stripe_status
-
-
-class OnlinePaymentsDisabled(OpenLicenseError):
-    status_code = 409
-    code = "online_payments_disabled"
-    title = "Online payment is not available"
-
-    def __init__(self, detail: str | None = None) -> None:
-        super().__init__(
-            detail
-            or "Online payment is not configured; pay by bank transfer and the licensor "
-            "confirms it."
-        )
-
-
 @runtime_checkable
 class PaymentGateway(Protocol):
     name: str
@@ -174,6 +127,8 @@ class PaymentGateway(Protocol):
     async def create_checkout(self, request: CheckoutRequest) -> Checkout: ...
 
     async def checkout_status(self, session_id: str) -> PaymentStatus: ...
+
+    async def expire_checkout(self, session_id: str) -> PaymentStatus: ...
 
     async def refund(
         self, payment_intent_id: str, *, amount_minor: int, reason: str, idempotency_key: str
@@ -188,24 +143,3 @@ def secret_value(value: Any) -> str | None:
         return None
     raw = value.get_secret_value() if hasattr(value, "get_secret_value") else str(value)
     return raw.strip() or None
-
-
-def online_payments_enabled(settings: Any) -> bool:
-    """Stripe is used only when both keys are set: without the webhook secret no payment could
-    ever be confirmed."""
-    stripe_settings = getattr(settings, "stripe", None)
-    return bool(
-        secret_value(getattr(stripe_settings, "secret_key", None))
-        and secret_value(getattr(stripe_settings, "webhook_secret", None))
-    )
-
-
-def build_gateway(settings: Any) -> PaymentGateway:
-    """The Stripe gateway when configured, else the offline method."""
-    if not online_payments_enabled(settings):
-        from openlicense.payments.offline import OfflineGateway
-
-        return OfflineGateway()
-    from openlicense.payments.stripe_gateway import StripeGateway  # imports the SDK
-
-    return StripeGateway.from_settings(settings)

@@ -12,7 +12,7 @@ from advanced_alchemy.types import JsonB
 from sqlalchemy import BigInteger, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from openlicense.db.types import str_enum
+from openlicense.core.columns import str_enum
 from openlicense.payments.gateway import PaymentState
 
 

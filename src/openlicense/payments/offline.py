@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-from openlicense.payments.gateway import (
-    Checkout,
-    CheckoutRequest,
-    OnlinePaymentsDisabled,
-    PaymentStatus,
-    RefundResult,
-)
+from openlicense.payments.errors import OnlinePaymentsDisabled
+from openlicense.payments.gateway import Checkout, CheckoutRequest, PaymentStatus, RefundResult
 
 
 class OfflineGateway:

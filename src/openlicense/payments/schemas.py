@@ -35,6 +35,34 @@ class RefundRequest(BaseModel):
     reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=300)]
 
 
+class _Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class PaymentRead(_Out):
+    id: uuid.UUID
+    entry_key: str
+    method: str
+    status: str
+    amount_minor: int
+    refunded_minor: int
+    currency: str
+    reference: str | None
+    stripe_payment_intent_id: str | None
+    succeeded_at: datetime.datetime | None
+    created_at: datetime.datetime
+
+
+class RefundRead(_Out):
+    id: uuid.UUID
+    entry_key: str
+    amount_minor: int
+    currency: str
+    reason: str
+    status: str
+    created_at: datetime.datetime
+
+
 class PaymentsOfAgreement(BaseModel):
-    payments: list[dict]
-    refunds: list[dict]
+    payments: list[PaymentRead]
+    refunds: list[RefundRead]

@@ -8,12 +8,15 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
+from uuid_utils.compat import uuid7
 
-from openlicense.agreements.access import AgreementReader, ensure_party, find_entry
 from openlicense.agreements.models import Agreement, EntryStatus, ScheduleEntry
+from openlicense.agreements.rules import LifecycleConfig
 from openlicense.agreements.schemas import PaymentConfirmation
-from openlicense.agreements.settlement import settle_entry
-from openlicense.errors import Conflict, Invalid, NotFound
+from openlicense.agreements.service import AgreementReader, ensure_party, find_entry, settle_entry
+from openlicense.audit import ledger
+from openlicense.audit.ledger import LedgerRecord
+from openlicense.core.errors import Conflict, Invalid, NotFound
 from openlicense.payments.gateway import (
     CheckoutRequest,
     PaymentGateway,
@@ -27,7 +30,7 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
     from openlicense.accounts.principal import Principal
-    from openlicense.clock import Clock
+    from openlicense.core.clock import Clock
     from openlicense.settings import Settings
 
 PAID_STATES = (PaymentState.SUCCEEDED, PaymentState.REFUNDED)
@@ -41,6 +44,7 @@ class PaymentService(AgreementReader):
         self.gateway = gateway
         self.clock = clock
         self.settings = settings
+        self.lifecycle = LifecycleConfig.from_settings(settings.lifecycle)
 
     # --- offline (bank transfer) -------------------------------------------------------------
 
@@ -56,7 +60,21 @@ class PaymentService(AgreementReader):
                 return agreement  # the same confirmation again: nothing to do
             raise Conflict(f"{entry.key} is already paid.", code="already_paid")
         _ensure_payable(entry, agreement, data.amount_minor)
-        settle_entry(
+        payment = Payment(
+            agreement_id=agreement.id,
+            entry_id=entry.id,
+            entry_key=entry.key,
+            method=PaymentMethod.OFFLINE,
+            status=PaymentState.SUCCEEDED,
+            amount_minor=data.amount_minor,
+            currency=agreement.currency,
+            reference=data.reference,
+            succeeded_at=self.clock.now(),
+            created_by_id=principal.user_id,
+        )
+        self.session.add(payment)
+        await settle_entry(
+            self.session,
             agreement,
             entry,
             amount_minor=data.amount_minor,
@@ -64,22 +82,9 @@ class PaymentService(AgreementReader):
             reference=data.reference,
             actor_id=principal.user_id,
             now=self.clock.now(),
-            recording_months=self.settings.lifecycle.recording_months,
+            config=self.lifecycle,
         )
-        self.session.add(
-            Payment(
-                agreement_id=agreement.id,
-                entry_id=entry.id,
-                entry_key=entry.key,
-                method=PaymentMethod.OFFLINE,
-                status=PaymentState.SUCCEEDED,
-                amount_minor=data.amount_minor,
-                currency=agreement.currency,
-                reference=data.reference,
-                succeeded_at=self.clock.now(),
-                created_by_id=principal.user_id,
-            )
-        )
+        await ledger.append(self.session, payment_record(payment))
         await self.session.flush()
         return agreement
 
@@ -140,6 +145,7 @@ class PaymentService(AgreementReader):
             created_by_id=principal.user_id,
         )
         self.session.add(payment)
+        await ledger.append(self.session, payment_record(payment))
         try:
             await self.session.flush()
         except IntegrityError as exc:  # a concurrent request stored the same session first
@@ -206,7 +212,10 @@ class PaymentService(AgreementReader):
             await self._record_external_refund(payment, payment.refunded_minor - before[1])
         if newly_linked:
             await self._replay_unmatched(payment)
-        return "applied" if (payment.status, payment.refunded_minor) != before else "no_change"
+        if (payment.status, payment.refunded_minor) == before:
+            return "no_change"
+        await ledger.append(self.session, payment_record(payment))
+        return "applied"
 
     async def _replay_unmatched(self, payment: Payment) -> None:
         """Events that arrived before we knew the payment's PaymentIntent (e.g. `charge.refunded`
@@ -240,7 +249,8 @@ class PaymentService(AgreementReader):
         entry = next(e for e in agreement.entries if e.id == payment.entry_id)
         if entry.status is EntryStatus.PAID:
             return  # also confirmed offline: the payment stays visible for the parties
-        settle_entry(
+        await settle_entry(
+            self.session,
             agreement,
             entry,
             amount_minor=payment.amount_minor,
@@ -250,7 +260,7 @@ class PaymentService(AgreementReader):
             or str(payment.id),
             actor_id=None,
             now=self.clock.now(),
-            recording_months=self.settings.lifecycle.recording_months,
+            config=self.lifecycle,
             method="stripe",
         )
 
@@ -258,17 +268,17 @@ class PaymentService(AgreementReader):
         """A refund seen in an event (e.g. made in the Stripe dashboard), recorded on its item."""
         entry = await self.session.get_one(ScheduleEntry, payment.entry_id)
         entry.refunded_minor = payment.refunded_minor
-        self.session.add(
-            Refund(
-                payment_id=payment.id,
-                agreement_id=payment.agreement_id,
-                entry_key=payment.entry_key,
-                amount_minor=amount_minor,
-                currency=payment.currency,
-                reason="refund reported by Stripe",
-                status="succeeded",
-            )
+        refund = Refund(
+            payment_id=payment.id,
+            agreement_id=payment.agreement_id,
+            entry_key=payment.entry_key,
+            amount_minor=amount_minor,
+            currency=payment.currency,
+            reason="refund reported by Stripe",
+            status="succeeded",
         )
+        self.session.add(refund)
+        await ledger.append(self.session, refund_record(refund))
 
     async def reconcile(self) -> dict[str, int]:
         """Ask Stripe about every pending online payment and apply what it says, so a lost
@@ -351,8 +361,49 @@ class PaymentService(AgreementReader):
         entry = next(e for e in agreement.entries if e.id == payment.entry_id)
         entry.refunded_minor = payment.refunded_minor
         self.session.add(refund)
+        await ledger.append(self.session, refund_record(refund), payment_record(payment))
         await self.session.flush()
         return refund
+
+
+def payment_record(payment: Payment) -> LedgerRecord:
+    if payment.id is None:
+        payment.id = uuid7()
+    return LedgerRecord(
+        action=f"payment.{payment.status.value}",
+        subject_type="agreement",
+        subject_id=str(payment.agreement_id),
+        actor_id=ledger.actor(payment.created_by_id),
+        data={
+            "payment_id": str(payment.id),
+            "entry_key": payment.entry_key,
+            "method": payment.method.value,
+            "amount_minor": payment.amount_minor,
+            "refunded_minor": payment.refunded_minor or 0,
+            "currency": payment.currency,
+            "reference": payment.reference,
+            "stripe_payment_intent_id": payment.stripe_payment_intent_id,
+        },
+    )
+
+
+def refund_record(refund: Refund) -> LedgerRecord:
+    if refund.id is None:
+        refund.id = uuid7()
+    return LedgerRecord(
+        action="refund.recorded",
+        subject_type="agreement",
+        subject_id=str(refund.agreement_id),
+        actor_id=ledger.actor(refund.requested_by_id),
+        data={
+            "refund_id": str(refund.id),
+            "payment_id": str(refund.payment_id),
+            "entry_key": refund.entry_key,
+            "amount_minor": refund.amount_minor,
+            "currency": refund.currency,
+            "status": refund.status,
+        },
+    )
 
 
 def _ensure_payable(entry: ScheduleEntry, agreement: Agreement, amount_minor: int | None) -> None:

@@ -14,12 +14,14 @@ from typing import Any
 
 import stripe
 
-from openlicense.payments.gateway import (
-    Checkout,
-    CheckoutRequest,
+from openlicense.payments.errors import (
     GatewayRejected,
     GatewayUnavailable,
     OnlinePaymentsDisabled,
+)
+from openlicense.payments.gateway import (
+    Checkout,
+    CheckoutRequest,
     PaymentState,
     PaymentStatus,
     RefundResult,
@@ -368,3 +370,13 @@ def _id(value: Any) -> str | None:
 
 def _metadata(obj: Mapping[str, Any]) -> dict[str, str]:
     return {str(k): str(v) for k, v in (obj.get("metadata") or {}).items()}
+
+
+def online_payments_enabled(settings: Any) -> bool:
+    """Stripe is used only when both keys are set: without the webhook secret no payment could
+    ever be confirmed."""
+    stripe_settings = getattr(settings, "stripe", None)
+    return bool(
+        secret_value(getattr(stripe_settings, "secret_key", None))
+        and secret_value(getattr(stripe_settings, "webhook_secret", None))
+    )

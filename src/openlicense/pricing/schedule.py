@@ -47,7 +47,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
-from openlicense.catalogue.rules import add_months
+from openlicense.core.dates import add_months
 from openlicense.pricing.fee_standards import (
     EntryFeePlusRoyalty,
     FeeStandard,

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, localcontext
 
-from openlicense.catalogue.rules import add_months, months_between
+from openlicense.core.dates import add_months, months_between
 from openlicense.pricing.fee_standards import ReportingPeriod, RoyaltyBase, RoyaltyTerms
 from openlicense.pricing.money import format_money, round_minor
 

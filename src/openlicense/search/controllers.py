@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from litestar import Controller, Request, Router, get, post
-from litestar.datastructures import State
-from litestar.di import Provide
+from litestar import Controller, Request, Router, get
 from litestar.params import Parameter
 
-from openlicense.accounts.guards import allow, public
+from openlicense.accounts.guards import public
 from openlicense.accounts.models import Role
-from openlicense.clock import Clock
-from openlicense.errors import OpenLicenseError
 from openlicense.search.engine import (
     FacetName,
     SearchEngine,
@@ -20,18 +16,7 @@ from openlicense.search.engine import (
     SearchResult,
     SearchUnavailable,
 )
-from openlicense.search.outbox import drain
-from openlicense.settings import Settings
-
-
-class SearchUnavailableError(OpenLicenseError):
-    status_code = 503
-    code = "search_unavailable"
-    title = "Search is temporarily unavailable"
-
-
-def provide_search_engine(state: State) -> SearchEngine:
-    return state.search_engine
+from openlicense.search.errors import SearchUnavailableError
 
 
 class SearchController(Controller):
@@ -101,18 +86,4 @@ class SearchController(Controller):
             ) from exc
 
 
-@post("/api/jobs/search-sync", guards=[allow(Role.ADMIN)], status_code=200, tags=["operations"])
-async def search_sync_now(
-    request: Request[Any, Any, Any], search_engine: SearchEngine, settings: Settings, clock: Clock
-) -> dict[str, Any]:
-    """Drain the search outbox now (the background worker does this every few seconds)."""
-    maker = request.app.state.search_session_maker
-    report = await drain(maker, search_engine, settings=settings.search, now=clock.now())
-    return report.__dict__
-
-
-router = Router(
-    path="/",
-    route_handlers=[SearchController, search_sync_now],
-    dependencies={"search_engine": Provide(provide_search_engine, sync_to_thread=False)},
-)
+router = Router(path="/", route_handlers=[SearchController])

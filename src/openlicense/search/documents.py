@@ -1,33 +1,11 @@
-"""The search document: one flat, JSON-able record per listed patent, and how it is built."""
+"""The search document: one flat, JSON-able record per listed patent (built by the catalogue)."""
 
 from __future__ import annotations
 
 import datetime
-import logging
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
-
-from openlicense.catalogue.rules import PatentFacts, check_acceptable
-from openlicense.catalogue.terms import DeclarationTerms
-from openlicense.pricing.fee_standards import Staged
-from openlicense.pricing.schedule import due_at_start_minor
-
-if TYPE_CHECKING:
-    from openlicense.accounts.models import Organisation
-    from openlicense.catalogue.models import Declaration, Patent
-
-__all__ = [
-    "LicenceStatus",
-    "ListingStatus",
-    "PatentDocument",
-    "build_document",
-    "entry_price_minor",
-    "ipc_class",
-    "ipc_section",
-]
-
-log = logging.getLogger(__name__)
+from pydantic import BaseModel, ConfigDict
 
 LicenceStatus = Literal["open", "none", "withdrawn", "closed"]
 ListingStatus = Literal["draft", "published", "retired"]
@@ -83,113 +61,5 @@ def ipc_class(code: str) -> str:
     return code.strip()[:3].upper()
 
 
-def _value(enum_or_str: object) -> str:
-    return str(getattr(enum_or_str, "value", enum_or_str))
-
-
-def _unix(moment: datetime.datetime | None) -> int | None:
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=datetime.UTC)
-    return int(moment.timestamp())
-
-
-def entry_price_minor(terms: DeclarationTerms) -> int | None:
-    """What a licensee accepting on the declared start pays on or before the licence starts,
-    in CNY fen (None for another currency)."""
-    if terms.currency != "CNY":
-        return None
-    return due_at_start_minor(terms.fee_standard)
-
-
-def _licence_status(
-    patent: Patent, declaration: Declaration | None, today: datetime.date
-) -> LicenceStatus:
-    facts = PatentFacts(
-        patent_type=_value(patent.patent_type),
-        legal_status=_value(patent.legal_status),
-        patent_number=patent.patent_number,
-        announcement_date=patent.announcement_date,
-        expiry_date=patent.expiry_date,
-        annual_fee_paid_through=patent.annual_fee_paid_through,
-    )
-    if facts.legal_status != "valid" or facts.expiry_date <= today:
-        return "closed"
-    if declaration is None or _value(declaration.status) not in ("published", "withdrawn"):
-        return "none"
-    withdrawal = declaration.withdrawal
-    codes = {
-        v.code
-        for v in check_acceptable(
-            declaration_status=_value(declaration.status),
-            withdrawal_effective=withdrawal.effective_date if withdrawal else None,
-            licence_end=declaration.licence_end,
-            patent=facts,
-            today=today,
-        )
-    }
-    if "declaration_withdrawn" in codes:
-        return "withdrawn"
-    if codes:
-        return "closed"
-    return "open"
-
-
-def build_document(
-    patent: Patent,
-    university: Organisation,
-    declaration: Declaration | None,
-    *,
-    today: datetime.date,
-) -> PatentDocument:
-    """The search document of a patent.
-
-    `university` is the owning organisation; `declaration` is the patent's latest published or
-    withdrawn declaration (with `.withdrawal` loaded), or None. Drafts are not offers: pass None.
-    """
-    fee_type: str | None = None
-    price: int | None = None
-    has_trial = False
-    if declaration is not None:
-        fee_type = declaration.fee_type
-        try:
-            terms = DeclarationTerms.model_validate(declaration.terms)
-        except ValidationError:
-            log.warning("declaration %s: stored terms do not validate", declaration.id)
-        else:
-            fee_type = terms.fee_standard.type.value
-            has_trial = isinstance(terms.fee_standard, Staged) and terms.fee_standard.has_trial
-            try:
-                price = entry_price_minor(terms)
-            except ValueError:
-                log.warning("declaration %s: no schedule for its terms", declaration.id)
-    codes = [c for c in (patent.ipc_codes or []) if c and c.strip()]
-    return PatentDocument(
-        id=str(patent.id),
-        declaration_id=str(declaration.id) if declaration is not None else None,
-        application_number=patent.application_number,
-        patent_type=_value(patent.patent_type),
-        title_zh=patent.title_zh,
-        title_en=patent.title_en,
-        abstract_zh=patent.abstract_zh,
-        abstract_en=patent.abstract_en,
-        keywords=list(patent.keywords or []),
-        ipc_codes=codes,
-        ipc_sections=list(dict.fromkeys(ipc_section(c) for c in codes)),
-        ipc_classes=list(dict.fromkeys(ipc_class(c) for c in codes)),
-        technology_field=patent.technology_field,
-        university_id=str(university.id),
-        university_name=university.name,
-        province=university.province,
-        fee_type=fee_type,
-        entry_price_minor=price,
-        has_trial=has_trial,
-        trl=patent.trl,
-        licence_status=_licence_status(patent, declaration, today),
-        listing_status=_value(patent.listing_status),  # type: ignore[arg-type]
-        owner_organisation_id=str(patent.owner_organisation_id),
-        declared_at=_unix(declaration.published_at) if declaration is not None else None,
-        expiry_date=patent.expiry_date.isoformat(),
-        expiry_ts=(patent.expiry_date - _EPOCH).days,
-    )
+def days_since_epoch(day: datetime.date) -> int:
+    return (day - _EPOCH).days

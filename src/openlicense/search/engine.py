@@ -4,20 +4,17 @@ Both engines (`embedded.EmbeddedEngine`, tantivy; `meili.MeilisearchEngine`) imp
 `SearchEngine` with the same semantics; `tests/search/test_contract.py` checks that they return
 the same results on a fixed corpus. Matching rules live in `text.py`; index definitions
 (Meilisearch settings, synonyms, result limits) in the repo's `search/` folder, loaded by
-`setup.load_definition`.
+`setup.load_definition`. `app.make_search_engine` picks the engine from the settings.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
-from typing import TYPE_CHECKING, Annotated, Literal, Protocol, runtime_checkable
+from typing import Annotated, Literal, Protocol, runtime_checkable
 
 from pydantic import BaseModel, Field
 
 from openlicense.search.documents import PatentDocument
-
-if TYPE_CHECKING:
-    from openlicense.settings import Settings
 
 __all__ = [
     "FACET_FIELDS",
@@ -30,7 +27,6 @@ __all__ = [
     "SearchUnavailable",
     "SortOrder",
     "effective_sort",
-    "make_engine",
 ]
 
 FacetName = Literal[
@@ -179,23 +175,3 @@ def page_window(query: SearchQuery, max_total_hits: int) -> tuple[int, int]:
     """(offset, limit) of the requested page, never past `max_total_hits`."""
     offset = (query.page - 1) * query.per_page
     return offset, max(0, min(query.per_page, max_total_hits - offset))
-
-
-def make_engine(settings: Settings) -> SearchEngine:
-    """Meilisearch when `search.meilisearch_url` is set, else the embedded tantivy index at
-    `search.embedded_dir` (default `<data_dir>/search`)."""
-    from openlicense.search.setup import load_definition
-
-    definition = load_definition()
-    search = settings.search
-    if search.meilisearch_url:
-        from openlicense.search.meili import MeilisearchEngine
-
-        key = search.meilisearch_api_key.get_secret_value() if search.meilisearch_api_key else None
-        return MeilisearchEngine(
-            search.meilisearch_url, api_key=key, index_uid=search.index_uid, definition=definition
-        )
-    from openlicense.search.embedded import EmbeddedEngine
-
-    directory = search.embedded_dir or settings.data_dir / "search"
-    return EmbeddedEngine(directory, definition=definition)

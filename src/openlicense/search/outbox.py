@@ -9,26 +9,15 @@ after `outbox_max_attempts` they are parked (`failed_at`) for an operator."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime
 import uuid
 from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm import defer
-from sqlalchemy.orm.attributes import set_committed_value
 
-from openlicense.accounts.models import Organisation
-from openlicense.catalogue.models import (
-    Declaration,
-    DeclarationStatus,
-    DeclarationWithdrawal,
-    ListingStatus,
-    Patent,
-)
-from openlicense.search.documents import PatentDocument, build_document
+from openlicense.search.documents import PatentDocument
 from openlicense.search.engine import SearchUnavailable
 from openlicense.search.models import SearchOutbox
 
@@ -39,6 +28,24 @@ if TYPE_CHECKING:
     from openlicense.settings import SearchSettings
 
 MAX_BACKOFF = datetime.timedelta(minutes=10)
+
+
+@runtime_checkable
+class DocumentSource(Protocol):
+    """Where documents come from (the catalogue implements it; `app.py` wires it in)."""
+
+    async def lock(self, session: AsyncSession, ids: set[uuid.UUID]) -> set[uuid.UUID]:
+        """Lock these subjects for this transaction; return those locked (others are busy)."""
+
+    async def documents(
+        self, session: AsyncSession, ids: Iterable[uuid.UUID], *, today: datetime.date
+    ) -> tuple[list[PatentDocument], list[str]]:
+        """Current documents to upsert, and ids no longer indexable (to delete)."""
+
+    def all_documents(
+        self, session_maker: async_sessionmaker[AsyncSession], *, today: datetime.date
+    ) -> AsyncIterator[list[PatentDocument]]:
+        """Every indexable document, in batches (full reindex)."""
 
 
 @dataclass
@@ -55,8 +62,9 @@ def backoff(attempts: int) -> datetime.timedelta:
 
 
 async def drain_once(
-    session_maker: async_sessionmaker,
+    session_maker: async_sessionmaker[AsyncSession],
     engine: SearchEngine,
+    source: DocumentSource,
     *,
     settings: SearchSettings,
     now: datetime.datetime,
@@ -67,10 +75,10 @@ async def drain_once(
         rows = await _claim(session, settings.outbox_batch_size, now)
         if not rows:
             return report
-        patent_ids = await _lock_patents(session, {r.patent_id for r in rows})
+        patent_ids = await source.lock(session, {r.patent_id for r in rows})
         rows = [r for r in rows if r.patent_id in patent_ids]  # others are another drainer's
         report.claimed = len(rows)
-        upserts, deletions = await documents_for(session, patent_ids, today=now.date())
+        upserts, deletions = await source.documents(session, patent_ids, today=now.date())
         try:
             if upserts:
                 await engine.upsert(upserts)
@@ -86,8 +94,9 @@ async def drain_once(
 
 
 async def drain(
-    session_maker: async_sessionmaker,
+    session_maker: async_sessionmaker[AsyncSession],
     engine: SearchEngine,
+    source: DocumentSource,
     *,
     settings: SearchSettings,
     now: datetime.datetime,
@@ -95,7 +104,7 @@ async def drain(
     """Drain until nothing is due or the engine fails (`openlicense search sync`)."""
     total = DrainReport()
     while True:
-        report = await drain_once(session_maker, engine, settings=settings, now=now)
+        report = await drain_once(session_maker, engine, source, settings=settings, now=now)
         total.claimed += report.claimed
         total.upserted += report.upserted
         total.deleted += report.deleted
@@ -120,15 +129,6 @@ async def _claim(session: AsyncSession, limit: int, now: datetime.datetime) -> l
     return list(await session.scalars(query))
 
 
-async def _lock_patents(session: AsyncSession, ids: set[uuid.UUID]) -> set[uuid.UUID]:
-    query = select(Patent.id).where(Patent.id.in_(ids))
-    if session.bind.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    locked = set(await session.scalars(query))
-    # A patent deleted since (cascade removes its rows) cannot be locked; nothing to do for it.
-    return locked
-
-
 def _postpone(
     rows: Sequence[SearchOutbox], error: str, now: datetime.datetime, max_attempts: int
 ) -> None:
@@ -138,100 +138,6 @@ def _postpone(
         row.next_attempt_at = now + backoff(row.attempts)
         if row.attempts >= max_attempts:
             row.failed_at = now
-
-
-async def documents_for(
-    session: AsyncSession, patent_ids: Iterable[uuid.UUID], *, today: datetime.date
-) -> tuple[list[PatentDocument], list[str]]:
-    """Current documents for these patents; ids to delete for patents no longer indexable."""
-    # Claims are long and not indexed: leave them in the database.
-    patents = list(
-        await session.scalars(
-            select(Patent).where(Patent.id.in_(list(patent_ids))).options(defer(Patent.claims))
-        )
-    )
-    declarations = await _latest_public_declarations(session, [p.id for p in patents])
-    universities = await _organisations(session, {p.owner_organisation_id for p in patents})
-    upserts, deletions = [], []
-    for patent in patents:
-        if patent.listing_status is ListingStatus.RETIRED:
-            deletions.append(str(patent.id))
-            continue
-        upserts.append(
-            build_document(
-                patent,
-                universities[patent.owner_organisation_id],
-                declarations.get(patent.id),
-                today=today,
-            )
-        )
-    return upserts, deletions
-
-
-async def _latest_public_declarations(
-    session: AsyncSession, patent_ids: list[uuid.UUID]
-) -> dict[uuid.UUID, Declaration]:
-    # One joined query instead of a selectinload: reindexing reads ~100k of these.
-    rows = await session.execute(
-        select(Declaration, DeclarationWithdrawal)
-        .outerjoin(DeclarationWithdrawal, DeclarationWithdrawal.declaration_id == Declaration.id)
-        .where(
-            Declaration.patent_id.in_(patent_ids),
-            Declaration.status.in_([DeclarationStatus.PUBLISHED, DeclarationStatus.WITHDRAWN]),
-        )
-        .order_by(Declaration.patent_id, Declaration.version.desc())
-    )
-    latest: dict[uuid.UUID, Declaration] = {}
-    for declaration, withdrawal in rows.all():
-        set_committed_value(declaration, "withdrawal", withdrawal)
-        latest.setdefault(declaration.patent_id, declaration)
-    return latest
-
-
-async def _organisations(
-    session: AsyncSession, ids: set[uuid.UUID]
-) -> dict[uuid.UUID, Organisation]:
-    return {
-        o.id: o for o in await session.scalars(select(Organisation).where(Organisation.id.in_(ids)))
-    }
-
-
-async def all_documents(
-    session_maker: async_sessionmaker, *, today: datetime.date, batch: int = 2000
-) -> AsyncIterator[list[PatentDocument]]:
-    """Every indexable patent's document, in batches (for a full reindex). The next batch is
-    read from the database while the engine indexes the current one."""
-    queue: asyncio.Queue[list[PatentDocument] | None] = asyncio.Queue(maxsize=2)
-
-    async def produce() -> None:
-        last: uuid.UUID | None = None
-        try:
-            while True:
-                async with session_maker() as session:
-                    query = (
-                        select(Patent.id)
-                        .where(Patent.listing_status != ListingStatus.RETIRED)
-                        .order_by(Patent.id)
-                        .limit(batch)
-                    )
-                    if last is not None:
-                        query = query.where(Patent.id > last)
-                    ids = list(await session.scalars(query))
-                    if not ids:
-                        return
-                    docs, _ = await documents_for(session, ids, today=today)
-                last = ids[-1]
-                await queue.put(docs)
-        finally:
-            await queue.put(None)
-
-    producer = asyncio.create_task(produce())
-    try:
-        while (docs := await queue.get()) is not None:
-            yield docs
-        await producer  # re-raise a database error instead of ending quietly
-    finally:
-        producer.cancel()
 
 
 async def pending_count(session: AsyncSession) -> tuple[int, int]:

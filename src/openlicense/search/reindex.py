@@ -8,16 +8,20 @@ from typing import TYPE_CHECKING
 from sqlalchemy import delete, select
 
 from openlicense.search.models import SearchOutbox
-from openlicense.search.outbox import all_documents
 
 if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import async_sessionmaker
+    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
     from openlicense.search.engine import SearchEngine
+    from openlicense.search.outbox import DocumentSource
 
 
 async def reindex(
-    session_maker: async_sessionmaker, engine: SearchEngine, *, today: datetime.date
+    session_maker: async_sessionmaker[AsyncSession],
+    engine: SearchEngine,
+    source: DocumentSource,
+    *,
+    today: datetime.date,
 ) -> int:
     """Outbox rows committed before the rebuild starts are covered by it and removed after the
     swap (exactly those rows, by id); rows committed later stay and are drained afterwards."""
@@ -26,7 +30,7 @@ async def reindex(
             await session.scalars(select(SearchOutbox.id).where(SearchOutbox.failed_at.is_(None)))
         )
     await engine.ensure_index()
-    count = await engine.reindex(all_documents(session_maker, today=today))
+    count = await engine.reindex(source.all_documents(session_maker, today=today))
     async with session_maker() as session, session.begin():
         for start in range(0, len(covered), 1000):
             chunk = covered[start : start + 1000]

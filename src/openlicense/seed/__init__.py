@@ -9,8 +9,3 @@ demo accounts (`DEMO_USERS`, password `DEMO_PASSWORD`) and what the data contain
 - `data.py`: the name lists and per-field vocabularies (pure data).
 - `generate.py`: building the rows and inserting them in chunks with SQLAlchemy Core.
 """
-
-from openlicense.seed.data import DEMO_PASSWORD, DEMO_USERS, DemoUser
-from openlicense.seed.generate import SeedReport, seed
-
-__all__ = ["DEMO_PASSWORD", "DEMO_USERS", "DemoUser", "SeedReport", "seed"]

@@ -35,6 +35,7 @@ from typing import Any
 from sqlalchemy import insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+import openlicense.seed.data as data
 from openlicense.accounts.models import ROLE_FOR_KIND, Organisation, OrganisationKind, User
 from openlicense.accounts.passwords import hash_password
 from openlicense.accounts.sme import SME_THRESHOLDS, is_sme
@@ -49,17 +50,11 @@ from openlicense.catalogue.models import (
     PatentOwner,
     PatentType,
 )
-from openlicense.catalogue.rules import (
-    OwnerFacts,
-    PatentFacts,
-    add_months,
-    check_declarable,
-    months_between,
-)
-from openlicense.catalogue.terms import DeclarationTerms
+from openlicense.catalogue.rules import OwnerFacts, PatentFacts, check_declarable
+from openlicense.catalogue.schemas import DeclarationTerms
 from openlicense.clauses.library import clause_set_ref, resolve_clause_set
 from openlicense.clauses.registry import shipped_library
-from openlicense.seed import data
+from openlicense.core.dates import add_months, months_between
 from openlicense.seed.data import DEMO_PASSWORD, DEMO_USERS, FieldVocab, Term
 
 __all__ = ["DEMO_PASSWORD", "DEMO_USERS", "MAX_PATENTS", "SeedReport", "seed"]

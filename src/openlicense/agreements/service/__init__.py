@@ -1,0 +1,23 @@
+"""Agreement use cases: accept, quote, perform (reports, recording), settle, run the lifecycle.
+
+Other domains use these through this package; `history` is the one place state changes."""
+
+from openlicense.agreements.service.acceptance import AcceptanceService, schedule_entries
+from openlicense.agreements.service.access import AgreementReader, ensure_party, find_entry
+from openlicense.agreements.service.lifecycle import LifecycleReport, run_lifecycle
+from openlicense.agreements.service.obligations import ObligationService
+from openlicense.agreements.service.offers import quote
+from openlicense.agreements.service.settlement import settle_entry
+
+__all__ = [
+    "AcceptanceService",
+    "AgreementReader",
+    "LifecycleReport",
+    "ObligationService",
+    "ensure_party",
+    "find_entry",
+    "quote",
+    "run_lifecycle",
+    "schedule_entries",
+    "settle_entry",
+]

@@ -1,0 +1,157 @@
+"""The one place an agreement's state changes: apply the rules' `Change`s, record each as an
+event, and chain it into the audit ledger — in the caller's transaction."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from openlicense.agreements.models import (
+    Agreement,
+    AgreementEvent,
+    EntryStatus,
+    RecordingStatus,
+    RecordingTask,
+)
+from openlicense.agreements.rules import AgreementFacts, Change, EntryFacts, StageFacts
+from openlicense.agreements.rules import cancelled_on_end as _cancelled
+from openlicense.audit import ledger
+from openlicense.audit.ledger import LedgerRecord
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+
+def facts_of(agreement: Agreement) -> AgreementFacts:
+    """Needs `entries` and `events` loaded (or new)."""
+    stages = agreement.snapshot.get("stages", [])
+    return AgreementFacts(
+        status=agreement.status,
+        notified_on=agreement.notified_at.date(),
+        licence_start=agreement.licence_start,
+        licence_end=agreement.licence_end,
+        entries=tuple(
+            EntryFacts(
+                key=e.key,
+                due_date=e.due_date,
+                amount_minor=e.amount_minor,
+                status=e.status,
+                period_start=e.period_start,
+            )
+            for e in agreement.entries
+        ),
+        stages=tuple(
+            StageFacts(
+                index=int(s["index"]), start=datetime.date.fromisoformat(s["start"]), detail=s
+            )
+            for s in stages
+        ),
+        event_keys=frozenset(e.key for e in agreement.events),
+    )
+
+
+def apply_changes(
+    agreement: Agreement,
+    changes: Iterable[Change],
+    *,
+    on: datetime.date,
+    now: datetime.datetime,
+    actor_id: uuid.UUID | None = None,
+) -> list[AgreementEvent]:
+    """Apply each change not yet recorded (its key is the guard) and return the new events."""
+    recorded = {e.key for e in agreement.events}
+    events: list[AgreementEvent] = []
+    for change in changes:
+        if change.key in recorded:
+            continue
+        recorded.add(change.key)
+        frm = None
+        if change.to is not None and change.to is not agreement.status:
+            frm = agreement.status
+            agreement.status = change.to
+            agreement.status_reason = change.reason
+        _effects(agreement, change, now)
+        event = AgreementEvent(
+            agreement_id=agreement.id,
+            key=change.key,
+            kind=change.kind,
+            from_status=frm.value if frm else None,
+            to_status=change.to.value if change.to else None,
+            occurred_on=on,
+            detail=dict(change.detail),
+            actor_id=actor_id,
+        )
+        agreement.events.append(event)
+        events.append(event)
+    return events
+
+
+def _effects(agreement: Agreement, change: Change, now: datetime.datetime) -> None:
+    if change.key == "paid":
+        agreement.paid_at = now
+    if change.effective_on is not None:
+        agreement.effective_on = change.effective_on
+    if change.recording_due is not None:
+        agreement.recording = RecordingTask(
+            agreement_id=agreement.id, due_date=change.recording_due, status=RecordingStatus.OPEN
+        )
+    if change.ended_on is not None:
+        agreement.ended_on = change.ended_on
+        cancel = set(_cancelled(facts_of(agreement).entries, change.ended_on))
+        for entry in agreement.entries:
+            if entry.key in cancel:
+                entry.status = EntryStatus.CANCELLED
+    if change.fairness_review:
+        agreement.fairness_review_required = True
+
+
+async def record(
+    session: AsyncSession,
+    agreement: Agreement,
+    changes: Iterable[Change],
+    *,
+    on: datetime.date,
+    now: datetime.datetime,
+    actor_id: uuid.UUID | None = None,
+) -> list[AgreementEvent]:
+    """`apply_changes`, then each new event into the audit ledger."""
+    events = apply_changes(agreement, changes, on=on, now=now, actor_id=actor_id)
+    await ledger.append(session, *(event_record(e) for e in events))
+    return events
+
+
+def event_record(event: AgreementEvent) -> LedgerRecord:
+    return LedgerRecord(
+        action=f"agreement.{event.kind}",
+        subject_type="agreement",
+        subject_id=str(event.agreement_id),
+        actor_id=ledger.actor(event.actor_id),
+        data={
+            "key": event.key,
+            "from": event.from_status,
+            "to": event.to_status,
+            "occurred_on": event.occurred_on.isoformat(),
+            "detail": event.detail or {},
+        },
+    )
+
+
+def created_record(agreement: Agreement) -> LedgerRecord:
+    return LedgerRecord(
+        action="agreement.created",
+        subject_type="agreement",
+        subject_id=str(agreement.id),
+        actor_id=ledger.actor(agreement.accepted_by_id),
+        data={
+            "number": agreement.number,
+            "seal": agreement.seal,
+            "declaration_id": str(agreement.declaration_id),
+            "patent_id": str(agreement.patent_id),
+            "licensor_organisation_id": str(agreement.licensor_organisation_id),
+            "licensee_organisation_id": str(agreement.licensee_organisation_id),
+            "status": agreement.status.value,
+            "notified_at": agreement.notified_at.isoformat(),
+        },
+    )

@@ -1,0 +1,157 @@
+"""Performing an agreement: royalty reports and recording (payments live in `payments`)."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from openlicense.agreements.models import (
+    Agreement,
+    EntryStatus,
+    RecordingStatus,
+    RoyaltyReport,
+)
+from openlicense.agreements.rules import Change
+from openlicense.agreements.schemas import RecordingFiled, RoyaltyReportIn
+from openlicense.agreements.service import history
+from openlicense.agreements.service.acceptance import schedule_entries
+from openlicense.agreements.service.access import AgreementReader, ensure_party, find_entry
+from openlicense.catalogue.schemas import DeclarationTerms
+from openlicense.core.errors import Conflict, Invalid
+from openlicense.pricing.schedule import build_schedule
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from openlicense.accounts.principal import Principal
+    from openlicense.core.clock import Clock
+
+
+class ObligationService(AgreementReader):
+    def __init__(self, session: AsyncSession, *, clock: Clock) -> None:
+        super().__init__(session)
+        self.clock = clock
+
+    async def report_royalty(
+        self, principal: Principal, agreement_id: uuid.UUID, data: RoyaltyReportIn
+    ) -> RoyaltyReport:
+        """The licensee reports a period's base; `pricing` computes what is due (rule 20)."""
+        agreement = await self.load(agreement_id, for_update=True)
+        ensure_party(principal, agreement, "licensee")
+        entry = find_entry(agreement, data.entry_key)
+        today = self.clock.today()
+        if entry.kind != "royalty":
+            raise Invalid(f"{entry.key} is not a royalty period.", code="not_a_royalty_period")
+        if entry.status is not EntryStatus.AWAITING_REPORT:
+            raise Conflict(f"{entry.key} was already reported or closed.", code="already_reported")
+        if entry.period_end is None or entry.period_end >= today:
+            raise Conflict(f"The period of {entry.key} has not ended yet.", code="period_not_ended")
+        reports = await self._reports(agreement.id)
+        reports[entry.key] = data.base_amount
+        self._apply_reports(agreement, reports)
+        report = RoyaltyReport(
+            agreement_id=agreement.id,
+            entry_key=entry.key,
+            period_start=entry.period_start,
+            period_end=entry.period_end,
+            base_amount=data.base_amount,
+            amount_minor=entry.amount_minor or 0,
+            submitted_by_id=principal.user_id,
+        )
+        self.session.add(report)
+        reported = Change(
+            rule=20,
+            key=f"report-{entry.key}",
+            kind="royalty_reported",
+            detail={
+                "entry": entry.key,
+                "base_amount": str(data.base_amount),
+                "amount_minor": entry.amount_minor,
+            },
+        )
+        await history.record(
+            self.session,
+            agreement,
+            [reported],
+            on=today,
+            now=self.clock.now(),
+            actor_id=principal.user_id,
+        )
+        await self.session.flush()
+        return report
+
+    def _apply_reports(self, agreement: Agreement, reports: dict[str, Decimal]) -> None:
+        """Recompute the schedule from the sealed terms and every report: fills in royalty
+        amounts and adds annual-minimum top-ups, through the same `pricing` code as the quote."""
+        terms = DeclarationTerms.model_validate(agreement.snapshot["declaration"]["terms"])
+        schedule = build_schedule(
+            terms.fee_standard,
+            currency=terms.currency,
+            acceptance_date=agreement.notified_at.date(),
+            declared_start=terms.licence_start,
+            declared_end=terms.licence_end,
+            reports=reports,
+        )
+        by_key = {e.key: e for e in agreement.entries}
+        for fresh in schedule_entries(schedule):
+            entry = by_key.get(fresh.key)
+            if entry is None:
+                agreement.entries.append(fresh)  # e.g. an annual-minimum top-up
+            elif entry.status is EntryStatus.AWAITING_REPORT and fresh.amount_minor is not None:
+                entry.amount_minor = fresh.amount_minor
+                entry.status = EntryStatus.SCHEDULED
+                if entry.amount_minor == 0:  # nothing to pay for this period: settled as reported
+                    entry.status, entry.paid_minor, entry.paid_on = (
+                        EntryStatus.PAID,
+                        0,
+                        self.clock.today(),
+                    )
+
+    async def _reports(self, agreement_id: uuid.UUID) -> dict[str, Decimal]:
+        rows = await self.session.execute(
+            select(RoyaltyReport.entry_key, RoyaltyReport.base_amount).where(
+                RoyaltyReport.agreement_id == agreement_id
+            )
+        )
+        return {key: Decimal(base) for key, base in rows.all()}
+
+    async def file_recording(
+        self, principal: Principal, agreement_id: uuid.UUID, data: RecordingFiled
+    ) -> Agreement:
+        """Either party may record the licence with CNIPA (IR 87)."""
+        agreement = await self.load(agreement_id, for_update=True)
+        party = ensure_party(principal, agreement, "either")
+        task = agreement.recording
+        if task is None:
+            raise Conflict(
+                "Recording is due only once the licence is effective.", code="not_effective_yet"
+            )
+        if task.status is RecordingStatus.FILED:
+            raise Conflict(f"Already recorded as {task.cnipa_reference}.", code="already_recorded")
+        if data.filed_on > self.clock.today():
+            raise Invalid("filed_on cannot be in the future.", code="filed_in_future")
+        task.status, task.filed_on, task.cnipa_reference = (
+            RecordingStatus.FILED,
+            data.filed_on,
+            data.cnipa_reference,
+        )
+        task.filed_by_id, task.filed_by_party = principal.user_id, party
+        filed = Change(
+            rule=21,
+            key="recorded",
+            kind="recording_filed",
+            detail={"cnipa_reference": data.cnipa_reference, "party": party},
+        )
+        await history.record(
+            self.session,
+            agreement,
+            [filed],
+            on=self.clock.today(),
+            now=self.clock.now(),
+            actor_id=principal.user_id,
+        )
+        await self.session.flush()
+        return agreement

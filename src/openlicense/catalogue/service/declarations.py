@@ -1,0 +1,300 @@
+"""Declaration use cases: draft, publish (rules 1–12, 16), withdraw (rules 7, 23), acceptability
+(rules 23–24). A published version is never edited; new terms are a new version."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import TYPE_CHECKING
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from openlicense.audit import ledger
+from openlicense.audit.ledger import LedgerRecord
+from openlicense.catalogue.models import (
+    Declaration,
+    DeclarationStatus,
+    DeclarationWithdrawal,
+    ListingStatus,
+    Patent,
+)
+from openlicense.catalogue.rules import (
+    RuleConfig,
+    check_acceptable,
+    check_declaration,
+    check_declaration_editable,
+    check_publishable,
+    check_withdrawal,
+)
+from openlicense.catalogue.schemas import DeclarationWithdraw
+from openlicense.catalogue.service.access import ensure_manages, ensure_visible
+from openlicense.catalogue.service.facts import patent_facts
+from openlicense.catalogue.service.patents import open_licence_active
+from openlicense.catalogue.terms import DeclarationTerms
+from openlicense.clauses.library import clause_set_ref, resolve_clause_set
+from openlicense.clauses.lint import lint_clause_choices
+from openlicense.clauses.registry import shipped_library
+from openlicense.core.clock import Clock
+from openlicense.core.errors import Conflict, NotFound, RuleViolationError
+from openlicense.core.violations import RuleViolation, blocking
+from openlicense.search.enqueue import enqueue
+from openlicense.settings import Settings
+
+if TYPE_CHECKING:
+    from openlicense.accounts.principal import Principal
+PUBLIC_STATUSES = frozenset({DeclarationStatus.PUBLISHED, DeclarationStatus.WITHDRAWN})
+
+
+class DeclarationService:
+    def __init__(self, session: AsyncSession, *, clock: Clock, rules: RuleConfig) -> None:
+        self.session = session
+        self.clock = clock
+        self.rules = rules
+
+    async def draft(
+        self, principal: Principal, patent_id: uuid.UUID, terms: DeclarationTerms
+    ) -> Declaration:
+        patent = await self._patent(patent_id)
+        ensure_manages(principal, patent)
+        if patent.listing_status is ListingStatus.RETIRED:
+            raise Conflict("A retired patent cannot be declared.", code="patent_retired")
+        latest = await self.session.scalar(
+            select(func.max(Declaration.version)).where(Declaration.patent_id == patent_id)
+        )
+        declaration = Declaration(
+            patent_id=patent_id, version=(latest or 0) + 1, created_by_id=principal.user_id
+        )
+        _set_terms(declaration, terms)
+        self.session.add(declaration)
+        try:
+            await self.session.flush()
+        except IntegrityError as exc:  # two drafts raced for the same version number
+            raise Conflict(
+                "Another version was created at the same time; retry.", code="version_conflict"
+            ) from exc
+        return await self._load(declaration.id)
+
+    async def revise(
+        self, principal: Principal, declaration_id: uuid.UUID, terms: DeclarationTerms
+    ) -> Declaration:
+        declaration = await self._load(declaration_id, for_update=True)
+        ensure_manages(principal, declaration.patent)
+        _raise_if(check_declaration_editable(declaration.status.value))
+        _set_terms(declaration, terms)
+        await self.session.flush()
+        return declaration
+
+    async def publish(
+        self, principal: Principal, declaration_id: uuid.UUID
+    ) -> tuple[Declaration, list[RuleViolation]]:
+        """Returns the published declaration and any non-blocking warnings (rule 11, warn mode)."""
+        declaration = await self._load(declaration_id, for_update=True)
+        patent = declaration.patent
+        ensure_manages(principal, patent)
+        today = self.clock.today()
+        other_active = await open_licence_active(self.session, patent.id, today)
+        violations = check_publishable(declaration.status.value, other_active_version=other_active)
+        terms = DeclarationTerms.model_validate(declaration.terms)
+        violations += check_declaration(patent_facts(patent), terms, today, self.rules)
+        violations += _clause_violations(terms)
+        _raise_if(violations)
+        declaration.status = DeclarationStatus.PUBLISHED
+        declaration.terms = _canonical(terms)
+        declaration.terms_hash = terms.sha256()
+        # Fix the clause versions now: every licensee of this version gets the same set.
+        declaration.clause_set = clause_set_ref(
+            resolve_clause_set(terms.clauses, shipped_library(), on=today)
+        )
+        declaration.published_at = self.clock.now()
+        declaration.announcement_date = today
+        declaration.announcement_ref = f"OL{today:%Y%m%d}-{declaration.id.hex[:10].upper()}"
+        declaration.attested_by_id = principal.user_id
+        if patent.listing_status is ListingStatus.DRAFT:
+            patent.listing_status = ListingStatus.PUBLISHED
+        enqueue(self.session, patent.id, "declaration.published")
+        await ledger.append(self.session, published_record(declaration))
+        await self.session.flush()
+        return declaration, [v for v in violations if v.warning]
+
+    async def withdraw(
+        self, principal: Principal, declaration_id: uuid.UUID, data: DeclarationWithdraw
+    ) -> Declaration:
+        declaration = await self._load(declaration_id, for_update=True)
+        ensure_manages(principal, declaration.patent)
+        today = self.clock.today()
+        _raise_if(
+            check_withdrawal(
+                declaration.status.value,
+                data.reason,
+                {str(c.owner_id) for c in data.consents},
+                patent_facts(declaration.patent),
+                today,
+                data.effective_date,
+            )
+        )
+        names = {str(o.id): o.name for o in declaration.patent.co_owners}
+        declaration.withdrawal = DeclarationWithdrawal(
+            reason=data.reason,
+            effective_date=data.effective_date,
+            owner_consents=[
+                {
+                    "owner_id": str(c.owner_id),
+                    "name": names.get(str(c.owner_id)),
+                    "document_ref": c.document_ref,
+                }
+                for c in data.consents
+            ],
+            withdrawn_by_id=principal.user_id,
+        )
+        declaration.status = DeclarationStatus.WITHDRAWN
+        enqueue(self.session, declaration.patent_id, "declaration.withdrawn")
+        await ledger.append(self.session, withdrawn_record(declaration, declaration.withdrawal))
+        await self.session.flush()
+        return declaration
+
+    async def get(self, principal: Principal | None, declaration_id: uuid.UUID) -> Declaration:
+        declaration = await self._load(declaration_id)
+        _ensure_declaration_visible(principal, declaration)
+        return declaration
+
+    async def list_for_patent(
+        self, principal: Principal | None, patent_id: uuid.UUID
+    ) -> list[Declaration]:
+        patent = await self._patent(patent_id)
+        ensure_visible(principal, patent)
+        rows = await self.session.scalars(
+            select(Declaration)
+            .where(Declaration.patent_id == patent_id)
+            .options(selectinload(Declaration.withdrawal))
+            .order_by(Declaration.version)
+        )
+        return [d for d in rows if _declaration_visible(principal, d, patent)]
+
+    async def acceptability(
+        self, principal: Principal | None, declaration_id: uuid.UUID, on: datetime.date | None
+    ) -> tuple[datetime.date, list[RuleViolation]]:
+        """Rules 23–24: may a new licensee accept this version on `on` (default today)?"""
+        declaration = await self.get(principal, declaration_id)
+        day = on or self.clock.today()
+        withdrawal = declaration.withdrawal
+        return day, check_acceptable(
+            declaration_status=declaration.status.value,
+            withdrawal_effective=withdrawal.effective_date if withdrawal else None,
+            licence_end=declaration.licence_end,
+            patent=patent_facts(declaration.patent),
+            today=day,
+        )
+
+    async def _patent(self, patent_id: uuid.UUID) -> Patent:
+        patent = await self.session.scalar(
+            select(Patent)
+            .where(Patent.id == patent_id)
+            .options(selectinload(Patent.co_owners), selectinload(Patent.licences))
+        )
+        if patent is None:
+            raise NotFound("No such patent.")
+        return patent
+
+    async def _load(self, declaration_id: uuid.UUID, *, for_update: bool = False) -> Declaration:
+        query = (
+            select(Declaration)
+            .where(Declaration.id == declaration_id)
+            .options(
+                selectinload(Declaration.withdrawal),
+                selectinload(Declaration.patent).selectinload(Patent.co_owners),
+                selectinload(Declaration.patent).selectinload(Patent.licences),
+            )
+        )
+        if for_update:
+            # Serialise concurrent publish/withdraw of one declaration (no-op on SQLite,
+            # which serialises writers anyway).
+            query = query.with_for_update(of=Declaration)
+        declaration = await self.session.scalar(query)
+        if declaration is None:
+            raise NotFound("No such declaration.")
+        return declaration
+
+
+def published_record(declaration: Declaration) -> LedgerRecord:
+    announced = declaration.announcement_date
+    return LedgerRecord(
+        action="declaration.published",
+        subject_type="declaration",
+        subject_id=str(declaration.id),
+        actor_id=ledger.actor(declaration.attested_by_id),
+        data={
+            "patent_id": str(declaration.patent_id),
+            "version": declaration.version,
+            "terms_hash": declaration.terms_hash,
+            "announcement_ref": declaration.announcement_ref,
+            "announcement_date": announced.isoformat() if announced else None,
+        },
+    )
+
+
+def withdrawn_record(declaration: Declaration, withdrawal: DeclarationWithdrawal) -> LedgerRecord:
+    return LedgerRecord(
+        action="declaration.withdrawn",
+        subject_type="declaration",
+        subject_id=str(declaration.id),
+        actor_id=ledger.actor(withdrawal.withdrawn_by_id),
+        data={
+            "patent_id": str(declaration.patent_id),
+            "version": declaration.version,
+            "reason": withdrawal.reason,
+            "effective_date": withdrawal.effective_date.isoformat(),
+            "owner_consents": withdrawal.owner_consents,
+        },
+    )
+
+
+async def provide_declarations(
+    db_session: AsyncSession, clock: Clock, settings: Settings
+) -> DeclarationService:
+    return DeclarationService(
+        db_session, clock=clock, rules=RuleConfig.from_settings(settings.rules)
+    )
+
+
+def _clause_violations(terms: DeclarationTerms) -> list[RuleViolation]:
+    """Rules 29–30: no clause may restrict technical competition; ownership must fit the lister."""
+    return lint_clause_choices(terms.clauses, shipped_library(), other_terms=terms.other_terms)
+
+
+def _set_terms(declaration: Declaration, terms: DeclarationTerms) -> None:
+    # Unknown or restrictive clauses are refused already at drafting: they can never publish.
+    _raise_if(_clause_violations(terms))
+    declaration.terms = _canonical(terms)
+    declaration.fee_type = terms.fee_standard.type.value
+    declaration.currency = terms.currency
+    declaration.licence_start = terms.licence_start
+    declaration.licence_end = terms.licence_end
+
+
+def _canonical(terms: DeclarationTerms) -> dict[str, object]:
+    return terms.model_dump(mode="json")
+
+
+def _raise_if(violations: list[RuleViolation]) -> None:
+    if blocked := blocking(violations):
+        raise RuleViolationError(blocked)
+
+
+def _declaration_visible(
+    principal: Principal | None, declaration: Declaration, patent: Patent
+) -> bool:
+    if declaration.status in PUBLIC_STATUSES:
+        return True
+    return principal is not None and (
+        principal.is_admin or principal.belongs_to(patent.owner_organisation_id)
+    )
+
+
+def _ensure_declaration_visible(principal: Principal | None, declaration: Declaration) -> None:
+    if declaration.status not in PUBLIC_STATUSES:
+        ensure_visible(principal, declaration.patent)
+    if not _declaration_visible(principal, declaration, declaration.patent):
+        raise NotFound("No such declaration.")

@@ -1,0 +1,77 @@
+"""The background loops inside `openlicense serve`: the lifecycle pass and the search outbox."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import TYPE_CHECKING
+
+from openlicense.jobs.tasks import drain_search_once, run_lifecycle_once
+
+if TYPE_CHECKING:
+    from litestar import Litestar
+    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+    from openlicense.core.clock import Clock
+    from openlicense.search.engine import SearchEngine
+    from openlicense.search.outbox import DocumentSource
+    from openlicense.settings import Settings
+
+logger = logging.getLogger("openlicense.jobs")
+
+
+def background_loops(
+    settings: Settings,
+    clock: Clock,
+    session_maker: async_sessionmaker[AsyncSession],
+    engine: SearchEngine,
+    source: DocumentSource,
+) -> Callable[[Litestar], AbstractAsyncContextManager[None]]:
+    """A lifespan that runs the enabled loops while the app serves."""
+
+    async def lifecycle() -> float:
+        report = await run_lifecycle_once(session_maker, settings, clock)
+        if report.transitions:
+            logger.info("lifecycle %s: %s", report.today, dict(report.transitions))
+        return settings.lifecycle.worker_interval_seconds
+
+    async def search() -> float:
+        report = await drain_search_once(session_maker, engine, source, settings, clock)
+        if report.failed:
+            logger.warning("search outbox: %s rows postponed: %s", report.failed, report.error)
+        if report.claimed and not report.failed:
+            return 0  # more may be waiting
+        return settings.search.worker_interval_seconds
+
+    loops: list[tuple[str, Callable[[], Awaitable[float]]]] = []
+    if settings.lifecycle.worker_enabled:
+        loops.append(("lifecycle", lifecycle))
+    if settings.search.worker_enabled:
+        loops.append(("search outbox", search))
+
+    @asynccontextmanager
+    async def lifespan(_: Litestar) -> AsyncIterator[None]:
+        tasks = [asyncio.create_task(_forever(name, step)) for name, step in loops]
+        try:
+            yield
+        finally:
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
+    return lifespan
+
+
+async def _forever(name: str, step: Callable[[], Awaitable[float]]) -> None:
+    while True:
+        try:
+            pause = await step()
+        except Exception:  # keep the loop alive; the next pass retries
+            logger.exception("%s pass failed", name)
+            pause = 5.0
+        await asyncio.sleep(pause)

@@ -1,0 +1,70 @@
+"""The periodic tasks, each in its own transaction. The server's loops, the CLI and the admin
+routes all run these same functions."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from openlicense.agreements.rules import LifecycleConfig
+from openlicense.agreements.service import LifecycleReport, run_lifecycle
+from openlicense.audit.checkpoints import checkpoint
+from openlicense.catalogue.service.indexing import refresh_listings_due
+from openlicense.search.outbox import DrainReport, drain, drain_once
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+    from openlicense.core.clock import Clock
+    from openlicense.search.engine import SearchEngine
+    from openlicense.search.outbox import DocumentSource
+    from openlicense.settings import Settings
+
+
+async def lifecycle_pass(
+    session: AsyncSession, settings: Settings, clock: Clock, *, sign_checkpoint: bool = True
+) -> LifecycleReport:
+    """Today's agreement transitions and calendar-driven listing refreshes, in the caller's
+    transaction, then a ledger checkpoint when `checkpoint_every` entries have accumulated."""
+    today = clock.today()
+    refreshed = await refresh_listings_due(session, today)
+    report = await run_lifecycle(
+        session,
+        today=today,
+        now=clock.now(),
+        config=LifecycleConfig.from_settings(settings.lifecycle),
+    )
+    if refreshed:
+        report.transitions["search_refresh"] += refreshed
+    if sign_checkpoint:
+        await checkpoint(session, settings)
+    return report
+
+
+async def run_lifecycle_once(
+    session_maker: async_sessionmaker[AsyncSession], settings: Settings, clock: Clock
+) -> LifecycleReport:
+    """One pass in its own transaction: all of today's transitions commit together or not at all."""
+    async with session_maker() as session, session.begin():
+        return await lifecycle_pass(session, settings, clock)
+
+
+async def drain_search_once(
+    session_maker: async_sessionmaker[AsyncSession],
+    engine: SearchEngine,
+    source: DocumentSource,
+    settings: Settings,
+    clock: Clock,
+) -> DrainReport:
+    return await drain_once(
+        session_maker, engine, source, settings=settings.search, now=clock.now()
+    )
+
+
+async def drain_search(
+    session_maker: async_sessionmaker[AsyncSession],
+    engine: SearchEngine,
+    source: DocumentSource,
+    settings: Settings,
+    clock: Clock,
+) -> DrainReport:
+    return await drain(session_maker, engine, source, settings=settings.search, now=clock.now())

@@ -1,0 +1,117 @@
+"""Out models of the audit API."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from openlicense.agreements.schemas import RecordingTaskRead, ScheduleEntryRead
+from openlicense.catalogue.schemas import DeclarationRead
+from openlicense.payments.schemas import PaymentRead, RefundRead
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class AuditAgreement(BaseModel):
+    id: uuid.UUID
+    number: str
+    status: str
+    status_reason: str | None
+    fee_type: str
+    currency: str
+    notified_at: datetime.datetime
+    effective_on: datetime.date | None
+    ended_on: datetime.date | None
+    licence_start: datetime.date
+    licence_end: datetime.date
+    declaration_id: uuid.UUID
+    declaration_version: int
+    announcement_ref: str | None
+    patent_id: uuid.UUID
+    patent_number: str | None
+    ipc_codes: list[str]
+    licensor_id: uuid.UUID
+    licensor: str
+    licensor_province: str | None
+    licensee_id: uuid.UUID
+    licensee: str
+    licensee_province: str | None
+    recording_status: str
+    recording_due: datetime.date | None
+    recording_overdue: bool
+    clause_refs: list[dict[str, Any]]
+    seal: str
+
+
+class AgreementPage(BaseModel):
+    items: list[AuditAgreement]
+    next_cursor: str | None
+
+
+class AuditAgreementDetail(BaseModel):
+    agreement: AuditAgreement
+    snapshot: dict[str, Any]
+    acceptance_evidence: dict[str, Any]
+    schedule: list[ScheduleEntryRead]
+    payments: list[PaymentRead]
+    refunds: list[RefundRead]
+    recording: RecordingTaskRead | None
+    events: list[dict[str, Any]]
+    seal_intact: bool
+
+
+class DeclarationPage(BaseModel):
+    items: list[DeclarationRead]
+    next_cursor: str | None
+
+
+class RecordingItem(BaseModel):
+    agreement_id: uuid.UUID
+    agreement_number: str
+    due_date: datetime.date
+    status: str
+    overdue: bool
+    filed_on: datetime.date | None
+    cnipa_reference: str | None
+    filed_by_party: str | None
+
+
+class RecordingPage(BaseModel):
+    items: list[RecordingItem]
+    next_cursor: str | None
+
+
+class LedgerEntryRead(_Out):
+    seq: int
+    occurred_at: datetime.datetime
+    action: str
+    subject_type: str
+    subject_id: str
+    actor_id: str | None
+    data: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+
+class CheckpointRead(BaseModel):
+    seq: int
+    hash: str
+    created_at: str
+    key_id: str
+    signature: str
+
+
+class AccessLogRead(_Out):
+    id: uuid.UUID
+    user_id: uuid.UUID | None
+    via_api_key: bool
+    method: str
+    path: str
+    query: str | None
+    status_code: int
+    created_at: datetime.datetime
