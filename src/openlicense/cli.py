@@ -293,8 +293,7 @@ def search_setup(settings: Settings, dry_run: bool) -> None:
 @click.pass_obj
 def search_sync(settings: Settings, retry_failed: bool) -> None:
     """Drain the search outbox now (the server's worker also does this continuously)."""
-    from openlicense.app import make_document_source
-    from openlicense.app import make_search_engine as make_engine
+    from openlicense.app import make_document_source, make_search_engine as make_engine
     from openlicense.search.outbox import drain, pending_count, retry_parked
 
     async def _run():  # type: ignore[no-untyped-def]
@@ -329,8 +328,7 @@ def search_sync(settings: Settings, retry_failed: bool) -> None:
 @click.pass_obj
 def search_reindex(settings: Settings) -> None:
     """Rebuild the whole index from the database and swap it in atomically."""
-    from openlicense.app import make_document_source
-    from openlicense.app import make_search_engine as make_engine
+    from openlicense.app import make_document_source, make_search_engine as make_engine
     from openlicense.search.reindex import reindex
 
     async def _run() -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from openlicense.accounts.sme import SME_INDUSTRIES, SME_THRESHOLDS, classify, is_sme
+from openlicense.accounts.rules import SME_INDUSTRIES, SME_THRESHOLDS, classify, is_sme
 
 WAN = 1_000_000  # fen per 万元
 M400 = 40_000 * WAN  # RMB 400 million

@@ -21,8 +21,7 @@ from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from openlicense.audit.chain import GENESIS, LedgerEvent, StoredEntry, chain, entry_hash, verify
 from openlicense.audit.exports import (

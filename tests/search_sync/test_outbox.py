@@ -17,14 +17,13 @@ from builders import make_actor, patent_payload, terms_payload
 from fakes import FakeSearchEngine
 from openlicense.accounts.models import OrganisationKind
 from openlicense.catalogue.models import ListingStatus, Patent
+from openlicense.catalogue.service.indexing import CatalogueDocuments, documents_for
 from openlicense.search.documents import PatentDocument
 from openlicense.search.models import SearchOutbox
-from openlicense.catalogue.service.indexing import CatalogueDocuments, documents_for
 from openlicense.search.outbox import drain, drain_once
-
-SOURCE = CatalogueDocuments()
 from openlicense.settings import SearchSettings
 
+SOURCE = CatalogueDocuments()
 NOW = datetime.datetime(2026, 11, 23, 9, tzinfo=datetime.UTC)
 
 

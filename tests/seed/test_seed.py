@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 import openlicense.seed.generate as generate
 from openlicense.accounts.models import Organisation, OrganisationKind, Role, User
 from openlicense.accounts.passwords import verify_password
-from openlicense.accounts.sme import is_sme
+from openlicense.accounts.rules import is_sme
 from openlicense.catalogue import identifiers
 from openlicense.catalogue.models import (
     Declaration,

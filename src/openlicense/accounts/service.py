@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from openlicense.accounts import sme
+from openlicense.accounts import rules as sme
 from openlicense.accounts.models import (
     ROLE_FOR_KIND,
     ApiKey,

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime
 import uuid
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 
 from advanced_alchemy.base import UUIDv7AuditBase
@@ -16,41 +15,13 @@ from advanced_alchemy.types import JsonB
 from sqlalchemy import BigInteger, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from openlicense.core.columns import str_enum
-
-
-class AgreementStatus(StrEnum):
-    NOTIFIED = "notified"
-    """Written notice given (rule 17); the amount due on acceptance is not yet paid."""
-    PAID = "paid"
-    """Acceptance amount confirmed; effective once the licence period starts."""
-    EFFECTIVE = "effective"
-    SUSPENDED = "suspended"
-    """Payment or report overdue past the grace period: the licensee must stop using (rule 20)."""
-    TERMINATED = "terminated"
-    ENDED = "ended"
-    """Licence period over, or the patent expired, lapsed or was invalidated (rule 24)."""
-
-
-LIVE_STATUSES = (
-    AgreementStatus.NOTIFIED,
-    AgreementStatus.PAID,
-    AgreementStatus.EFFECTIVE,
-    AgreementStatus.SUSPENDED,
+from openlicense.agreements.states import (
+    LIVE_STATUSES as LIVE_STATUSES,
+    AgreementStatus as AgreementStatus,
+    EntryStatus as EntryStatus,
+    RecordingStatus as RecordingStatus,
 )
-
-
-class EntryStatus(StrEnum):
-    SCHEDULED = "scheduled"
-    AWAITING_REPORT = "awaiting_report"
-    PAID = "paid"
-    CANCELLED = "cancelled"
-    """A future obligation ended by rule 24 (expiry, lapse, invalidation) or termination."""
-
-
-class RecordingStatus(StrEnum):
-    OPEN = "open"
-    FILED = "filed"
+from openlicense.core.columns import str_enum
 
 
 class Agreement(UUIDv7AuditBase):

@@ -15,7 +15,7 @@ import datetime
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from openlicense.agreements.models import AgreementStatus, EntryStatus
+from openlicense.agreements.states import AgreementStatus, EntryStatus
 from openlicense.core.dates import add_months
 
 if TYPE_CHECKING:

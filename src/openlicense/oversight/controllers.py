@@ -28,8 +28,7 @@ from openlicense.audit.models import LedgerCheckpoint
 from openlicense.audit.signing import checkpoint_to_dict
 from openlicense.catalogue.schemas import DeclarationRead
 from openlicense.core.clock import Clock
-from openlicense.oversight import queries
-from openlicense.oversight import statistics as stats
+from openlicense.oversight import queries, statistics as stats
 from openlicense.oversight.access_log import AuditAccessMiddleware
 from openlicense.oversight.models import AuditAccess
 from openlicense.oversight.queries import AgreementFilters

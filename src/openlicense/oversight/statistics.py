@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from openlicense.accounts import sme
+from openlicense.accounts import rules as sme
 from openlicense.accounts.models import Organisation
 from openlicense.agreements.models import Agreement, EntryStatus, RecordingStatus
 from openlicense.catalogue.models import Declaration, DeclarationStatus, Patent

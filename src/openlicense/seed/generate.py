@@ -38,7 +38,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 import openlicense.seed.data as data
 from openlicense.accounts.models import ROLE_FOR_KIND, Organisation, OrganisationKind, User
 from openlicense.accounts.passwords import hash_password
-from openlicense.accounts.sme import SME_THRESHOLDS, is_sme
+from openlicense.accounts.rules import SME_THRESHOLDS, is_sme
 from openlicense.catalogue.identifiers import check_character, expiry_date
 from openlicense.catalogue.models import (
     Declaration,

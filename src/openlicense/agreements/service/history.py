@@ -15,8 +15,13 @@ from openlicense.agreements.models import (
     RecordingStatus,
     RecordingTask,
 )
-from openlicense.agreements.rules import AgreementFacts, Change, EntryFacts, StageFacts
-from openlicense.agreements.rules import cancelled_on_end as _cancelled
+from openlicense.agreements.rules import (
+    AgreementFacts,
+    Change,
+    EntryFacts,
+    StageFacts,
+    cancelled_on_end as _cancelled,
+)
 from openlicense.audit import ledger
 from openlicense.audit.ledger import LedgerRecord
 
