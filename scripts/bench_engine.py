@@ -28,7 +28,7 @@ import openlicense.seed.data as data
 from openlicense.catalogue.models import PatentType
 from openlicense.search.documents import PatentDocument, ipc_class, ipc_section
 from openlicense.search.engine import SearchEngine, SearchQuery
-from openlicense.seed.generate import _describe  # the demo data's text generator
+from openlicense.seed.texts import _describe  # the demo data's text generator
 
 FEE_TYPES = ["FREE", "LUMP_SUM", "INSTALMENTS", "ROYALTY", "ENTRY_FEE_PLUS_ROYALTY", "STAGED"]
 EPOCH = datetime.date(1970, 1, 1)

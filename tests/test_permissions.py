@@ -13,6 +13,7 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from builders import make_actor, patent_payload, terms_payload
+from openlicense.accounts.guards import RoleGuard
 from openlicense.accounts.models import OrganisationKind
 
 ANON, TTO, ENT, AUD, ADMIN = "anonymous", "tto_officer", "enterprise_member", "auditor", "admin"
@@ -89,10 +90,10 @@ def _declared_routes(app: Litestar) -> dict[tuple[str, str], set[str]]:
             if not handler.fn.__module__.startswith("openlicense"):
                 continue  # OpenAPI docs and other framework routes
             guards = [g for layer in handler.ownership_layers for g in (layer.guards or [])]
-            marked = [g for g in guards if hasattr(g, "__roles__")]
+            marked = [g for g in guards if isinstance(g, RoleGuard)]
             assert len(marked) == 1, f"{handler} must state its roles with exactly one guard"
             guard = marked[0]
-            roles = {r.value for r in guard.__roles__} | ({ANON} if guard.__public__ else set())
+            roles = {r.value for r in guard.roles} | ({ANON} if guard.public else set())
             path = route.path.rstrip("/") or "/"
             for method in handler.http_methods:
                 routes[(method, path)] = roles

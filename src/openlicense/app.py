@@ -28,7 +28,7 @@ from openlicense.agreements.controllers import router as agreements_router
 from openlicense.catalogue.controllers import router as catalogue_router
 from openlicense.catalogue.service.indexing import CatalogueDocuments
 from openlicense.core.clock import Clock, SystemClock
-from openlicense.db import sqlalchemy_config
+from openlicense.db import session_maker, sqlalchemy_config
 from openlicense.health import health
 from openlicense.jobs.controllers import JobController
 from openlicense.jobs.loops import background_loops
@@ -82,7 +82,7 @@ def create_app(
     settings = settings or Settings()
     clock = clock or SystemClock()
     db_config = sqlalchemy_config(settings)
-    session_maker = db_config.create_session_maker()
+    sessions = session_maker(db_config)
     engine = search_engine or make_search_engine(settings)
     gateway = payment_gateway or make_payment_gateway(settings)
     documents = make_document_source()
@@ -97,13 +97,13 @@ def create_app(
             agreements_router,
             search_router,
             payments_router,
-            oversight_router(settings, session_maker),
+            oversight_router(settings, sessions),
             Router(path="/", route_handlers=[JobController]),
         ],
         dependencies={
             "settings": _value(settings),
             "clock": _value(clock),
-            "session_maker": _value(session_maker),
+            "session_maker": _value(sessions),
             "search_engine": _value(engine),
             "payment_gateway": _value(gateway),
             "document_source": _value(documents),
@@ -116,7 +116,7 @@ def create_app(
         ],
         lifespan=[
             _resources(engine, owned),
-            background_loops(settings, clock, session_maker, engine, documents),
+            background_loops(settings, clock, sessions, engine, documents),
         ],
         openapi_config=_openapi(),
         logging_config=LoggingConfig(

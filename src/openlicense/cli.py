@@ -6,12 +6,15 @@ import asyncio
 import datetime
 import sys
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import click
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from openlicense.settings import Settings
 
@@ -76,21 +79,18 @@ def db_check(settings: Settings) -> None:
 @click.pass_obj
 def seed(settings: Settings, patent_count: int) -> None:
     """Load the deterministic demo data set. Idempotent: a second run adds nothing."""
-    from openlicense.seed.generate import seed as run_seed
+    from openlicense.seed.generate import SeedReport, seed as run_seed
 
-    async def _run() -> object:
-        config = _db(settings)
-        try:
+    async def _run() -> SeedReport:
+        async with _database(settings) as sessions:
             with Progress(console=console, transient=True) as progress:
                 task = progress.add_task("Seeding patents", total=patent_count)
                 return await run_seed(
-                    config.create_session_maker(),
+                    sessions,
                     patents=patent_count,
                     today=datetime.datetime.now(datetime.UTC).date(),
                     progress=lambda n: progress.update(task, advance=n),
                 )
-        finally:
-            await config.get_engine().dispose()
 
     report = asyncio.run(_run())
     console.print(f"[green]Seeded[/green] {report}")
@@ -113,27 +113,25 @@ def import_group() -> None:
 def import_patents(settings: Settings, file: Path, university: str, partial: bool) -> None:
     """Import patents from FILE (.csv or .xlsx). All-or-nothing unless --partial."""
     from openlicense.catalogue.files import read_file
+    from openlicense.catalogue.imports import ImportReport
     from openlicense.catalogue.service.imports import import_file
     from openlicense.core.clock import SystemClock
 
     rows = read_file(file)
 
-    async def _run():  # type: ignore[no-untyped-def]
-        config = _db(settings)
-        try:
-            organisation_id = await _university_id(config, university)
+    async def _run() -> ImportReport:
+        async with _database(settings) as sessions:
+            organisation_id = await _university_id(sessions, university)
             with Progress(console=console, transient=True) as progress:
                 task = progress.add_task(f"Importing {file.name}", total=len(rows))
                 return await import_file(
-                    config.create_session_maker(),
+                    sessions,
                     organisation_id,
                     file,
                     all_or_nothing=not partial,
                     progress=lambda n: progress.update(task, advance=n),
                     clock=SystemClock(),
                 )
-        finally:
-            await config.get_engine().dispose()
 
     report = asyncio.run(_run())
     if report.errors:
@@ -157,17 +155,15 @@ def jobs() -> None:
 @click.pass_obj
 def jobs_run(settings: Settings, today: datetime.datetime | None) -> None:
     """Apply due agreement transitions once (trial ends, overdue → suspended → terminated, …)."""
+    from openlicense.agreements.service import LifecycleReport
     from openlicense.core.clock import FixedClock, SystemClock
     from openlicense.jobs.tasks import run_lifecycle_once
 
     clock = FixedClock(today.replace(tzinfo=datetime.UTC)) if today else SystemClock()
 
-    async def _run():  # type: ignore[no-untyped-def]
-        config = _db(settings)
-        try:
-            return await run_lifecycle_once(config.create_session_maker(), settings, clock)
-        finally:
-            await config.get_engine().dispose()
+    async def _run() -> LifecycleReport:
+        async with _database(settings) as sessions:
+            return await run_lifecycle_once(sessions, settings, clock)
 
     report = asyncio.run(_run())
     console.print(
@@ -184,15 +180,11 @@ def audit() -> None:
 @click.pass_obj
 def audit_verify(settings: Settings) -> None:
     """Recompute the ledger chain and checkpoints; compare every agreement with the ledger."""
-    from openlicense.oversight.verification import verify_all
+    from openlicense.oversight.verification import VerificationReport, verify_all
 
-    async def _run():  # type: ignore[no-untyped-def]
-        config = _db(settings)
-        try:
-            async with config.create_session_maker()() as session:
-                return await verify_all(session, settings)
-        finally:
-            await config.get_engine().dispose()
+    async def _run() -> VerificationReport:
+        async with _database(settings) as sessions, sessions() as session:
+            return await verify_all(session, settings)
 
     report = asyncio.run(_run())
     if report.ok:
@@ -214,14 +206,10 @@ def audit_checkpoint(settings: Settings) -> None:
     """Sign a checkpoint of the ledger's current tail now."""
     from openlicense.audit.checkpoints import checkpoint
 
-    async def _run():  # type: ignore[no-untyped-def]
-        config = _db(settings)
-        try:
-            async with config.create_session_maker()() as session, session.begin():
-                row = await checkpoint(session, settings, force=True)
-                return None if row is None else (row.seq, row.hash)
-        finally:
-            await config.get_engine().dispose()
+    async def _run() -> tuple[int, str] | None:
+        async with _database(settings) as sessions, sessions() as session, session.begin():
+            row = await checkpoint(session, settings, force=True)
+            return None if row is None else (row.seq, row.hash)
 
     signed = asyncio.run(_run())
     console.print(
@@ -245,16 +233,15 @@ def payments_reconcile(settings: Settings) -> None:
     from openlicense.payments.service import PaymentService
 
     async def _run() -> dict[str, int]:
-        config, gateway = _db(settings), make_payment_gateway(settings)
+        gateway = make_payment_gateway(settings)
         try:
-            async with config.create_session_maker()() as session, session.begin():
+            async with _database(settings) as sessions, sessions() as session, session.begin():
                 service = PaymentService(
                     session, gateway=gateway, clock=SystemClock(), settings=settings
                 )
                 return await service.reconcile()
         finally:
             await gateway.close()
-            await config.get_engine().dispose()
 
     if not settings.stripe.enabled:
         console.print("Stripe is not configured: nothing to reconcile (payments are offline).")
@@ -294,27 +281,32 @@ def search_setup(settings: Settings, dry_run: bool) -> None:
 def search_sync(settings: Settings, retry_failed: bool) -> None:
     """Drain the search outbox now (the server's worker also does this continuously)."""
     from openlicense.app import make_document_source, make_search_engine as make_engine
-    from openlicense.search.outbox import drain, pending_count, retry_parked
+    from openlicense.search.engine import SearchEngine
+    from openlicense.search.outbox import DrainReport, drain, pending_count, retry_parked
 
-    async def _run():  # type: ignore[no-untyped-def]
-        config, engine = _db(settings), make_engine(settings)
-        maker = config.create_session_maker()
+    async def _run() -> tuple[DrainReport, tuple[int, int]]:
+        engine = make_engine(settings)
         try:
-            if retry_failed:
-                async with maker() as session, session.begin():
-                    await retry_parked(session)
-            report = await drain(
-                maker,
-                engine,
-                make_document_source(),
-                settings=settings.search,
-                now=datetime.datetime.now(datetime.UTC),
-            )
-            async with maker() as session:
-                return report, await pending_count(session)
+            async with _database(settings) as maker:
+                return await _sync(maker, engine)
         finally:
             await engine.close()
-            await config.get_engine().dispose()
+
+    async def _sync(
+        maker: async_sessionmaker[AsyncSession], engine: SearchEngine
+    ) -> tuple[DrainReport, tuple[int, int]]:
+        if retry_failed:
+            async with maker() as session, session.begin():
+                await retry_parked(session)
+        report = await drain(
+            maker,
+            engine,
+            make_document_source(),
+            settings=settings.search,
+            now=datetime.datetime.now(datetime.UTC),
+        )
+        async with maker() as session:
+            return report, await pending_count(session)
 
     report, (pending, parked) = asyncio.run(_run())
     console.print(
@@ -332,17 +324,17 @@ def search_reindex(settings: Settings) -> None:
     from openlicense.search.reindex import reindex
 
     async def _run() -> int:
-        config, engine = _db(settings), make_engine(settings)
+        engine = make_engine(settings)
         try:
-            return await reindex(
-                config.create_session_maker(),
-                engine,
-                make_document_source(),
-                today=datetime.datetime.now(datetime.UTC).date(),
-            )
+            async with _database(settings) as sessions:
+                return await reindex(
+                    sessions,
+                    engine,
+                    make_document_source(),
+                    today=datetime.datetime.now(datetime.UTC).date(),
+                )
         finally:
             await engine.close()
-            await config.get_engine().dispose()
 
     console.print(f"[green]Reindexed {asyncio.run(_run())} patents[/green]")
 
@@ -365,24 +357,30 @@ def serve(settings: Settings, host: str | None, port: int | None, reload: bool) 
     )
 
 
-def _db(settings: Settings):  # type: ignore[no-untyped-def]
-    from openlicense.db import sqlalchemy_config
+@asynccontextmanager
+async def _database(settings: Settings) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """A session maker for one command; the engine is disposed when the command ends."""
+    from openlicense.db import session_maker, sqlalchemy_config
 
-    return sqlalchemy_config(settings)
+    config = sqlalchemy_config(settings)
+    try:
+        yield session_maker(config)
+    finally:
+        await config.get_engine().dispose()
 
 
-async def _university_id(config, university: str) -> uuid.UUID:  # type: ignore[no-untyped-def]
+async def _university_id(sessions: async_sessionmaker[AsyncSession], university: str) -> uuid.UUID:
     from sqlalchemy import select
 
     from openlicense.accounts.models import Organisation, OrganisationKind
 
-    async with config.create_session_maker()() as session:
+    async with sessions() as session:
         query = select(Organisation.id).where(Organisation.kind == OrganisationKind.UNIVERSITY)
         try:
             query = query.where(Organisation.id == uuid.UUID(university))
         except ValueError:
             query = query.where(Organisation.name == university)
-        found = await session.scalar(query)
+        found: uuid.UUID | None = await session.scalar(query)
     if found is None:
         raise click.BadParameter(f"no university {university!r}", param_hint="--university")
     return found

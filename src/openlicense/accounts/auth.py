@@ -5,7 +5,7 @@ No credentials → anonymous (guards decide). Bad credentials → 401, never sil
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 from sqlalchemy import select
@@ -28,13 +28,20 @@ if TYPE_CHECKING:
 
 class AuthMiddleware(AbstractAuthenticationMiddleware):
     def __init__(
-        self, app: ASGIApp, *, settings: Settings, db_config: SQLAlchemyAsyncConfig, **kw: object
+        self,
+        app: ASGIApp,
+        *,
+        settings: Settings,
+        db_config: SQLAlchemyAsyncConfig,
+        exclude: str | list[str] | None = None,
     ) -> None:
-        super().__init__(app, **kw)  # type: ignore[arg-type]
+        super().__init__(app, exclude=exclude)
         self.settings = settings
         self.db_config = db_config
 
-    async def authenticate_request(self, connection: ASGIConnection) -> AuthenticationResult:
+    async def authenticate_request(
+        self, connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> AuthenticationResult:
         header = connection.headers.get("authorization", "")
         api_key = connection.headers.get("x-api-key")
         if not header and not api_key:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from litestar import Controller, Request, Router, delete, get, patch, post
+from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -60,7 +62,7 @@ class AuthController(Controller):
 
     @get("/me", guards=[signed_in])
     async def me(
-        self, request: Request[Principal, str, object], accounts: AccountService
+        self, request: Request[Principal, Any, State], accounts: AccountService
     ) -> UserRead:
         return UserRead.model_validate(await accounts.get_user(request.user.user_id))
 
@@ -84,7 +86,7 @@ class OrganisationController(Controller):
     @get("/{organisation_id:uuid}", guards=[signed_in])
     async def get_organisation(
         self,
-        request: Request[Principal, str, object],
+        request: Request[Principal, Any, State],
         accounts: AccountService,
         organisation_id: uuid.UUID,
     ) -> OrganisationRead:
@@ -104,7 +106,7 @@ class OrganisationController(Controller):
     )
     async def update_organisation(
         self,
-        request: Request[Principal, str, object],
+        request: Request[Principal, Any, State],
         accounts: AccountService,
         organisation_id: uuid.UUID,
         data: OrganisationUpdate,
@@ -132,7 +134,7 @@ class ApiKeyController(Controller):
 
     @post("/", guards=[allow(Role.AUDITOR, Role.ADMIN)], status_code=201)
     async def create_api_key(
-        self, request: Request[Principal, str, object], data: ApiKeyCreate, accounts: AccountService
+        self, request: Request[Principal, Any, State], data: ApiKeyCreate, accounts: AccountService
     ) -> ApiKeyCreated:
         """Create a key for scripts. The secret is in this response only; store it now."""
         key, new = await accounts.create_api_key(request.user, data.name)
@@ -142,14 +144,14 @@ class ApiKeyController(Controller):
 
     @get("/", guards=[allow(Role.AUDITOR, Role.ADMIN, api_keys=True)])
     async def list_api_keys(
-        self, request: Request[Principal, str, object], accounts: AccountService
+        self, request: Request[Principal, Any, State], accounts: AccountService
     ) -> list[ApiKeyRead]:
         return [ApiKeyRead.model_validate(k) for k in await accounts.list_api_keys(request.user)]
 
     @delete("/{key_id:uuid}", guards=[allow(Role.AUDITOR, Role.ADMIN)], status_code=200)
     async def revoke_api_key(
         self,
-        request: Request[Principal, str, object],
+        request: Request[Principal, Any, State],
         accounts: AccountService,
         key_id: uuid.UUID = Parameter(),
     ) -> ApiKeyRead:

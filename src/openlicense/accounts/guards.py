@@ -1,10 +1,10 @@
 """Route guards. Every route names who may call it: `allow(...)` or `public`.
 
-The role × endpoint matrix test reads `__roles__` from these guards."""
+The role × endpoint matrix test reads `roles` and `public` from these guards."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from litestar.connection import ASGIConnection
@@ -13,37 +13,37 @@ from litestar.handlers.base import BaseRouteHandler
 from openlicense.accounts.models import Role
 from openlicense.core.errors import Forbidden, Unauthorized
 
-Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]
-
 ALL_ROLES = frozenset(Role)
 
 
-def allow(*roles: Role, api_keys: bool = False) -> Guard:
-    """Only signed-in users with one of `roles`. API keys are refused unless `api_keys`:
-    machine access is for read-only audit routes."""
-    allowed = frozenset(roles)
+@dataclass(frozen=True, slots=True)
+class RoleGuard:
+    """Only signed-in users with one of `roles` (or anyone, when `public`). API keys are refused
+    unless `api_keys`: machine access is for read-only routes."""
 
-    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    roles: frozenset[Role]
+    public: bool = False
+    api_keys: bool = False
+
+    def __call__(self, connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+        if self.public:
+            return  # handlers still filter what anonymous callers may see
         principal = connection.scope.get("user")
         if principal is None:
             raise Unauthorized("Sign in (Bearer token) or send an API key to use this endpoint.")
-        if principal.via_api_key and not api_keys:
+        if principal.via_api_key and not self.api_keys:
             raise Forbidden("API keys may not call this endpoint.", code="api_key_not_allowed")
-        if principal.role not in allowed:
+        if principal.role not in self.roles:
             raise Forbidden(
                 f"Role {principal.role.value} may not call this endpoint.", code="role_not_allowed"
             )
 
-    guard.__roles__ = allowed  # type: ignore[attr-defined]
-    guard.__public__ = False  # type: ignore[attr-defined]
-    return guard
+
+def allow(*roles: Role, api_keys: bool = False) -> RoleGuard:
+    return RoleGuard(frozenset(roles), api_keys=api_keys)
 
 
-def public(_: ASGIConnection[Any, Any, Any, Any], __: BaseRouteHandler) -> None:
-    """Anyone, signed in or not. Handlers still filter what anonymous callers may see."""
-
-
-public.__roles__ = ALL_ROLES  # type: ignore[attr-defined]
-public.__public__ = True  # type: ignore[attr-defined]
+public = RoleGuard(ALL_ROLES, public=True, api_keys=True)
+"""Anyone, signed in or not."""
 
 signed_in = allow(*Role)

@@ -9,19 +9,26 @@ binds the snapshot to that text, so neither can change unnoticed.
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import hmac
 from dataclasses import dataclass
-from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 from jinja2.sandbox import SandboxedEnvironment
 
+from openlicense.agreements.sealed import PatentPart, Snapshot
+from openlicense.agreements.wording import (
+    LANGS,
+    describe_fee_standard,
+    format_date,
+    format_datetime,
+    format_money,
+    zh_numeral,
+)
 from openlicense.core.canonical import canonical_json
-from openlicense.pricing.money import minor_unit_exponent
 
 __all__ = [
     "SEAL_VERSION",
@@ -37,7 +44,6 @@ __all__ = [
 
 SEAL_VERSION = 1
 TEMPLATES_DIR = Path(__file__).parent / "templates"
-LANGS = ("zh", "en")
 
 CLAUSE_DEFAULTS: dict[str, dict[str, Any]] = {
     "zh": {
@@ -63,7 +69,7 @@ class RenderedContract:
     text_en: str
 
 
-def seal(snapshot: dict[str, Any], rendered: RenderedContract) -> str:
+def seal(snapshot: Snapshot, rendered: RenderedContract) -> str:
     """SHA-256 (hex) over the snapshot and both texts: any change to either breaks it."""
     payload = {
         "snapshot": snapshot,
@@ -74,261 +80,12 @@ def seal(snapshot: dict[str, Any], rendered: RenderedContract) -> str:
     return hashlib.sha256(canonical_json(payload)).hexdigest()
 
 
-def verify_seal(snapshot: dict[str, Any], rendered: RenderedContract, expected: str) -> bool:
+def verify_seal(snapshot: Snapshot, rendered: RenderedContract, expected: str) -> bool:
     try:
         actual = seal(snapshot, rendered)
     except TypeError:  # a float crept into a stored snapshot: it cannot match any seal
         return False
     return hmac.compare_digest(actual.encode("ascii"), expected.encode("utf-8"))
-
-
-# --- formatting --------------------------------------------------------------------------------
-
-_MONTHS_EN = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-_ZH_DIGITS = "零一二三四五六七八九"
-
-
-def format_date(value: str, lang: str) -> str:
-    """`2026-12-01` → `2026年12月1日` / `1 December 2026` (no locale: deterministic)."""
-    d = datetime.date.fromisoformat(value)
-    if lang == "zh":
-        return f"{d.year}年{d.month}月{d.day}日"
-    return f"{d.day} {_MONTHS_EN[d.month - 1]} {d.year}"
-
-
-def format_datetime(value: str, lang: str) -> str:
-    """An ISO timestamp with its own offset, e.g. `2026年11月23日 09:00:00（UTC+00:00）`."""
-    dt = datetime.datetime.fromisoformat(value)
-    offset = dt.strftime("%z")
-    zone = f"UTC{offset[:3]}:{offset[3:]}" if offset else "UTC"
-    clock = dt.strftime("%H:%M:%S")
-    if lang == "zh":
-        return f"{format_date(dt.date().isoformat(), 'zh')} {clock}（{zone}）"
-    return f"{format_date(dt.date().isoformat(), 'en')}, {clock} {zone}"
-
-
-def format_money(amount_minor: int, currency: str, lang: str) -> str:
-    """`人民币5,000.00元` / `CNY 5,000.00`; other currencies as `USD 5,000.00` in both."""
-    if isinstance(amount_minor, bool) or not isinstance(amount_minor, int):
-        raise TypeError(f"money must be int minor units, got {type(amount_minor).__name__}")
-    exponent = minor_unit_exponent(currency)
-    units, fraction = divmod(abs(amount_minor), 10**exponent)
-    number = ("-" if amount_minor < 0 else "") + f"{units:,}"
-    if exponent:
-        number += f".{fraction:0{exponent}d}"
-    if lang == "zh" and currency == "CNY":
-        return f"人民币{number}元"
-    return f"{currency} {number}"
-
-
-def format_rate(rate: str) -> str:
-    """A decimal fraction as a percentage without float noise: `"0.025"` → `2.5%`."""
-    percent = (Decimal(rate) * 100).normalize()
-    return f"{percent:f}%"
-
-
-def zh_numeral(n: int) -> str:
-    """1 → 一, 10 → 十, 21 → 二十一, 99 → 九十九 (article numbers)."""
-    if not 0 < n < 100:
-        return str(n)
-    tens, ones = divmod(n, 10)
-    head = "" if tens == 0 else ("十" if tens == 1 else f"{_ZH_DIGITS[tens]}十")
-    return head + (_ZH_DIGITS[ones] if ones else "")
-
-
-def _ordinal_en(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
-def _months(n: int, lang: str) -> str:
-    if lang == "zh":
-        return f"{n}个月"
-    return f"{n} month" + ("" if n == 1 else "s")
-
-
-# --- fee standards in words ------------------------------------------------------------------
-
-_BASE = {
-    "zh": {
-        "net_sales": "净销售额",
-        "profit": "利润",
-        "units": "产品数量",
-        "new_output_value": "新增产值",
-    },
-    "en": {
-        "net_sales": "net sales",
-        "profit": "profit",
-        "units": "units sold",
-        "new_output_value": "new output value",
-    },
-}
-_PERIOD = {
-    "zh": {"monthly": "按月", "quarterly": "按季度", "annual": "按年度"},
-    "en": {"monthly": "monthly", "quarterly": "quarterly", "annual": "annually"},
-}
-_PERIOD_NOUN = {
-    "zh": {"monthly": "每月", "quarterly": "每季度", "annual": "每年度"},
-    "en": {"monthly": "month", "quarterly": "quarter", "annual": "year"},
-}
-
-
-def _royalty(fs: dict[str, Any], currency: str, lang: str) -> str:
-    base = fs["base"]
-    period = fs.get("reporting_period", "quarterly")
-    due_days = fs.get("report_due_days", 30)
-    steps = fs.get("rate_steps") or []
-    minimum = fs.get("annual_minimum_minor")
-    if lang == "zh":
-        if base == "units":
-            price = format_money(fs["amount_per_unit_minor"], currency, lang)
-            text = f"按每件产品{price}{_PERIOD[lang][period]}提成"
-        else:
-            text = f"按{_BASE[lang][base]}的{format_rate(fs['rate'])}{_PERIOD[lang][period]}提成"
-        for step in steps:
-            text += f"，自第{step['from_year']}个许可年度起费率为{format_rate(step['rate'])}"
-        noun = _PERIOD_NOUN[lang][period]
-        text += f"；被许可人应于{noun}结束后{due_days}日内提交实施报告并支付提成费"
-        if minimum is not None:
-            text += f"；每个许可年度最低提成费为{format_money(minimum, currency, lang)}"
-        return text
-    if base == "units":
-        price = format_money(fs["amount_per_unit_minor"], currency, lang)
-        text = f"a royalty of {price} per unit sold, reported and paid {_PERIOD[lang][period]}"
-    else:
-        rate = format_rate(fs["rate"])
-        text = (
-            f"a royalty of {rate} of {_BASE[lang][base]}, reported and paid {_PERIOD[lang][period]}"
-        )
-    for step in steps:
-        text += f", {format_rate(step['rate'])} from licence year {step['from_year']}"
-    noun = _PERIOD_NOUN[lang][period]
-    text += (
-        f"; the use report and royalty for each {noun} are due within {due_days} days of its end"
-    )
-    if minimum is not None:
-        floor = format_money(minimum, currency, lang)
-        text += f"; the minimum royalty for each licence year is {floor}"
-    return text
-
-
-def _describe(fs: dict[str, Any], currency: str, lang: str, *, in_stage: bool) -> str:
-    kind = fs["type"]
-    zh = lang == "zh"
-    # Inside a stage, relative due dates count from the start of that stage.
-    origin_zh = "本阶段开始" if in_stage else "接受许可"
-    origin_en = "the start of this stage" if in_stage else "acceptance"
-    at_en = "at the start of this stage" if in_stage else "on acceptance"
-    if kind == "FREE":
-        return "免费，不收取许可使用费" if zh else "free of charge (no licence fee is payable)"
-    if kind == "LUMP_SUM":
-        amount = format_money(fs["amount_minor"], currency, lang)
-        days = fs.get("due_days_after_acceptance", 0)
-        if zh:
-            when = f"于{origin_zh}时支付" if days == 0 else f"于{origin_zh}之日起{days}日内支付"
-            return f"一次总算、一次总付：许可使用费{amount}，{when}"
-        when = f"payable {at_en}" if days == 0 else f"payable within {days} days of {origin_en}"
-        return f"a lump sum of {amount}, {when}"
-    if kind == "INSTALMENTS":
-        instalments = fs["instalments"]
-        total = format_money(sum(i["amount_minor"] for i in instalments), currency, lang)
-        parts = []
-        for n, inst in enumerate(instalments, start=1):
-            amount = format_money(inst["amount_minor"], currency, lang)
-            months = inst["due_months_after_acceptance"]
-            if zh:
-                when = f"于{origin_zh}时支付" if months == 0 else f"于{origin_zh}后{months}个月支付"
-                parts.append(f"第{n}期{amount}，{when}")
-            else:
-                when = at_en if months == 0 else f"{_months(months, lang)} after {origin_en}"
-                parts.append(f"{_ordinal_en(n)} instalment {amount} {when}")
-        if zh:
-            return (
-                f"一次总算、分期支付：许可使用费总额{total}，分{len(instalments)}期支付："
-                + "；".join(parts)
-            )
-        return f"a total of {total} in {len(instalments)} instalments: " + "; ".join(parts)
-    if kind == "ROYALTY":
-        upfront = fs["payable_on_acceptance_minor"]
-        if zh:
-            head = (
-                f"{origin_zh}时无需支付款项"
-                if upfront == 0
-                else f"{origin_zh}时支付{format_money(upfront, currency, lang)}"
-            )
-            return f"提成支付：{_royalty(fs, currency, lang)}；{head}"
-        head = (
-            f"nothing is payable {at_en}"
-            if upfront == 0
-            else f"{format_money(upfront, currency, lang)} is payable {at_en}"
-        )
-        return f"{_royalty(fs, currency, lang)}; {head}"
-    if kind == "ENTRY_FEE_PLUS_ROYALTY":
-        entry = format_money(fs["entry_fee_minor"], currency, lang)
-        if zh:
-            return (
-                f"入门费加提成：{origin_zh}时支付入门费{entry}；此后{_royalty(fs, currency, lang)}"
-            )
-        return f"an entry fee of {entry} payable {at_en}, then {_royalty(fs, currency, lang)}"
-    if kind == "STAGED":
-        return _staged(fs, currency, lang)
-    raise ValueError(f"unknown fee standard type {kind!r}")
-
-
-def _staged(fs: dict[str, Any], currency: str, lang: str) -> str:
-    stages = fs["stages"]
-    trial = stages[0]["standard"]["type"] == "FREE"
-    parts = []
-    for n, stage in enumerate(stages, start=1):
-        months = stage.get("duration_months")
-        desc = _describe(stage["standard"], currency, lang, in_stage=True)
-        if lang == "zh":
-            span = _months(months, lang) if months else "至许可期限届满"
-            tag = "试用期，" if n == 1 and trial and "试用" not in stage["label"] else ""
-            parts.append(f"第{n}阶段（{tag}{stage['label']}，{span}）：{desc}")
-        else:
-            span = _months(months, lang) if months else "until the licence period ends"
-            tag = (
-                "trial period, "
-                if n == 1 and trial and "trial" not in stage["label"].lower()
-                else ""
-            )
-            parts.append(f"Stage {n} ({tag}“{stage['label']}”, {span}): {desc}")
-    if lang == "zh":
-        head = "分阶段许可"
-        if trial:
-            head += f"（先试用后付费，试用期{_months(stages[0]['duration_months'], lang)}）"
-        return f"{head}：" + "。".join(parts)  # stages contain "；" themselves
-    head = "Staged licence"
-    if trial:
-        head += f" (try before you pay: a {stages[0]['duration_months']}-month trial period)"
-    return f"{head}. " + ". ".join(parts)
-
-
-def describe_fee_standard(terms: dict[str, Any], lang: str) -> str:
-    """The declared fee method and standard (PL 50) in words, from the terms JSON.
-
-    `terms` is the `DeclarationTerms` JSON (its `fee_standard` and `currency` are used). The text
-    is generated, never typed, so every licensee of a version reads the same words."""
-    if lang not in LANGS:
-        raise ValueError(f"unsupported language {lang!r}")
-    text = _describe(terms["fee_standard"], terms.get("currency", "CNY"), lang, in_stage=False)
-    if lang == "en":
-        text = text[0].upper() + text[1:]
-    return text + ("。" if lang == "zh" else ".")
 
 
 # --- rendering -----------------------------------------------------------------------------------
@@ -392,7 +149,7 @@ _CLAUSE_ENV = SandboxedEnvironment(
 _ENV = _template_env()
 
 
-def clause_context(snapshot: dict[str, Any], lang: str) -> dict[str, Any]:
+def clause_context(snapshot: Snapshot, lang: str) -> dict[str, Any]:
     """The placeholders a clause text may use, in the clause's language."""
     licensor, licensee, patent = snapshot["licensor"], snapshot["licensee"], snapshot["patent"]
     terms = snapshot["declaration"]["terms"]
@@ -416,7 +173,7 @@ def _has_cjk(text: str) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" for ch in text)
 
 
-def _schedule_rows(snapshot: dict[str, Any], lang: str) -> list[dict[str, str]]:
+def _schedule_rows(snapshot: Snapshot, lang: str) -> list[dict[str, str]]:
     terms = snapshot["declaration"]["terms"]
     currency = terms.get("currency", "CNY")
     staged = terms["fee_standard"]["type"] == "STAGED"
@@ -426,8 +183,9 @@ def _schedule_rows(snapshot: dict[str, Any], lang: str) -> list[dict[str, str]]:
         stage = item.get("stage_index")
         if staged and stage is not None:
             label += f"（第{stage}阶段）" if lang == "zh" else f" (stage {stage})"
-        if item.get("period_start") and item.get("period_end"):
-            start, end = (format_date(item[k], lang) for k in ("period_start", "period_end"))
+        period_start, period_end = item.get("period_start"), item.get("period_end")
+        if period_start and period_end:
+            start, end = format_date(period_start, lang), format_date(period_end, lang)
             label += f"（{start}至{end}）" if lang == "zh" else f" ({start} to {end})"
         description = item.get("description") or ""
         # The schedule's descriptions are English (pricing.schedule); the Chinese version keeps
@@ -450,63 +208,59 @@ def _schedule_rows(snapshot: dict[str, Any], lang: str) -> list[dict[str, str]]:
     return rows
 
 
-def _context(snapshot: dict[str, Any], lang: str) -> dict[str, Any]:
-    decl, patent = snapshot["declaration"], snapshot["patent"]
-    licensor, licensee, notice = snapshot["licensor"], snapshot["licensee"], snapshot["notice"]
-    terms = decl["terms"]
+def _clauses(snapshot: Snapshot, lang: str, context: dict[str, Any]) -> list[dict[str, Any]]:
     zh = lang == "zh"
-    currency = terms.get("currency", "CNY")
-    known = [i["amount_minor"] for i in snapshot["schedule"] if i.get("amount_minor") is not None]
-    clauses_ctx = clause_context(snapshot, lang)
-    clauses = []
-    for clause in snapshot["clauses"]:
-        text = _CLAUSE_ENV.from_string(clause[f"text_{lang}"]).render(clauses_ctx)
-        clauses.append(
-            {
-                "key": clause["key"],
-                "option": clause["option"],
-                "version": clause["version"],
-                "title": clause[f"title_{lang}"],
-                "text": text.strip(),
-                "legal_anchor": clause.get("legal_anchor") or "",
-            }
-        )
-    fixed_articles = 4  # parties, patent, scope and period, fee
-    numbers = [zh_numeral(n) if zh else str(n) for n in range(1, fixed_articles + len(clauses) + 2)]
+    return [
+        {
+            "key": clause["key"],
+            "option": clause["option"],
+            "version": clause["version"],
+            "title": clause["title_zh"] if zh else clause["title_en"],
+            "text": _clause_template(clause["text_zh"] if zh else clause["text_en"])
+            .render(context)
+            .strip(),
+            "legal_anchor": clause.get("legal_anchor") or "",
+        }
+        for clause in snapshot["clauses"]
+    ]
+
+
+@lru_cache(maxsize=2048)
+def _clause_template(text: str) -> Template:
+    """Clause texts come from a versioned, immutable library: compile each once, not per
+    acceptance (compiling was a third of an acceptance's CPU)."""
+    return _CLAUSE_ENV.from_string(text)
+
+
+def _patent_context(patent: PatentPart, lang: str, title: str) -> dict[str, str]:
+    def day(value: str | None) -> str:
+        return format_date(value, lang) if value else ""
+
     return {
-        "agreement_id": snapshot["agreement_id"],
-        "agreement_number": snapshot["agreement_number"],
-        "declaration": {
-            "id": decl["id"],
-            "version": decl["version"],
-            "terms_hash": decl["terms_hash"],
-            "announcement_ref": decl["announcement_ref"],
-            "announcement_date": format_date(decl["announcement_date"], lang),
-        },
-        "patent": {
-            "application_number": patent["application_number"],
-            "patent_number": patent["patent_number"],
-            "type": _PATENT_TYPE[lang].get(patent["patent_type"], patent["patent_type"]),
-            "title": clauses_ctx["patent_title"],
-            "title_zh": patent["title_zh"],
-            "filing_date": (
-                format_date(patent["filing_date"], lang) if patent.get("filing_date") else ""
-            ),
-            "grant_date": (
-                format_date(patent["grant_date"], lang) if patent.get("grant_date") else ""
-            ),
-            "expiry_date": format_date(patent["expiry_date"], lang),
-            "ipc_codes": ("、" if zh else ", ").join(patent.get("ipc_codes") or []),
-        },
+        "application_number": patent["application_number"],
+        "patent_number": patent["patent_number"] or "",
+        "type": _PATENT_TYPE[lang].get(patent["patent_type"], patent["patent_type"]),
+        "title": title,
+        "title_zh": patent["title_zh"],
+        "filing_date": day(patent.get("filing_date")),
+        "grant_date": day(patent.get("grant_date")),
+        "expiry_date": format_date(patent["expiry_date"], lang),
+        "ipc_codes": ("、" if lang == "zh" else ", ").join(patent.get("ipc_codes") or []),
+    }
+
+
+def _parties_context(snapshot: Snapshot, lang: str, names: dict[str, Any]) -> dict[str, Any]:
+    licensor, licensee, notice = snapshot["licensor"], snapshot["licensee"], snapshot["notice"]
+    return {
         "licensor": {
-            "name": clauses_ctx["licensor_name"],
+            "name": names["licensor_name"],
             "name_zh": licensor["name"],
-            "patentees": ("、" if zh else "; ").join(
+            "patentees": ("、" if lang == "zh" else "; ").join(
                 licensor.get("patentees") or [licensor["name"]]
             ),
         },
         "licensee": {
-            "name": clauses_ctx["licensee_name"],
+            "name": names["licensee_name"],
             "name_zh": licensee["name"],
             "credit_code": licensee.get("credit_code") or "",
             "province": licensee.get("province") or "",
@@ -518,31 +272,59 @@ def _context(snapshot: dict[str, Any], lang: str) -> dict[str, Any]:
             "ip": notice.get("ip") or "",
             "user_agent": notice.get("user_agent") or "",
         },
+    }
+
+
+def _terms_context(terms: dict[str, Any], lang: str) -> dict[str, str]:
+    sep = "、" if lang == "zh" else ", "
+    territory = terms.get("territory", "CN-mainland")
+    return {
+        "currency": terms.get("currency", "CNY"),
+        "territory": _TERRITORY[lang].get(territory, territory),
+        "field_of_use": terms.get("field_of_use") or "",
+        "other_terms": terms.get("other_terms") or "",
+        "payment_channels": sep.join(
+            _CHANNEL[lang].get(c, c) for c in terms.get("payment_channels") or []
+        ),
+    }
+
+
+def _context(snapshot: Snapshot, lang: str) -> dict[str, Any]:
+    decl = snapshot["declaration"]
+    terms = decl["terms"]
+    currency = terms.get("currency", "CNY")
+    known = [a for i in snapshot["schedule"] if (a := i.get("amount_minor")) is not None]
+    names = clause_context(snapshot, lang)
+    clauses = _clauses(snapshot, lang, names)
+    fixed_articles = 4  # parties, patent, scope and period, fee
+    count = fixed_articles + len(clauses) + 2
+    return {
+        "agreement_id": snapshot["agreement_id"],
+        "agreement_number": snapshot["agreement_number"],
+        "declaration": {
+            "id": decl["id"],
+            "version": decl["version"],
+            "terms_hash": decl["terms_hash"],
+            "announcement_ref": decl["announcement_ref"],
+            "announcement_date": format_date(decl["announcement_date"], lang),
+        },
+        "patent": _patent_context(snapshot["patent"], lang, names["patent_title"]),
+        **_parties_context(snapshot, lang, names),
         "licence": {
             "start": format_date(snapshot["licence"]["start"], lang),
             "end": format_date(snapshot["licence"]["end"], lang),
         },
-        "terms": {
-            "currency": currency,
-            "territory": _TERRITORY[lang].get(
-                terms.get("territory", "CN-mainland"), terms.get("territory")
-            ),
-            "field_of_use": terms.get("field_of_use") or "",
-            "other_terms": terms.get("other_terms") or "",
-            "payment_channels": ("、" if zh else ", ").join(
-                _CHANNEL[lang].get(c, c) for c in terms.get("payment_channels") or []
-            ),
-        },
-        "fee_standard": clauses_ctx[f"fee_standard_{lang}"],
+        "terms": _terms_context(terms, lang),
+        "fee_standard": names[f"fee_standard_{lang}"],
         "schedule": _schedule_rows(snapshot, lang),
         "schedule_total": format_money(sum(known), currency, lang),
         "schedule_has_reports": len(known) < len(snapshot["schedule"]),
         "clauses": clauses,
-        "numbers": numbers,
+        "numbers": [zh_numeral(n) if lang == "zh" else str(n) for n in range(1, count)],
     }
 
 
-def render_contract(snapshot: dict[str, Any]) -> RenderedContract:
+def render_contract(snapshot: Snapshot) -> RenderedContract:
     """Both language versions from the snapshot alone: same snapshot → byte-identical text."""
     texts = {
         lang: _ENV.get_template(f"contract_{lang}.md.j2").render(_context(snapshot, lang))

@@ -15,6 +15,7 @@ from advanced_alchemy.types import JsonB
 from sqlalchemy import BigInteger, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from openlicense.agreements.sealed import Snapshot
 from openlicense.agreements.states import (
     LIVE_STATUSES as LIVE_STATUSES,
     AgreementStatus as AgreementStatus,
@@ -62,7 +63,7 @@ class Agreement(UUIDv7AuditBase):
     """Try-before-pay: the first stage is free (for conversion statistics)."""
     notice_ip: Mapped[str | None] = mapped_column(String(64))
     notice_user_agent: Mapped[str | None] = mapped_column(String(400))
-    snapshot: Mapped[dict[str, Any]] = mapped_column(JsonB)
+    snapshot: Mapped[Snapshot] = mapped_column(JsonB)
     """Frozen terms, clause versions, parties, patent, schedule: sealed, never updated."""
     text_zh: Mapped[str] = mapped_column(Text)
     text_en: Mapped[str] = mapped_column(Text)

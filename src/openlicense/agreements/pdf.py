@@ -23,6 +23,7 @@ from fpdf.enums import Align, WrapMode, XPos, YPos
 from fpdf.fonts import FontFace
 
 from openlicense.agreements.contract import RenderedContract, seal
+from openlicense.agreements.sealed import Snapshot
 
 __all__ = ["FONT_ENV_VAR", "KNOWN_FONT_PATHS", "FontNotFound", "find_cjk_font", "render_pdf"]
 
@@ -48,10 +49,11 @@ class _DropBitmapTableNotice(logging.Filter):
     subsetting; the outlines are kept, so the warning is noise on every render."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args if isinstance(record.args, tuple) else ()
         return not (
             "NOT subset" in str(record.msg)
-            and record.args
-            and str(record.args[0]).strip() in {"BDF", "EBDT", "EBLC", "EBSC", "bdat", "bloc"}
+            and args
+            and str(args[0]).strip() in {"BDF", "EBDT", "EBLC", "EBSC", "bdat", "bloc"}
         )
 
 
@@ -191,7 +193,7 @@ def _write(pdf: _ContractPDF, text: str, lang: str) -> None:
             )
 
 
-def render_pdf(snapshot: dict[str, Any], rendered: RenderedContract) -> bytes:
+def render_pdf(snapshot: Snapshot, rendered: RenderedContract) -> bytes:
     """Both language versions (Chinese first) as one PDF, sealed in every footer."""
     font = find_cjk_font()
     seal_hex = seal(snapshot, rendered)

@@ -8,12 +8,19 @@ from __future__ import annotations
 import datetime
 import uuid
 from dataclasses import dataclass
-from typing import Any
 
 from openlicense.accounts.models import Organisation, User
+from openlicense.agreements.sealed import (
+    ClausePart,
+    NoticePart,
+    PatentPart,
+    ScheduleItemPart,
+    Snapshot,
+    StagePart,
+)
 from openlicense.catalogue.models import Declaration, Patent
 from openlicense.clauses.library import ClauseVersion
-from openlicense.pricing.schedule import Schedule, ScheduleItem
+from openlicense.pricing.schedule import Schedule, ScheduleItem, StagePeriod
 
 
 @dataclass(frozen=True)
@@ -42,7 +49,7 @@ def build_snapshot(
     notice: Notice,
     schedule: Schedule,
     clauses: tuple[ClauseVersion, ...],
-) -> dict[str, Any]:
+) -> Snapshot:
     return {
         "agreement_id": str(agreement_id),
         "agreement_number": number,
@@ -51,20 +58,10 @@ def build_snapshot(
             "version": declaration.version,
             "terms_hash": declaration.terms_hash,
             "announcement_ref": declaration.announcement_ref,
-            "announcement_date": _iso(declaration.announcement_date),
+            "announcement_date": _announced(declaration),
             "terms": declaration.terms,
         },
-        "patent": {
-            "id": str(patent.id),
-            "application_number": patent.application_number,
-            "patent_number": patent.patent_number,
-            "patent_type": patent.patent_type.value,
-            "title_zh": patent.title_zh,
-            "title_en": patent.title_en,
-            "filing_date": _iso(patent.filing_date),
-            "expiry_date": _iso(patent.expiry_date),
-            "ipc_codes": list(patent.ipc_codes),
-        },
+        "patent": _patent(patent),
         "licensor": {
             "organisation_id": str(licensor.id),
             "name": licensor.name,
@@ -78,49 +75,72 @@ def build_snapshot(
             "credit_code": notice.organisation.credit_code,
             "province": notice.organisation.province,
         },
-        "notice": {
-            "user_id": str(notice.user.id),
-            "user_email": notice.user.email,
-            "user_name": notice.user.display_name,
-            "notified_at": notice.at.isoformat(),
-            "ip": notice.ip,
-            "user_agent": notice.user_agent,
-            "idempotency_key": notice.idempotency_key,
+        "notice": _notice(notice),
+        "licence": {
+            "start": schedule.licence_start.isoformat(),
+            "end": schedule.licence_end.isoformat(),
         },
-        "licence": {"start": _iso(schedule.licence_start), "end": _iso(schedule.licence_end)},
-        "stages": [
-            {
-                "index": s.index,
-                "label": s.label,
-                "start": _iso(s.start),
-                "end": _iso(s.end),
-                "fee_type": s.fee_type,
-                "is_trial": s.is_trial,
-            }
-            for s in schedule.stages
-        ],
+        "stages": [_stage(s) for s in schedule.stages],
         "schedule": [schedule_item_json(item) for item in schedule.items],
-        "clauses": [
-            {
-                "key": c.key,
-                "option": c.option,
-                "version": c.version,
-                "title_zh": c.title_zh,
-                "title_en": c.title_en,
-                "text_zh": c.text_zh,
-                "text_en": c.text_en,
-                "legal_anchor": c.legal_anchor,
-            }
-            for c in clauses
-        ],
+        "clauses": [_clause(c) for c in clauses],
     }
 
 
-def schedule_item_json(item: ScheduleItem) -> dict[str, Any]:
+def _patent(patent: Patent) -> PatentPart:
+    return {
+        "id": str(patent.id),
+        "application_number": patent.application_number,
+        "patent_number": patent.patent_number,
+        "patent_type": patent.patent_type.value,
+        "title_zh": patent.title_zh,
+        "title_en": patent.title_en,
+        "filing_date": _iso(patent.filing_date),
+        "expiry_date": patent.expiry_date.isoformat(),
+        "ipc_codes": list(patent.ipc_codes),
+    }
+
+
+def _notice(notice: Notice) -> NoticePart:
+    return {
+        "user_id": str(notice.user.id),
+        "user_email": notice.user.email,
+        "user_name": notice.user.display_name,
+        "notified_at": notice.at.isoformat(),
+        "ip": notice.ip,
+        "user_agent": notice.user_agent,
+        "idempotency_key": notice.idempotency_key,
+    }
+
+
+def _stage(stage: StagePeriod) -> StagePart:
+    return {
+        "index": stage.index,
+        "label": stage.label,
+        "start": stage.start.isoformat(),
+        "end": stage.end.isoformat(),
+        "fee_type": stage.fee_type,
+        "is_trial": stage.is_trial,
+    }
+
+
+def _clause(clause: ClauseVersion) -> ClausePart:
+    return {
+        "key": clause.key,
+        "option": clause.option,
+        "version": clause.version,
+        "title_zh": clause.title_zh,
+        "title_en": clause.title_en,
+        "text_zh": clause.text_zh,
+        "text_en": clause.text_en,
+        "legal_anchor": clause.legal_anchor,
+    }
+
+
+def schedule_item_json(item: ScheduleItem) -> ScheduleItemPart:
     return {
         "key": item.key,
         "kind": item.kind.value,
-        "due_date": _iso(item.due_date),
+        "due_date": item.due_date.isoformat(),
         "amount_minor": item.amount_minor,
         "stage_index": item.stage_index,
         "period_start": _iso(item.period_start),
@@ -133,3 +153,10 @@ def schedule_item_json(item: ScheduleItem) -> dict[str, Any]:
 
 def _iso(day: datetime.date | None) -> str | None:
     return None if day is None else day.isoformat()
+
+
+def _announced(declaration: Declaration) -> str:
+    """Only a published declaration can be accepted, and it always has its announcement date."""
+    if declaration.announcement_date is None:
+        raise ValueError(f"declaration {declaration.id} was never announced")
+    return declaration.announcement_date.isoformat()

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
@@ -227,11 +227,65 @@ def verify_against_checkpoints(
     `signature_ok(checkpoint)` (see `signing.verify_ledger`) is checked when the chain reaches the
     checkpoint, so the break reported is always the lowest one. A checkpoint at
     `start_seq - 1` must carry `start_prev_hash`; earlier ones are not covered and are skipped."""
-    anchors: Sequence[Anchor] = sorted(checkpoints, key=lambda cp: cp.seq)
-    i = 0
+    anchors = _Anchors(checkpoints, signature_ok)
+    if brk := anchors.skip_before(start_seq, start_prev_hash):
+        return brk
+    expected_seq, prev = start_seq, start_prev_hash
+    stream = iter(entries)
+    for entry in stream:
+        seq = entry.event.seq
+        if seq != expected_seq:
+            return _sequence_break(expected_seq, seq, stream)
+        actual, brk = _check_entry(entry, prev)
+        if brk is None:
+            brk = anchors.reached(seq, actual)
+        if brk is not None:
+            return brk
+        prev, expected_seq = actual, seq + 1
+    return anchors.beyond_end(expected_seq)
 
-    def unsigned(anchor: Anchor) -> Break | None:
-        if signature_ok is None or signature_ok(anchor):
+
+def _check_entry(entry: StoredEntry, prev: str) -> tuple[str, Break | None]:
+    """Entry `seq` links to `prev` and its content hashes to its stored hash."""
+    seq = entry.event.seq
+    if entry.prev_hash != prev:
+        return "", Break(
+            seq,
+            "prev_hash_mismatch",
+            prev,
+            entry.prev_hash,
+            f"entry {seq} does not link to entry {seq - 1}'s hash: its prev_hash was "
+            f"altered, or entry {seq - 1} was altered and rehashed",
+        )
+    try:
+        actual = entry_hash(entry.prev_hash, entry.event)
+    except (TypeError, ValueError) as exc:
+        return "", Break(
+            seq, "hash_mismatch", None, entry.hash, f"entry {seq} cannot be hashed: {exc}"
+        )
+    if actual != entry.hash:
+        return actual, Break(
+            seq,
+            "hash_mismatch",
+            actual,
+            entry.hash,
+            f"entry {seq}'s content does not match its hash: it was altered",
+        )
+    return actual, None
+
+
+class _Anchors:
+    """The signed checkpoints, consumed in seq order as the chain reaches them."""
+
+    def __init__(
+        self, checkpoints: Iterable[Anchor], signature_ok: Callable[[Any], bool] | None
+    ) -> None:
+        self.pending: list[Anchor] = sorted(checkpoints, key=lambda cp: cp.seq)
+        self.signature_ok = signature_ok
+        self.i = 0
+
+    def unsigned(self, anchor: Anchor) -> Break | None:
+        if self.signature_ok is None or self.signature_ok(anchor):
             return None
         return Break(
             anchor.seq,
@@ -241,8 +295,8 @@ def verify_against_checkpoints(
             f"the checkpoint at seq {anchor.seq} is not signed by the platform key",
         )
 
-    def check(anchor: Anchor, actual: str) -> Break | None:
-        if brk := unsigned(anchor):
+    def check(self, anchor: Anchor, actual: str) -> Break | None:
+        if brk := self.unsigned(anchor):
             return brk
         if anchor.hash != actual:
             return Break(
@@ -255,59 +309,36 @@ def verify_against_checkpoints(
             )
         return None
 
-    while i < len(anchors) and anchors[i].seq < start_seq:
-        if anchors[i].seq == start_seq - 1 and (brk := check(anchors[i], start_prev_hash)):
-            return brk
-        i += 1
-
-    expected_seq, prev = start_seq, start_prev_hash
-    stream = iter(entries)
-    for entry in stream:
-        seq = entry.event.seq
-        if seq != expected_seq:
-            return _sequence_break(expected_seq, seq, stream)
-        if entry.prev_hash != prev:
-            return Break(
-                seq,
-                "prev_hash_mismatch",
-                prev,
-                entry.prev_hash,
-                f"entry {seq} does not link to entry {seq - 1}'s hash: its prev_hash was "
-                f"altered, or entry {seq - 1} was altered and rehashed",
-            )
-        try:
-            actual = entry_hash(entry.prev_hash, entry.event)
-        except (TypeError, ValueError) as exc:
-            return Break(
-                seq, "hash_mismatch", None, entry.hash, f"entry {seq} cannot be hashed: {exc}"
-            )
-        if actual != entry.hash:
-            return Break(
-                seq,
-                "hash_mismatch",
-                actual,
-                entry.hash,
-                f"entry {seq}'s content does not match its hash: it was altered",
-            )
-        while i < len(anchors) and anchors[i].seq == seq:
-            if brk := check(anchors[i], actual):
+    def skip_before(self, start_seq: int, start_prev_hash: str) -> Break | None:
+        while self.i < len(self.pending) and self.pending[self.i].seq < start_seq:
+            anchor = self.pending[self.i]
+            if anchor.seq == start_seq - 1 and (brk := self.check(anchor, start_prev_hash)):
                 return brk
-            i += 1
-        prev, expected_seq = actual, seq + 1
+            self.i += 1
+        return None
 
-    if i < len(anchors):
-        anchor = anchors[i]
-        if brk := unsigned(anchor):
+    def reached(self, seq: int, actual: str) -> Break | None:
+        while self.i < len(self.pending) and self.pending[self.i].seq == seq:
+            if brk := self.check(self.pending[self.i], actual):
+                return brk
+            self.i += 1
+        return None
+
+    def beyond_end(self, next_seq: int) -> Break | None:
+        """A checkpoint the chain never reached: its tail was removed."""
+        if self.i >= len(self.pending):
+            return None
+        anchor = self.pending[self.i]
+        if brk := self.unsigned(anchor):
             return brk
         return Break(
-            expected_seq,
+            next_seq,
             "checkpoint_mismatch",
             anchor.hash,
             None,
-            f"the ledger ends at seq {expected_seq - 1} but a checkpoint is signed at seq "
-            f"{anchor.seq}: the entries from seq {expected_seq} on were removed",
+            f"the ledger ends at seq {next_seq - 1} but a checkpoint is signed at seq "
+            f"{anchor.seq}: the entries from seq {next_seq} on were removed",
         )
-    return None
 
 
 def _sequence_break(expected: int, found: int, rest: Iterator[StoredEntry]) -> Break:

@@ -42,7 +42,8 @@ tto = allow(Role.TTO_OFFICER)
 
 
 def _principal(request: AnyRequest) -> Principal | None:
-    return request.scope.get("user")
+    user: Principal | None = request.scope.get("user")
+    return user
 
 
 class PatentController(Controller):

@@ -291,3 +291,19 @@ def application_number(raw: Any) -> str | None:
         return identifiers.normalise_application_number(value)
     except identifiers.InvalidIdentifier:
         return None
+
+
+def duplicate_errors(numbers: dict[int, str | None]) -> list[RowError]:
+    """An application number repeated inside one file: every repeat names the first row."""
+    first_row: dict[str, int] = {}
+    errors = []
+    for row_no, number in numbers.items():
+        if number is None:
+            continue
+        if number in first_row:
+            errors.append(
+                RowError(row_no, "application_number", f"duplicate of row {first_row[number]}")
+            )
+        else:
+            first_row[number] = row_no
+    return errors

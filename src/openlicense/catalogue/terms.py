@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from openlicense.pricing.fee_standards import FeeStandard
 
-MAINLAND_CHINA = "CN-mainland"
+MAINLAND_CHINA: Literal["CN-mainland"] = "CN-mainland"
 
 
 class PaymentChannel(StrEnum):

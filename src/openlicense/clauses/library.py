@@ -347,12 +347,12 @@ def resolve_clause_set(
     for key, options in index.items():
         if not next(iter(options.values()))[0].applies_to(scenario):
             continue
-        option = choices.get(key, defaults.get(key))
-        if option is None:
+        chosen = choices.get(key) or defaults.get(key)
+        if chosen is None:
             continue  # the key only takes effect after `on`
-        version = _latest(options[option], on)
+        version = _latest(options[chosen], on)
         if version is None:
-            raise UnknownClause(key, option, f"not in effect on {on.isoformat()}")
+            raise UnknownClause(key, chosen, f"not in effect on {on.isoformat()}")
         resolved.append(version)
     return tuple(resolved)
 

@@ -121,59 +121,73 @@ def lint_clause_choices(
     would use).
     """
     library = tuple(library)
-    latest = {
+    latest: Latest = {
         key: {o: vs[-1] for o, vs in options.items()}
         for key, options in clause_index(library).items()
     }
     defaults = default_options(library)
     violations: list[RuleViolation] = []
     valid: dict[str, str] = {}
-
     ordered = [k for k in latest if k in choices] + [k for k in choices if k not in latest]
     for key in ordered:
-        option = choices[key]
-        field = f"clauses.{key}"
-        if key not in latest:
-            violations.append(
-                RuleViolation(29, "unknown_clause", f"There is no clause key {key!r}.", field=field)
-            )
+        problem = _choice_problem(key, choices[key], latest, defaults)
+        if problem is not None:
+            violations.append(problem)
             continue
-        options = latest[key]
-        fixed = defaults.get(key)
-        if key.startswith(OPEN_LICENCE_PREFIX) and option != fixed:
-            title = _title(options[fixed]) if fixed else key
-            violations.append(
-                RuleViolation(
-                    14,
-                    "clause_fixed_for_open_licence",
-                    f"{title} is generated from the declaration and is the same for every "
-                    f"licensee: it must be {fixed!r}, not {option!r}.",
-                    field=field,
-                )
-            )
-            continue
-        if option not in options:
-            some = next(iter(options.values()))
-            violations.append(
-                RuleViolation(
-                    29,
-                    "unknown_clause",
-                    f"{_title(some)} has no option {option!r}; choose one of "
-                    f"{', '.join(sorted(options))}.",
-                    field=field,
-                )
-            )
-            continue
-        valid[key] = option
-        clause = options[option]
+        valid[key] = choices[key]
+        clause = latest[key][choices[key]]
         if clause.restricts_competition:
-            violations.append(_restricts(clause, field))
-
+            violations.append(_restricts(clause, f"clauses.{key}"))
     scenario = valid.get(SCENARIO_KEY, defaults.get(SCENARIO_KEY))
+    violations += _not_applicable(valid, latest, scenario)
+    consent = valid.get(CONSENT_KEY, defaults.get(CONSENT_KEY))
+    violations += _ownership(scenario, consent, patent_owner_kinds, lister_kind)
+    violations += _restrictive_text(other_terms)
+    return violations
+
+
+Latest = dict[str, dict[str, ClauseVersion]]
+"""Clause key → option → its latest version."""
+
+
+def _choice_problem(
+    key: str, option: str, latest: Latest, defaults: Mapping[str, str]
+) -> RuleViolation | None:
+    """Rules 14 and 29: the key and option exist, and open-licence terms keep their fixed option."""
+    field = f"clauses.{key}"
+    if key not in latest:
+        return RuleViolation(29, "unknown_clause", f"There is no clause key {key!r}.", field=field)
+    options = latest[key]
+    fixed = defaults.get(key)
+    if key.startswith(OPEN_LICENCE_PREFIX) and option != fixed:
+        title = _title(options[fixed]) if fixed else key
+        return RuleViolation(
+            14,
+            "clause_fixed_for_open_licence",
+            f"{title} is generated from the declaration and is the same for every "
+            f"licensee: it must be {fixed!r}, not {option!r}.",
+            field=field,
+        )
+    if option not in options:
+        some = next(iter(options.values()))
+        return RuleViolation(
+            29,
+            "unknown_clause",
+            f"{_title(some)} has no option {option!r}; choose one of {', '.join(sorted(options))}.",
+            field=field,
+        )
+    return None
+
+
+def _not_applicable(
+    valid: Mapping[str, str], latest: Latest, scenario: str | None
+) -> list[RuleViolation]:
+    """Rule 30: a clause that belongs to another ownership scenario."""
+    out = []
     for key, option in valid.items():
         clause = latest[key][option]
         if not clause.applies_to(scenario):
-            violations.append(
+            out.append(
                 RuleViolation(
                     30,
                     "clause_not_applicable",
@@ -183,28 +197,21 @@ def lint_clause_choices(
                     field=f"clauses.{key}",
                 )
             )
+    return out
 
-    violations.extend(
-        _ownership(
-            scenario,
-            valid.get(CONSENT_KEY, defaults.get(CONSENT_KEY)),
-            patent_owner_kinds,
-            lister_kind,
+
+def _restrictive_text(other_terms: str | None) -> list[RuleViolation]:
+    """Rule 29 on free text: phrases that restrict technical competition or development."""
+    return [
+        RuleViolation(
+            29,
+            "clause_restricts_competition",
+            f"The other terms contain “{phrase}”, which restricts technical competition "
+            "or development (CC 850, 864); remove or reword it.",
+            field="other_terms",
         )
-    )
-
-    if other_terms:
-        for phrase in restrictive_phrases(other_terms):
-            violations.append(
-                RuleViolation(
-                    29,
-                    "clause_restricts_competition",
-                    f"The other terms contain “{phrase}”, which restricts technical competition "
-                    "or development (CC 850, 864); remove or reword it.",
-                    field="other_terms",
-                )
-            )
-    return violations
+        for phrase in restrictive_phrases(other_terms or "")
+    ]
 
 
 def _title(clause: ClauseVersion) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from advanced_alchemy.extensions.litestar import (
     AlembicAsyncConfig,
@@ -11,7 +11,8 @@ from advanced_alchemy.extensions.litestar import (
     EngineConfig,
     SQLAlchemyAsyncConfig,
 )
-from sqlalchemy import event
+from sqlalchemy import Connection, event
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 if TYPE_CHECKING:
     from openlicense.settings import Settings
@@ -59,6 +60,12 @@ def sqlalchemy_config(settings: Settings) -> SQLAlchemyAsyncConfig:
     return config
 
 
+def session_maker(config: SQLAlchemyAsyncConfig) -> async_sessionmaker[AsyncSession]:
+    """Sessions for work outside a request (background tasks, exports, the CLI), configured
+    like the request sessions: no expiry on commit, no autoflush."""
+    return async_sessionmaker(config.get_engine(), expire_on_commit=False, autoflush=False)
+
+
 def _ensure_sqlite_dir(url: str) -> None:
     path = url.split(":///", 1)[-1]
     if path and path != ":memory:":
@@ -75,7 +82,7 @@ def _enable_sqlite_pragmas(config: SQLAlchemyAsyncConfig) -> None:
     engine = config.get_engine()
 
     @event.listens_for(engine.sync_engine, "connect")
-    def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
@@ -84,5 +91,5 @@ def _enable_sqlite_pragmas(config: SQLAlchemyAsyncConfig) -> None:
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
-    def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
+    def _on_begin(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, exists, select, tuple_
+from sqlalchemy import ColumnElement, Select, String, cast, exists, select, tuple_
 from sqlalchemy.orm import aliased, selectinload
 
 from openlicense.accounts.models import Organisation
@@ -58,7 +58,10 @@ def decode_cursor(cursor: str) -> list[str]:
         ) from exc
 
 
-def agreements_query(filters: AgreementFilters, *, today: datetime.date) -> Select:  # type: ignore[type-arg]
+AgreementRow = tuple[Agreement, Organisation, Organisation, Patent]
+
+
+def agreements_query(filters: AgreementFilters, *, today: datetime.date) -> Select[AgreementRow]:
     query = (
         select(Agreement, Licensor, Licensee, Patent)
         .join(Licensor, Licensor.id == Agreement.licensor_organisation_id)
@@ -90,13 +93,11 @@ def agreements_query(filters: AgreementFilters, *, today: datetime.date) -> Sele
     return query
 
 
-def _ipc_class_clause(ipc_class: str):  # type: ignore[no-untyped-def]
-    from sqlalchemy import String, cast
-
+def _ipc_class_clause(ipc_class: str) -> ColumnElement[bool]:
     return cast(Patent.ipc_codes, String).like(f'%"{ipc_class.upper()}%')
 
 
-def _recording_clause(status: str, today: datetime.date):  # type: ignore[no-untyped-def]
+def _recording_clause(status: str, today: datetime.date) -> ColumnElement[bool]:
     task = select(RecordingTask.id).where(RecordingTask.agreement_id == Agreement.id)
     if status == "none":
         return ~exists(task)
@@ -143,7 +144,7 @@ async def agreement_page(
     next_cursor = (
         encode_cursor(rows[-1][0].notified_at.isoformat(), rows[-1][0].id) if more else None
     )
-    return rows, next_cursor  # type: ignore[return-value]
+    return rows, next_cursor
 
 
 async def agreement_row(
@@ -155,7 +156,7 @@ async def agreement_row(
         from openlicense.core.errors import NotFound
 
         raise NotFound("No such agreement.")
-    return tuple(row)  # type: ignore[return-value]
+    return row[0], row[1], row[2], row[3]
 
 
 async def stream_agreements(
@@ -231,7 +232,8 @@ async def recording_page(
     ]
     more = len(rows) > limit
     rows = rows[:limit]
-    return rows, (encode_cursor(rows[-1][0].due_date.isoformat(), rows[-1][0].id) if more else None)  # type: ignore[return-value]
+    cursor_next = encode_cursor(rows[-1][0].due_date.isoformat(), rows[-1][0].id) if more else None
+    return rows, cursor_next
 
 
 async def ledger_page(session: AsyncSession, *, after_seq: int, limit: int) -> list[LedgerEntry]:

@@ -10,12 +10,12 @@ from sqlalchemy import select
 
 from openlicense.agreements.contract import RenderedContract, seal
 from openlicense.agreements.models import Agreement
+from openlicense.audit.chain import StoredEntry
 from openlicense.audit.checkpoints import verify_chain
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
-    from openlicense.audit.chain import StoredEntry
     from openlicense.settings import Settings
 
 
@@ -55,59 +55,17 @@ async def _check_agreements(
 ) -> tuple[int, list[dict[str, Any]]]:
     """Each agreement row against the ledger: its sealed content must still hash to the seal the
     ledger recorded at creation, and its status must be the last status the ledger recorded."""
-    created: dict[str, StoredEntry] = {}
-    last_status: dict[str, tuple[StoredEntry, str]] = {}
-    for entry in entries:
-        event = entry.event
-        if event.action == "agreement.created":
-            created[event.subject_id] = entry
-            last_status[event.subject_id] = (entry, event.data.get("status"))
-        elif event.subject_type == "agreement" and event.data.get("to"):
-            last_status[event.subject_id] = (entry, event.data["to"])
+    created, last_status = _ledger_view(entries)
     mismatches: list[dict[str, Any]] = []
     checked = 0
     for agreement in await session.scalars(select(Agreement).order_by(Agreement.id)):
         checked += 1
-        key = str(agreement.id)
-        origin = created.get(key)
+        origin = created.get(str(agreement.id))
         if origin is None:
-            mismatches.append(
-                {
-                    "agreement_id": key,
-                    "number": agreement.number,
-                    "seq": None,
-                    "reason": "not_in_ledger",
-                }
-            )
+            mismatches.append(_mismatch(agreement, None, "not_in_ledger"))
             continue
-        recomputed = seal(
-            agreement.snapshot, RenderedContract(agreement.text_zh, agreement.text_en)
-        )
-        if recomputed != origin.event.data.get("seal") or agreement.seal != origin.event.data.get(
-            "seal"
-        ):
-            mismatches.append(
-                {
-                    "agreement_id": key,
-                    "number": agreement.number,
-                    "seq": origin.event.seq,
-                    "reason": "sealed_content_changed",
-                }
-            )
-        entry, status = last_status[key]
-        if status != agreement.status.value:
-            mismatches.append(
-                {
-                    "agreement_id": key,
-                    "number": agreement.number,
-                    "seq": entry.event.seq,
-                    "reason": "status_differs_from_ledger",
-                    "ledger_status": status,
-                    "row_status": agreement.status.value,
-                }
-            )
-    ledger_ids = set(created)
-    missing_rows = ledger_ids - {str(a) for a in await session.scalars(select(Agreement.id))}
+        mismatches += _compare(agreement, origin, last_status[str(agreement.id)])
+    rows = {str(a) for a in await session.scalars(select(Agreement.id))}
     mismatches += [
         {
             "agreement_id": a,
@@ -115,6 +73,55 @@ async def _check_agreements(
             "seq": created[a].event.seq,
             "reason": "agreement_row_missing",
         }
-        for a in sorted(missing_rows)
+        for a in sorted(set(created) - rows)
     ]
     return checked, mismatches
+
+
+Latest = tuple[StoredEntry, str | None]
+
+
+def _ledger_view(
+    entries: list[StoredEntry],
+) -> tuple[dict[str, StoredEntry], dict[str, Latest]]:
+    """Per agreement: its `agreement.created` entry, and the last status the ledger recorded."""
+    created: dict[str, StoredEntry] = {}
+    last_status: dict[str, Latest] = {}
+    for entry in entries:
+        event = entry.event
+        if event.action == "agreement.created":
+            created[event.subject_id] = entry
+            last_status[event.subject_id] = (entry, event.data.get("status"))
+        elif event.subject_type == "agreement" and event.data.get("to"):
+            last_status[event.subject_id] = (entry, event.data["to"])
+    return created, last_status
+
+
+def _compare(agreement: Agreement, origin: StoredEntry, latest: Latest) -> list[dict[str, Any]]:
+    out = []
+    recorded = origin.event.data.get("seal")
+    recomputed = seal(agreement.snapshot, RenderedContract(agreement.text_zh, agreement.text_en))
+    if recomputed != recorded or agreement.seal != recorded:
+        out.append(_mismatch(agreement, origin.event.seq, "sealed_content_changed"))
+    entry, status = latest
+    if status != agreement.status.value:
+        out.append(
+            _mismatch(
+                agreement,
+                entry.event.seq,
+                "status_differs_from_ledger",
+                ledger_status=status,
+                row_status=agreement.status.value,
+            )
+        )
+    return out
+
+
+def _mismatch(agreement: Agreement, seq: int | None, reason: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "agreement_id": str(agreement.id),
+        "number": agreement.number,
+        "seq": seq,
+        "reason": reason,
+        **extra,
+    }

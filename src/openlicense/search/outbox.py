@@ -13,7 +13,7 @@ import datetime
 import uuid
 from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, cast, runtime_checkable
 
 from sqlalchemy import delete, func, select, update
 
@@ -22,6 +22,7 @@ from openlicense.search.engine import SearchUnavailable
 from openlicense.search.models import SearchOutbox
 
 if TYPE_CHECKING:
+    from sqlalchemy import CursorResult
     from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
     from openlicense.search.engine import SearchEngine
@@ -157,4 +158,4 @@ async def retry_parked(session: AsyncSession) -> int:
         .where(SearchOutbox.failed_at.is_not(None))
         .values(failed_at=None, attempts=0, next_attempt_at=None)
     )
-    return result.rowcount or 0
+    return cast("CursorResult[Any]", result).rowcount or 0

@@ -25,6 +25,7 @@ from openlicense.agreements.models import (
 )
 from openlicense.agreements.rules import LifecycleConfig, on_acceptance
 from openlicense.agreements.schemas import AcceptanceRequest
+from openlicense.agreements.sealed import Snapshot
 from openlicense.agreements.service import history
 from openlicense.agreements.snapshot import Notice, agreement_number, build_snapshot
 from openlicense.audit import ledger
@@ -91,7 +92,6 @@ class AcceptanceService:
         today, now = self.clock.today(), self.clock.now()
         _check_acceptable(declaration, patent, data, today)
         await self._refuse_second_live_licence(principal.organisation_id, patent.id)
-
         terms = DeclarationTerms.model_validate(declaration.terms)
         schedule = build_schedule(
             terms.fee_standard,
@@ -101,7 +101,6 @@ class AcceptanceService:
             declared_end=terms.licence_end,
         )
         agreement_id = uuid7()  # time-ordered, like every other key
-        number = agreement_number(agreement_id, today.year)
         notice = Notice(
             user=await self.session.get_one(User, principal.user_id),
             organisation=await self.session.get_one(Organisation, principal.organisation_id),
@@ -110,53 +109,21 @@ class AcceptanceService:
             user_agent=user_agent,
             idempotency_key=idempotency_key,
         )
-        clauses = clauses_from_ref(declaration.clause_set or [], shipped_library())
         snapshot = build_snapshot(
             agreement_id=agreement_id,
-            number=number,
+            number=agreement_number(agreement_id, today.year),
             declaration=declaration,
             patent=patent,
             licensor=await self.session.get_one(Organisation, patent.owner_organisation_id),
             notice=notice,
             schedule=schedule,
-            clauses=clauses,
+            clauses=clauses_from_ref(declaration.clause_set or [], shipped_library()),
         )
-        rendered = render_contract(snapshot)
-        agreement = Agreement(
-            id=agreement_id,
-            number=number,
-            declaration_id=declaration.id,
-            patent_id=patent.id,
-            licensor_organisation_id=patent.owner_organisation_id,
-            licensee_organisation_id=principal.organisation_id,
-            accepted_by_id=principal.user_id,
-            idempotency_key=idempotency_key,
-            status=AgreementStatus.NOTIFIED,
-            notified_at=now,
-            licence_start=schedule.licence_start,
-            licence_end=schedule.licence_end,
-            currency=terms.currency,
-            fee_type=terms.fee_standard.type.value,
-            has_trial=any(stage.is_trial for stage in schedule.stages[:1]),
-            notice_ip=ip,
-            notice_user_agent=(user_agent or "")[:400] or None,
-            snapshot=snapshot,
-            text_zh=rendered.text_zh,
-            text_en=rendered.text_en,
-            seal=seal(snapshot, rendered),
-            entries=[_entry(item) for item in schedule.items],
-            recording=None,
-            events=[],
-        )
+        agreement = _agreement(snapshot, schedule, terms, principal, notice)
         self.session.add(agreement)
         await ledger.append(self.session, history.created_record(agreement))
-        await history.record(
-            self.session,
-            agreement,
-            on_acceptance(history.facts_of(agreement), today, self.config),
-            on=today,
-            now=now,
-        )
+        changes = on_acceptance(history.facts_of(agreement), today, self.config)
+        await history.record(self.session, agreement, changes, on=today, now=now)
         return agreement
 
     async def _declaration(self, declaration_id: uuid.UUID) -> Declaration:
@@ -174,7 +141,7 @@ class AcceptanceService:
         return declaration
 
     async def _by_key(self, organisation_id: uuid.UUID, key: str) -> Agreement | None:
-        return await self.session.scalar(
+        found: Agreement | None = await self.session.scalar(
             select(Agreement)
             .where(
                 Agreement.licensee_organisation_id == organisation_id,
@@ -182,6 +149,7 @@ class AcceptanceService:
             )
             .options(selectinload(Agreement.entries), selectinload(Agreement.recording))
         )
+        return found
 
     async def _refuse_second_live_licence(
         self, organisation_id: uuid.UUID, patent_id: uuid.UUID
@@ -243,6 +211,43 @@ def _replayed(agreement: Agreement, declaration_id: uuid.UUID) -> Agreement:
             code="idempotency_key_reused",
         )
     return agreement
+
+
+def _agreement(
+    snapshot: Snapshot,
+    schedule: Schedule,
+    terms: DeclarationTerms,
+    principal: Principal,
+    notice: Notice,
+) -> Agreement:
+    """The new agreement row: the sealed snapshot, both texts and the seal, written once."""
+    rendered = render_contract(snapshot)
+    return Agreement(
+        id=uuid.UUID(snapshot["agreement_id"]),
+        number=snapshot["agreement_number"],
+        declaration_id=uuid.UUID(snapshot["declaration"]["id"]),
+        patent_id=uuid.UUID(snapshot["patent"]["id"]),
+        licensor_organisation_id=uuid.UUID(snapshot["licensor"]["organisation_id"]),
+        licensee_organisation_id=principal.organisation_id,
+        accepted_by_id=principal.user_id,
+        idempotency_key=notice.idempotency_key,
+        status=AgreementStatus.NOTIFIED,
+        notified_at=notice.at,
+        licence_start=schedule.licence_start,
+        licence_end=schedule.licence_end,
+        currency=terms.currency,
+        fee_type=terms.fee_standard.type.value,
+        has_trial=any(stage.is_trial for stage in schedule.stages[:1]),
+        notice_ip=notice.ip,
+        notice_user_agent=(notice.user_agent or "")[:400] or None,
+        snapshot=snapshot,
+        text_zh=rendered.text_zh,
+        text_en=rendered.text_en,
+        seal=seal(snapshot, rendered),
+        entries=[_entry(item) for item in schedule.items],
+        recording=None,
+        events=[],
+    )
 
 
 def _entry(item: ScheduleItem) -> ScheduleEntry:

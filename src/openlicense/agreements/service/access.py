@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,6 +15,7 @@ from openlicense.agreements.models import Agreement, ScheduleEntry
 from openlicense.core.errors import Forbidden, NotFound
 
 Party = Literal["licensor", "licensee", "either"]
+T = TypeVar("T", bound=tuple[Any, ...])
 
 
 def can_read(principal: Principal, agreement: Agreement) -> bool:
@@ -26,7 +27,7 @@ def can_read(principal: Principal, agreement: Agreement) -> bool:
     }
 
 
-def visible_to(principal: Principal, query: Select) -> Select:  # type: ignore[type-arg]
+def visible_to(principal: Principal, query: Select[T]) -> Select[T]:
     if principal.role in {Role.ADMIN, Role.AUDITOR}:
         return query
     if principal.role is Role.TTO_OFFICER:

@@ -49,7 +49,7 @@ def facts_of(agreement: Agreement) -> AgreementFacts:
         ),
         stages=tuple(
             StageFacts(
-                index=int(s["index"]), start=datetime.date.fromisoformat(s["start"]), detail=s
+                index=int(s["index"]), start=datetime.date.fromisoformat(s["start"]), detail=dict(s)
             )
             for s in stages
         ),

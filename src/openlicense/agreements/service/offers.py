@@ -11,7 +11,7 @@ from openlicense.agreements.schemas import Quote, QuoteItem, QuoteStage
 from openlicense.catalogue.schemas import DeclarationTerms
 from openlicense.catalogue.service import DeclarationService
 from openlicense.core.errors import Invalid
-from openlicense.pricing.schedule import Schedule, build_schedule
+from openlicense.pricing.schedule import Schedule, ScheduleItem, StagePeriod, build_schedule
 
 if TYPE_CHECKING:
     from openlicense.accounts.principal import Principal
@@ -34,9 +34,7 @@ async def quote(
     projected: set[str] = set()
     if estimated_annual_base is not None and schedule.pending_royalty_items:
         reports = {
-            item.key: estimated_annual_base
-            * Decimal((item.period_end - item.period_start).days + 1)
-            / Decimal(365)
+            item.key: estimated_annual_base * Decimal(_days(item)) / Decimal(365)
             for item in schedule.pending_royalty_items
         }
         projected = set(reports)
@@ -61,6 +59,13 @@ async def quote(
     )
 
 
+def _days(item: ScheduleItem) -> int:
+    """Days in a royalty period (every royalty item has one)."""
+    if item.period_start is None or item.period_end is None:
+        return 0
+    return (item.period_end - item.period_start).days + 1
+
+
 def _schedule(terms: DeclarationTerms, day: datetime.date, reports: dict[str, Decimal]) -> Schedule:
     return build_schedule(
         terms.fee_standard,
@@ -72,7 +77,7 @@ def _schedule(terms: DeclarationTerms, day: datetime.date, reports: dict[str, De
     )
 
 
-def _stage(s) -> QuoteStage:  # type: ignore[no-untyped-def]
+def _stage(s: StagePeriod) -> QuoteStage:
     return QuoteStage(
         index=s.index,
         label=s.label,
@@ -83,7 +88,7 @@ def _stage(s) -> QuoteStage:  # type: ignore[no-untyped-def]
     )
 
 
-def _item(i, projected: set[str]) -> QuoteItem:  # type: ignore[no-untyped-def]
+def _item(i: ScheduleItem, projected: set[str]) -> QuoteItem:
     return QuoteItem(
         key=i.key,
         kind=i.kind.value,

@@ -56,7 +56,8 @@ def fee_standard_computable(terms: DeclarationTerms, config: RuleConfig) -> list
     """Rule 10 (PL 50, CC 846): a typed, machine-computable standard in an allowed currency,
     with nothing left "to be negotiated"."""
     out = []
-    if not isinstance(terms.fee_standard, _COMPUTABLE):
+    standard: object = terms.fee_standard  # a copy made without validation may hold anything
+    if not isinstance(standard, _COMPUTABLE):
         out.append(
             RuleViolation(
                 rule=10,

@@ -20,7 +20,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from openlicense.catalogue.files import read_file
-from openlicense.catalogue.imports import ImportReport, RowError, application_number, validate_row
+from openlicense.catalogue.imports import (
+    ImportReport,
+    RowError,
+    application_number,
+    duplicate_errors,
+    validate_row,
+)
 from openlicense.catalogue.models import Patent
 from openlicense.catalogue.schemas import PatentCreate
 from openlicense.catalogue.service.patents import build_patent
@@ -72,54 +78,40 @@ class PatentImporter:
             errors.extend(row_errors)
             if patent is not None:
                 valid.append((row_no, patent))
-
         numbers = {row_no: application_number(raw) for row_no, raw in rows}
-        first_row: dict[str, int] = {}
-        for row_no, number in numbers.items():
-            if number is None:
-                continue
-            if number in first_row:
-                errors.append(
-                    RowError(row_no, "application_number", f"duplicate of row {first_row[number]}")
-                )
-            else:
-                first_row[number] = row_no
-
-        existing = await self._existing(list(first_row))
+        errors += duplicate_errors(numbers)
+        existing = await self._existing([n for n in numbers.values() if n is not None])
         errors.extend(
             RowError(row_no, "application_number", "already in the catalogue")
             for row_no, number in numbers.items()
             if number in existing
         )
-
         errors.sort(key=lambda e: e.row)  # stable: a row's errors keep their order
         report = ImportReport(created=0, errors=errors, rows=len(rows))
         if errors and all_or_nothing:
             return report
-
         bad_rows = {e.row for e in errors}
         to_create = [patent for row_no, patent in valid if row_no not in bad_rows]
-        now = self.clock.now()
         for chunk in _chunks(to_create, INSERT_CHUNK):
-            patents = [
-                build_patent(data, owner_organisation_id=organisation_id, now=now) for data in chunk
-            ]
-            self.session.add_all(patents)
-            try:
-                await self.session.flush()
-            except IntegrityError as exc:  # another transaction added one meanwhile
-                raise Conflict(
-                    "Some of these patents were added to the catalogue while importing; "
-                    "run the import again to see which.",
-                    code="patent_already_exists",
-                ) from exc
-            enqueue(
-                self.session, [p.id for p in patents], "import"
-            )  # drafts: indexed for their TTO
+            await self._create(organisation_id, chunk)
             report.created += len(chunk)
             if progress is not None:
                 progress(report.created)
         return report
+
+    async def _create(self, organisation_id: uuid.UUID, chunk: Sequence[PatentCreate]) -> None:
+        now = self.clock.now()
+        patents = [build_patent(d, owner_organisation_id=organisation_id, now=now) for d in chunk]
+        self.session.add_all(patents)
+        try:
+            await self.session.flush()
+        except IntegrityError as exc:  # another transaction added one meanwhile
+            raise Conflict(
+                "Some of these patents were added to the catalogue while importing; "
+                "run the import again to see which.",
+                code="patent_already_exists",
+            ) from exc
+        enqueue(self.session, [p.id for p in patents], "import")  # drafts: indexed for their TTO
 
     async def _existing(self, numbers: list[str]) -> set[str]:
         found: set[str] = set()

@@ -144,7 +144,7 @@ def build_document(
         has_trial=has_trial,
         trl=patent.trl,
         licence_status=_licence_status(patent, declaration, today),
-        listing_status=_value(patent.listing_status),  # type: ignore[arg-type]
+        listing_status=patent.listing_status.value,
         owner_organisation_id=str(patent.owner_organisation_id),
         declared_at=_unix(declaration.published_at) if declaration is not None else None,
         expiry_date=patent.expiry_date.isoformat(),
@@ -246,7 +246,7 @@ async def _organisations(
 
 
 async def all_documents(
-    session_maker: async_sessionmaker, *, today: datetime.date, batch: int = 2000
+    session_maker: async_sessionmaker[AsyncSession], *, today: datetime.date, batch: int = 2000
 ) -> AsyncIterator[list[PatentDocument]]:
     """Every indexable patent's document, in batches (for a full reindex). The next batch is
     read from the database while the engine indexes the current one."""

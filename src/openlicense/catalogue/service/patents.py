@@ -6,7 +6,7 @@ import datetime
 import uuid
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -22,7 +22,7 @@ from openlicense.catalogue.models import (
     PatentOwner,
     RecordedLicence,
 )
-from openlicense.catalogue.rules import check_recorded_licence
+from openlicense.catalogue.rules import PatentFacts, check_recorded_licence
 from openlicense.catalogue.schemas import (
     PatentCreate,
     PatentOwnerIn,
@@ -167,7 +167,7 @@ class PatentService:
             raise NotFound("No such patent.")
         return patent
 
-    async def facts(self, patent_id: uuid.UUID):  # type: ignore[no-untyped-def]
+    async def facts(self, patent_id: uuid.UUID) -> PatentFacts:
         return patent_facts(await self._load(patent_id))
 
 
@@ -175,7 +175,7 @@ async def provide_patents(db_session: AsyncSession, clock: Clock) -> PatentServi
     return PatentService(db_session, clock=clock)
 
 
-def _visible_clause(principal: Principal | None, *, mine: bool):  # type: ignore[no-untyped-def]
+def _visible_clause(principal: Principal | None, *, mine: bool) -> ColumnElement[bool]:
     published = Patent.listing_status == ListingStatus.PUBLISHED
     if principal is None:
         return published
