@@ -23,9 +23,17 @@ from litestar.openapi.spec import Components, SecurityScheme
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from openlicense.accounts.auth import AuthMiddleware
-from openlicense.accounts.controllers import router as accounts_router
-from openlicense.agreements.controllers import router as agreements_router
-from openlicense.catalogue.controllers import router as catalogue_router
+from openlicense.accounts.controllers import provide_account_service, router as accounts_router
+from openlicense.agreements.controllers import (
+    provide_acceptance_service,
+    provide_obligation_service,
+    router as agreements_router,
+)
+from openlicense.catalogue.controllers import (
+    provide_declarations,
+    provide_patents,
+    router as catalogue_router,
+)
 from openlicense.catalogue.service.indexing import CatalogueDocuments
 from openlicense.core.clock import Clock, SystemClock
 from openlicense.db import session_maker, sqlalchemy_config
@@ -33,7 +41,7 @@ from openlicense.health import health
 from openlicense.jobs.controllers import JobController
 from openlicense.jobs.loops import background_loops
 from openlicense.oversight.controllers import oversight_router
-from openlicense.payments.controllers import router as payments_router
+from openlicense.payments.controllers import provide_payment_service, router as payments_router
 from openlicense.payments.gateway import PaymentGateway
 from openlicense.payments.offline import OfflineGateway
 from openlicense.payments.stripe_gateway import StripeGateway, online_payments_enabled
@@ -107,6 +115,12 @@ def create_app(
             "search_engine": _value(engine),
             "payment_gateway": _value(gateway),
             "document_source": _value(documents),
+            "accounts": Provide(provide_account_service),
+            "patents": Provide(provide_patents),
+            "declarations": Provide(provide_declarations),
+            "acceptance": Provide(provide_acceptance_service),
+            "obligations": Provide(provide_obligation_service),
+            "payments": Provide(provide_payment_service),
         },
         plugins=[SQLAlchemyPlugin(config=db_config), problem_details_plugin()],
         middleware=[

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from litestar import Response, get
+from litestar.di import NamedDependency
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -10,7 +11,7 @@ from openlicense.accounts.guards import public
 
 
 @get("/health", guards=[public], tags=["operations"])
-async def health(db_session: AsyncSession) -> Response[dict[str, object]]:
+async def health(db_session: NamedDependency[AsyncSession]) -> Response[dict[str, object]]:
     """`200 {"status": "ok"}` when the database answers, `503` when it does not.
 
     Uses the request's own session: on SQLite a second connection would queue behind the

@@ -7,8 +7,8 @@ from typing import Any
 
 from litestar import Controller, Request, Router, delete, get, patch, post
 from litestar.datastructures import State
-from litestar.di import Provide
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from openlicense.accounts.guards import allow, public, signed_in
@@ -33,7 +33,9 @@ from openlicense.core.errors import Forbidden
 from openlicense.settings import Settings
 
 
-async def provide_account_service(db_session: AsyncSession, settings: Settings) -> AccountService:
+async def provide_account_service(
+    db_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings]
+) -> AccountService:
     return AccountService(db_session, auth=settings.auth)
 
 
@@ -42,12 +44,19 @@ class AuthController(Controller):
     tags = ["accounts"]
 
     @post("/register", guards=[public], status_code=201)
-    async def register(self, data: SelfRegistration, accounts: AccountService) -> UserRead:
+    async def register(
+        self, data: JSONBody[SelfRegistration], accounts: NamedDependency[AccountService]
+    ) -> UserRead:
         """Sign up a university or enterprise with its first user."""
         return UserRead.model_validate(await accounts.register(data))
 
     @post("/login", guards=[public], status_code=200)
-    async def login(self, data: Login, accounts: AccountService, settings: Settings) -> AccessToken:
+    async def login(
+        self,
+        data: JSONBody[Login],
+        accounts: NamedDependency[AccountService],
+        settings: NamedDependency[Settings],
+    ) -> AccessToken:
         user = await accounts.login(data.email, data.password)
         token = issue_access_token(
             user.id,
@@ -62,7 +71,7 @@ class AuthController(Controller):
 
     @get("/me", guards=[signed_in])
     async def me(
-        self, request: Request[Principal, Any, State], accounts: AccountService
+        self, request: Request[Principal, Any, State], accounts: NamedDependency[AccountService]
     ) -> UserRead:
         return UserRead.model_validate(await accounts.get_user(request.user.user_id))
 
@@ -73,13 +82,15 @@ class OrganisationController(Controller):
 
     @get("/", guards=[allow(Role.ADMIN, Role.AUDITOR, api_keys=True)])
     async def list_organisations(
-        self, accounts: AccountService, kind: OrganisationKind | None = None
+        self,
+        accounts: NamedDependency[AccountService],
+        kind: FromQuery[OrganisationKind | None] = None,
     ) -> list[OrganisationRead]:
         return [organisation_read(o) for o in await accounts.list_organisations(kind)]
 
     @post("/", guards=[allow(Role.ADMIN)], status_code=201)
     async def create_organisation(
-        self, data: OrganisationCreate, accounts: AccountService
+        self, data: JSONBody[OrganisationCreate], accounts: NamedDependency[AccountService]
     ) -> OrganisationRead:
         return organisation_read(await accounts.create_organisation(data))
 
@@ -87,8 +98,8 @@ class OrganisationController(Controller):
     async def get_organisation(
         self,
         request: Request[Principal, Any, State],
-        accounts: AccountService,
-        organisation_id: uuid.UUID,
+        accounts: NamedDependency[AccountService],
+        organisation_id: FromPath[uuid.UUID],
     ) -> OrganisationRead:
         """Own organisation for everyone; any organisation for admins and auditors."""
         principal = request.user
@@ -107,9 +118,9 @@ class OrganisationController(Controller):
     async def update_organisation(
         self,
         request: Request[Principal, Any, State],
-        accounts: AccountService,
-        organisation_id: uuid.UUID,
-        data: OrganisationUpdate,
+        accounts: NamedDependency[AccountService],
+        organisation_id: FromPath[uuid.UUID],
+        data: JSONBody[OrganisationUpdate],
     ) -> OrganisationRead:
         if not (request.user.belongs_to(organisation_id) or request.user.is_admin):
             raise Forbidden(
@@ -123,7 +134,9 @@ class UserController(Controller):
     tags = ["accounts"]
 
     @post("/", guards=[allow(Role.ADMIN)], status_code=201)
-    async def create_user(self, data: UserCreate, accounts: AccountService) -> UserRead:
+    async def create_user(
+        self, data: JSONBody[UserCreate], accounts: NamedDependency[AccountService]
+    ) -> UserRead:
         """Add a user to any organisation; the role follows the organisation's kind."""
         return UserRead.model_validate(await accounts.create_user(data))
 
@@ -134,7 +147,10 @@ class ApiKeyController(Controller):
 
     @post("/", guards=[allow(Role.AUDITOR, Role.ADMIN)], status_code=201)
     async def create_api_key(
-        self, request: Request[Principal, Any, State], data: ApiKeyCreate, accounts: AccountService
+        self,
+        request: Request[Principal, Any, State],
+        data: JSONBody[ApiKeyCreate],
+        accounts: NamedDependency[AccountService],
     ) -> ApiKeyCreated:
         """Create a key for scripts. The secret is in this response only; store it now."""
         key, new = await accounts.create_api_key(request.user, data.name)
@@ -144,7 +160,7 @@ class ApiKeyController(Controller):
 
     @get("/", guards=[allow(Role.AUDITOR, Role.ADMIN, api_keys=True)])
     async def list_api_keys(
-        self, request: Request[Principal, Any, State], accounts: AccountService
+        self, request: Request[Principal, Any, State], accounts: NamedDependency[AccountService]
     ) -> list[ApiKeyRead]:
         return [ApiKeyRead.model_validate(k) for k in await accounts.list_api_keys(request.user)]
 
@@ -152,8 +168,8 @@ class ApiKeyController(Controller):
     async def revoke_api_key(
         self,
         request: Request[Principal, Any, State],
-        accounts: AccountService,
-        key_id: uuid.UUID = Parameter(),
+        accounts: NamedDependency[AccountService],
+        key_id: FromPath[uuid.UUID] = Parameter(),
     ) -> ApiKeyRead:
         return ApiKeyRead.model_validate(await accounts.revoke_api_key(request.user, key_id))
 
@@ -161,5 +177,4 @@ class ApiKeyController(Controller):
 router = Router(
     path="/",
     route_handlers=[AuthController, OrganisationController, UserController, ApiKeyController],
-    dependencies={"accounts": Provide(provide_account_service)},
 )

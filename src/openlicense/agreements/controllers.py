@@ -8,8 +8,8 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from litestar import Controller, Request, Response, Router, get, post
-from litestar.di import Provide
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from openlicense.accounts.guards import allow, public
@@ -30,7 +30,7 @@ from openlicense.agreements.schemas import (
 )
 from openlicense.agreements.service import AcceptanceService, ObligationService, quote
 from openlicense.catalogue.schemas import Page
-from openlicense.catalogue.service import DeclarationService, provide_declarations
+from openlicense.catalogue.service import DeclarationService
 from openlicense.core.clock import Clock
 from openlicense.core.errors import Invalid
 from openlicense.settings import Settings
@@ -41,14 +41,18 @@ readers = allow(Role.TTO_OFFICER, Role.ENTERPRISE_MEMBER, Role.AUDITOR, Role.ADM
 
 
 async def provide_acceptance_service(
-    db_session: AsyncSession, clock: Clock, settings: Settings
+    db_session: NamedDependency[AsyncSession],
+    clock: NamedDependency[Clock],
+    settings: NamedDependency[Settings],
 ) -> AcceptanceService:
     return AcceptanceService(
         db_session, clock=clock, config=LifecycleConfig.from_settings(settings.lifecycle)
     )
 
 
-async def provide_obligation_service(db_session: AsyncSession, clock: Clock) -> ObligationService:
+async def provide_obligation_service(
+    db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]
+) -> ObligationService:
     return ObligationService(db_session, clock=clock)
 
 
@@ -60,11 +64,11 @@ class OfferController(Controller):
     async def get_quote(
         self,
         request: AnyRequest,
-        declaration_id: uuid.UUID,
-        declarations: DeclarationService,
-        clock: Clock,
-        acceptance_date: datetime.date | None = None,
-        estimated_annual_base: Decimal | None = None,
+        declaration_id: FromPath[uuid.UUID],
+        declarations: NamedDependency[DeclarationService],
+        clock: NamedDependency[Clock],
+        acceptance_date: FromQuery[datetime.date | None] = None,
+        estimated_annual_base: FromQuery[Decimal | None] = None,
     ) -> Quote:
         """The payment schedule if you accepted on `acceptance_date` (default today).
         `estimated_annual_base` (minor units, or units) projects royalty amounts."""
@@ -84,11 +88,11 @@ class OfferController(Controller):
     async def accept(
         self,
         request: AnyRequest,
-        declaration_id: uuid.UUID,
-        data: AcceptanceRequest,
-        acceptance: AcceptanceService,
+        declaration_id: FromPath[uuid.UUID],
+        data: JSONBody[AcceptanceRequest],
+        acceptance: NamedDependency[AcceptanceService],
         idempotency_key: Annotated[
-            str, Parameter(header="Idempotency-Key", min_length=8, max_length=128)
+            str, HeaderParameter(name="Idempotency-Key", min_length=8, max_length=128)
         ],
     ) -> Response[AgreementRead]:
         """The written notice of PL 51: accept the declared terms. Retrying with the same
@@ -114,10 +118,10 @@ class AgreementController(Controller):
     async def list_agreements(
         self,
         request: AnyRequest,
-        obligations: ObligationService,
+        obligations: NamedDependency[ObligationService],
         limit: Annotated[int, Parameter(ge=1, le=100)] = 20,
         offset: Annotated[int, Parameter(ge=0)] = 0,
-        status: str | None = None,
+        status: FromQuery[str | None] = None,
     ) -> Page[AgreementSummary]:
         """A TTO sees its university's licences, an enterprise its own; auditors and admins all."""
         rows, total = await obligations.list(
@@ -132,13 +136,19 @@ class AgreementController(Controller):
 
     @get("/{agreement_id:uuid}", guards=[readers])
     async def get_agreement(
-        self, request: AnyRequest, agreement_id: uuid.UUID, obligations: ObligationService
+        self,
+        request: AnyRequest,
+        agreement_id: FromPath[uuid.UUID],
+        obligations: NamedDependency[ObligationService],
     ) -> AgreementRead:
         return AgreementRead.model_validate(await obligations.get(request.user, agreement_id))
 
     @get("/{agreement_id:uuid}/events", guards=[readers])
     async def list_events(
-        self, request: AnyRequest, agreement_id: uuid.UUID, obligations: ObligationService
+        self,
+        request: AnyRequest,
+        agreement_id: FromPath[uuid.UUID],
+        obligations: NamedDependency[ObligationService],
     ) -> list[AgreementEventRead]:
         agreement = await obligations.get(request.user, agreement_id)
         return [AgreementEventRead.model_validate(e) for e in agreement.events]
@@ -149,16 +159,19 @@ class AgreementController(Controller):
     async def get_contract_text(
         self,
         request: AnyRequest,
-        agreement_id: uuid.UUID,
-        obligations: ObligationService,
-        lang: Literal["zh", "en"] = "zh",
+        agreement_id: FromPath[uuid.UUID],
+        obligations: NamedDependency[ObligationService],
+        lang: FromQuery[Literal["zh", "en"]] = "zh",
     ) -> str:
         agreement = await obligations.get(request.user, agreement_id)
         return agreement.text_zh if lang == "zh" else agreement.text_en
 
     @get("/{agreement_id:uuid}/contract.pdf", guards=[readers], media_type="application/pdf")
     async def get_contract_pdf(
-        self, request: AnyRequest, agreement_id: uuid.UUID, obligations: ObligationService
+        self,
+        request: AnyRequest,
+        agreement_id: FromPath[uuid.UUID],
+        obligations: NamedDependency[ObligationService],
     ) -> Response[bytes]:
         agreement = await obligations.get(request.user, agreement_id)
         pdf = render_pdf(agreement.snapshot, RenderedContract(agreement.text_zh, agreement.text_en))
@@ -170,7 +183,10 @@ class AgreementController(Controller):
 
     @get("/{agreement_id:uuid}/seal", guards=[readers])
     async def check_seal(
-        self, request: AnyRequest, agreement_id: uuid.UUID, obligations: ObligationService
+        self,
+        request: AnyRequest,
+        agreement_id: FromPath[uuid.UUID],
+        obligations: NamedDependency[ObligationService],
     ) -> SealCheck:
         """Recompute the seal over the stored snapshot and texts: any later change shows."""
         agreement = await obligations.get(request.user, agreement_id)
@@ -197,9 +213,9 @@ class AgreementController(Controller):
     async def report_royalty(
         self,
         request: AnyRequest,
-        agreement_id: uuid.UUID,
-        data: RoyaltyReportIn,
-        obligations: ObligationService,
+        agreement_id: FromPath[uuid.UUID],
+        data: JSONBody[RoyaltyReportIn],
+        obligations: NamedDependency[ObligationService],
     ) -> RoyaltyReportRead:
         """The licensee reports a period's net sales / profit / units; the amount is computed."""
         return RoyaltyReportRead.model_validate(
@@ -210,9 +226,9 @@ class AgreementController(Controller):
     async def file_recording(
         self,
         request: AnyRequest,
-        agreement_id: uuid.UUID,
-        data: RecordingFiled,
-        obligations: ObligationService,
+        agreement_id: FromPath[uuid.UUID],
+        data: JSONBody[RecordingFiled],
+        obligations: NamedDependency[ObligationService],
     ) -> AgreementRead:
         """Either party marks the licence recorded with CNIPA (备案, IR 87)."""
         return AgreementRead.model_validate(
@@ -223,9 +239,4 @@ class AgreementController(Controller):
 router = Router(
     path="/",
     route_handlers=[OfferController, AgreementController],
-    dependencies={
-        "acceptance": Provide(provide_acceptance_service),
-        "obligations": Provide(provide_obligation_service),
-        "declarations": Provide(provide_declarations),
-    },
 )

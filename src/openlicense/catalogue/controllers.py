@@ -7,13 +7,14 @@ import uuid
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Router, get, patch, post
-from litestar.di import Provide
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from openlicense.accounts.guards import allow, public
 from openlicense.accounts.models import Role
 from openlicense.accounts.principal import Principal
+from openlicense.catalogue.rules import RuleConfig
 from openlicense.catalogue.schemas import (
     Acceptability,
     BatchImportResult,
@@ -28,17 +29,29 @@ from openlicense.catalogue.schemas import (
     PatentUpdate,
     RecordedLicenceIn,
 )
-from openlicense.catalogue.service import (
-    DeclarationService,
-    PatentService,
-    provide_declarations,
-    provide_patents,
-)
+from openlicense.catalogue.service import DeclarationService, PatentService
 from openlicense.catalogue.service.imports import PatentImporter
 from openlicense.core.clock import Clock
+from openlicense.settings import Settings
 
 AnyRequest = Request[Any, Any, Any]
 tto = allow(Role.TTO_OFFICER)
+
+
+async def provide_patents(
+    db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]
+) -> PatentService:
+    return PatentService(db_session, clock=clock)
+
+
+async def provide_declarations(
+    db_session: NamedDependency[AsyncSession],
+    clock: NamedDependency[Clock],
+    settings: NamedDependency[Settings],
+) -> DeclarationService:
+    return DeclarationService(
+        db_session, clock=clock, rules=RuleConfig.from_settings(settings.rules)
+    )
 
 
 def _principal(request: AnyRequest) -> Principal | None:
@@ -54,13 +67,13 @@ class PatentController(Controller):
     async def list_patents(
         self,
         request: AnyRequest,
-        patents: PatentService,
+        patents: NamedDependency[PatentService],
         limit: Annotated[int, Parameter(ge=1, le=100)] = 20,
         offset: Annotated[int, Parameter(ge=0)] = 0,
         q: Annotated[str | None, Parameter(max_length=100)] = None,
-        technology_field: str | None = None,
-        university_id: uuid.UUID | None = None,
-        mine: bool = False,
+        technology_field: FromQuery[str | None] = None,
+        university_id: FromQuery[uuid.UUID | None] = None,
+        mine: FromQuery[bool] = False,
     ) -> Page[PatentSummary]:
         """Published listings for everyone; a TTO also sees its own drafts (`mine=true`: only)."""
         rows, total = await patents.list(
@@ -77,7 +90,10 @@ class PatentController(Controller):
 
     @post("/", guards=[tto], status_code=201)
     async def create_patent(
-        self, request: AnyRequest, data: PatentCreate, patents: PatentService
+        self,
+        request: AnyRequest,
+        data: JSONBody[PatentCreate],
+        patents: NamedDependency[PatentService],
     ) -> PatentRead:
         """Add a patent to the officer's own university, as a draft listing."""
         return PatentRead.model_validate(await patents.create(request.user, data))
@@ -86,9 +102,9 @@ class PatentController(Controller):
     async def import_batch(
         self,
         request: AnyRequest,
-        data: list[dict[str, Any]],
-        db_session: AsyncSession,
-        clock: Clock,
+        data: JSONBody[list[dict[str, Any]]],
+        db_session: NamedDependency[AsyncSession],
+        clock: NamedDependency[Clock],
     ) -> BatchImportResult:
         """All-or-nothing: if any row is invalid, nothing is created and every error is listed."""
         importer = PatentImporter(db_session, clock=clock)
@@ -99,25 +115,38 @@ class PatentController(Controller):
 
     @get("/{patent_id:uuid}", guards=[public])
     async def get_patent(
-        self, request: AnyRequest, patent_id: uuid.UUID, patents: PatentService
+        self,
+        request: AnyRequest,
+        patent_id: FromPath[uuid.UUID],
+        patents: NamedDependency[PatentService],
     ) -> PatentRead:
         return PatentRead.model_validate(await patents.get(_principal(request), patent_id))
 
     @patch("/{patent_id:uuid}", guards=[tto])
     async def update_patent(
-        self, request: AnyRequest, patent_id: uuid.UUID, data: PatentUpdate, patents: PatentService
+        self,
+        request: AnyRequest,
+        patent_id: FromPath[uuid.UUID],
+        data: JSONBody[PatentUpdate],
+        patents: NamedDependency[PatentService],
     ) -> PatentRead:
         return PatentRead.model_validate(await patents.update(request.user, patent_id, data))
 
     @post("/{patent_id:uuid}/publish", guards=[tto], status_code=200)
     async def publish_listing(
-        self, request: AnyRequest, patent_id: uuid.UUID, patents: PatentService
+        self,
+        request: AnyRequest,
+        patent_id: FromPath[uuid.UUID],
+        patents: NamedDependency[PatentService],
     ) -> PatentRead:
         return PatentRead.model_validate(await patents.publish_listing(request.user, patent_id))
 
     @post("/{patent_id:uuid}/retire", guards=[tto], status_code=200)
     async def retire_patent(
-        self, request: AnyRequest, patent_id: uuid.UUID, patents: PatentService
+        self,
+        request: AnyRequest,
+        patent_id: FromPath[uuid.UUID],
+        patents: NamedDependency[PatentService],
     ) -> PatentRead:
         """Take the listing down for good. Refused while an open licence is active."""
         return PatentRead.model_validate(await patents.retire(request.user, patent_id))
@@ -126,9 +155,9 @@ class PatentController(Controller):
     async def record_licence(
         self,
         request: AnyRequest,
-        patent_id: uuid.UUID,
-        data: RecordedLicenceIn,
-        patents: PatentService,
+        patent_id: FromPath[uuid.UUID],
+        data: JSONBody[RecordedLicenceIn],
+        patents: NamedDependency[PatentService],
     ) -> PatentRead:
         """Record an exclusive, sole or negotiated ordinary licence (rules 3, 13, 15)."""
         return PatentRead.model_validate(
@@ -137,7 +166,10 @@ class PatentController(Controller):
 
     @get("/{patent_id:uuid}/declarations", guards=[public])
     async def list_declarations(
-        self, request: AnyRequest, patent_id: uuid.UUID, declarations: DeclarationService
+        self,
+        request: AnyRequest,
+        patent_id: FromPath[uuid.UUID],
+        declarations: NamedDependency[DeclarationService],
     ) -> list[DeclarationRead]:
         """Every public version (published, withdrawn), oldest first; owners also see drafts."""
         rows = await declarations.list_for_patent(_principal(request), patent_id)
@@ -147,9 +179,9 @@ class PatentController(Controller):
     async def draft_declaration(
         self,
         request: AnyRequest,
-        patent_id: uuid.UUID,
-        data: DeclarationCreate,
-        declarations: DeclarationService,
+        patent_id: FromPath[uuid.UUID],
+        data: JSONBody[DeclarationCreate],
+        declarations: NamedDependency[DeclarationService],
     ) -> DeclarationRead:
         """Start a new version (draft). Terms are validated now; the rules run at publication."""
         return DeclarationRead.model_validate(
@@ -163,7 +195,10 @@ class DeclarationController(Controller):
 
     @get("/{declaration_id:uuid}", guards=[public])
     async def get_declaration(
-        self, request: AnyRequest, declaration_id: uuid.UUID, declarations: DeclarationService
+        self,
+        request: AnyRequest,
+        declaration_id: FromPath[uuid.UUID],
+        declarations: NamedDependency[DeclarationService],
     ) -> DeclarationRead:
         return DeclarationRead.model_validate(
             await declarations.get(_principal(request), declaration_id)
@@ -173,9 +208,9 @@ class DeclarationController(Controller):
     async def revise_declaration(
         self,
         request: AnyRequest,
-        declaration_id: uuid.UUID,
-        data: DeclarationCreate,
-        declarations: DeclarationService,
+        declaration_id: FromPath[uuid.UUID],
+        data: JSONBody[DeclarationCreate],
+        declarations: NamedDependency[DeclarationService],
     ) -> DeclarationRead:
         """Change a draft's terms. A published version is immutable (rule 16): 409."""
         return DeclarationRead.model_validate(
@@ -186,9 +221,9 @@ class DeclarationController(Controller):
     async def publish_declaration(
         self,
         request: AnyRequest,
-        declaration_id: uuid.UUID,
-        data: DeclarationPublish,
-        declarations: DeclarationService,
+        declaration_id: FromPath[uuid.UUID],
+        data: JSONBody[DeclarationPublish],
+        declarations: NamedDependency[DeclarationService],
     ) -> DeclarationRead:
         """Check rules 1–12 and 16, freeze and hash the terms, and announce the offer."""
         declaration, warnings = await declarations.publish(request.user, declaration_id)
@@ -200,9 +235,9 @@ class DeclarationController(Controller):
     async def withdraw_declaration(
         self,
         request: AnyRequest,
-        declaration_id: uuid.UUID,
-        data: DeclarationWithdraw,
-        declarations: DeclarationService,
+        declaration_id: FromPath[uuid.UUID],
+        data: JSONBody[DeclarationWithdraw],
+        declarations: NamedDependency[DeclarationService],
     ) -> DeclarationRead:
         """Needs a reason and every co-owner's consent; no new acceptances from `effective_date`."""
         return DeclarationRead.model_validate(
@@ -213,9 +248,9 @@ class DeclarationController(Controller):
     async def acceptability(
         self,
         request: AnyRequest,
-        declaration_id: uuid.UUID,
-        declarations: DeclarationService,
-        on: datetime.date | None = None,
+        declaration_id: FromPath[uuid.UUID],
+        declarations: NamedDependency[DeclarationService],
+        on: FromQuery[datetime.date | None] = None,
     ) -> Acceptability:
         """Whether a new licensee could accept this version on `on` (rules 23–24)."""
         day, violations = await declarations.acceptability(_principal(request), declaration_id, on)
@@ -230,8 +265,4 @@ class DeclarationController(Controller):
 router = Router(
     path="/",
     route_handlers=[PatentController, DeclarationController],
-    dependencies={
-        "patents": Provide(provide_patents),
-        "declarations": Provide(provide_declarations),
-    },
 )

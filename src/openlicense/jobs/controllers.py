@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, post
+from litestar.di import NamedDependency
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from openlicense.accounts.guards import allow
@@ -24,7 +25,10 @@ class JobController(Controller):
 
     @post("/lifecycle", status_code=200)
     async def run_lifecycle_now(
-        self, db_session: AsyncSession, clock: Clock, settings: Settings
+        self,
+        db_session: NamedDependency[AsyncSession],
+        clock: NamedDependency[Clock],
+        settings: NamedDependency[Settings],
     ) -> JobRunReport:
         """Apply due agreement transitions now (the background worker does this periodically)."""
         report = await lifecycle_pass(db_session, settings, clock, sign_checkpoint=False)
@@ -38,11 +42,11 @@ class JobController(Controller):
     @post("/search-sync", status_code=200)
     async def search_sync_now(
         self,
-        session_maker: async_sessionmaker[AsyncSession],
-        search_engine: SearchEngine,
-        document_source: DocumentSource,
-        settings: Settings,
-        clock: Clock,
+        session_maker: NamedDependency[async_sessionmaker[AsyncSession]],
+        search_engine: NamedDependency[SearchEngine],
+        document_source: NamedDependency[DocumentSource],
+        settings: NamedDependency[Settings],
+        clock: NamedDependency[Clock],
     ) -> dict[str, Any]:
         """Drain the search outbox now (the background worker does this every few seconds)."""
         report = await drain_search(session_maker, search_engine, document_source, settings, clock)

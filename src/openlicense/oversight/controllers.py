@@ -10,9 +10,9 @@ from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal
 
 from litestar import Controller, Router, get
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from litestar.middleware.rate_limit import RateLimitConfig
-from litestar.params import Parameter
+from litestar.params import FromPath, FromQuery, Parameter, QueryParameter
 from litestar.response import Stream
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -58,16 +58,16 @@ AGREEMENT_COLUMNS = list(AuditAgreement.model_fields)
 
 
 def provide_filters(
-    date_from: datetime.date | None = None,
-    date_to: datetime.date | None = None,
-    university_id: uuid.UUID | None = None,
-    enterprise_id: uuid.UUID | None = None,
-    province: str | None = None,
-    patent_id: uuid.UUID | None = None,
-    ipc_class: Annotated[str | None, Parameter(pattern=r"^[A-Ha-h]\d{2}$")] = None,
-    fee_type: str | None = None,
-    status: str | None = None,
-    recording_status: Literal["open", "filed", "overdue", "none"] | None = None,
+    date_from: FromQuery[datetime.date | None] = None,
+    date_to: FromQuery[datetime.date | None] = None,
+    university_id: FromQuery[uuid.UUID | None] = None,
+    enterprise_id: FromQuery[uuid.UUID | None] = None,
+    province: FromQuery[str | None] = None,
+    patent_id: FromQuery[uuid.UUID | None] = None,
+    ipc_class: Annotated[str | None, QueryParameter(pattern=r"^[A-Ha-h]\d{2}$")] = None,
+    fee_type: FromQuery[str | None] = None,
+    status: FromQuery[str | None] = None,
+    recording_status: FromQuery[Literal["open", "filed", "overdue", "none"] | None] = None,
 ) -> AgreementFilters:
     return AgreementFilters(
         date_from=date_from,
@@ -130,11 +130,11 @@ class AuditController(Controller):
     @get("/agreements")
     async def list_agreements(
         self,
-        db_session: AsyncSession,
-        clock: Clock,
-        filters: AgreementFilters,
+        db_session: NamedDependency[AsyncSession],
+        clock: NamedDependency[Clock],
+        filters: NamedDependency[AgreementFilters],
         limit: Annotated[int, Parameter(ge=1, le=500)] = 100,
-        cursor: str | None = None,
+        cursor: FromQuery[str | None] = None,
     ) -> AgreementPage:
         """Filter and page through every agreement, oldest notice first (stable cursor order)."""
         today = clock.today()
@@ -147,7 +147,10 @@ class AuditController(Controller):
 
     @get("/agreements/{agreement_id:uuid}")
     async def get_agreement(
-        self, db_session: AsyncSession, clock: Clock, agreement_id: uuid.UUID
+        self,
+        db_session: NamedDependency[AsyncSession],
+        clock: NamedDependency[Clock],
+        agreement_id: FromPath[uuid.UUID],
     ) -> AuditAgreementDetail:
         """Sealed snapshot, acceptance evidence, schedule, payments, refunds, recording, history."""
         today = clock.today()
@@ -197,11 +200,11 @@ class AuditController(Controller):
     @get("/declarations")
     async def list_declarations(
         self,
-        db_session: AsyncSession,
-        patent_id: uuid.UUID | None = None,
-        university_id: uuid.UUID | None = None,
+        db_session: NamedDependency[AsyncSession],
+        patent_id: FromQuery[uuid.UUID | None] = None,
+        university_id: FromQuery[uuid.UUID | None] = None,
         limit: Annotated[int, Parameter(ge=1, le=500)] = 100,
-        cursor: str | None = None,
+        cursor: FromQuery[str | None] = None,
     ) -> DeclarationPage:
         """Published and withdrawn declarations with every version and withdrawal."""
         rows, next_cursor = await queries.declaration_page(
@@ -214,11 +217,11 @@ class AuditController(Controller):
     @get("/recording-tasks")
     async def list_recording_tasks(
         self,
-        db_session: AsyncSession,
-        clock: Clock,
-        overdue: bool = False,
+        db_session: NamedDependency[AsyncSession],
+        clock: NamedDependency[Clock],
+        overdue: FromQuery[bool] = False,
         limit: Annotated[int, Parameter(ge=1, le=500)] = 100,
-        cursor: str | None = None,
+        cursor: FromQuery[str | None] = None,
     ) -> RecordingPage:
         """备案 tasks by due date; `overdue=true` lists only those past due (rules 21–22)."""
         today = clock.today()
@@ -245,7 +248,7 @@ class AuditController(Controller):
     @get("/ledger")
     async def list_ledger(
         self,
-        db_session: AsyncSession,
+        db_session: NamedDependency[AsyncSession],
         after_seq: Annotated[int, Parameter(ge=0)] = 0,
         limit: Annotated[int, Parameter(ge=1, le=1000)] = 500,
     ) -> list[LedgerEntryRead]:
@@ -256,24 +259,30 @@ class AuditController(Controller):
         ]
 
     @get("/ledger/verify")
-    async def verify_ledger(self, db_session: AsyncSession, settings: Settings) -> dict[str, Any]:
+    async def verify_ledger(
+        self, db_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings]
+    ) -> dict[str, Any]:
         """Recompute the chain and the checkpoints, and compare every agreement with the ledger."""
         report = await verify_all(db_session, settings)
         return report.__dict__
 
     @get("/ledger/checkpoints")
-    async def list_checkpoints(self, db_session: AsyncSession) -> list[CheckpointRead]:
+    async def list_checkpoints(
+        self, db_session: NamedDependency[AsyncSession]
+    ) -> list[CheckpointRead]:
         rows = await db_session.scalars(select(LedgerCheckpoint).order_by(LedgerCheckpoint.seq))
         return [CheckpointRead(**checkpoint_to_dict(to_checkpoint(r))) for r in rows]
 
     @get("/statistics")
     async def get_statistics(
         self,
-        db_session: AsyncSession,
-        clock: Clock,
-        group_by: Literal["quarter", "university", "province", "technology_field"] = "quarter",
-        date_from: datetime.date = datetime.date(2021, 6, 1),
-        date_to: datetime.date | None = None,
+        db_session: NamedDependency[AsyncSession],
+        clock: NamedDependency[Clock],
+        group_by: FromQuery[
+            Literal["quarter", "university", "province", "technology_field"]
+        ] = "quarter",
+        date_from: FromQuery[datetime.date] = datetime.date(2021, 6, 1),
+        date_to: FromQuery[datetime.date | None] = None,
     ) -> list[dict[str, Any]]:
         """Declared patents, active declarations, licences, SMEs served, trial conversions,
         amounts agreed and paid (minor units), overdue recordings — per group."""
@@ -289,10 +298,10 @@ class AuditController(Controller):
     @get("/indicators")
     async def get_indicators(
         self,
-        db_session: AsyncSession,
-        clock: Clock,
-        date_from: datetime.date = datetime.date(2021, 6, 1),
-        date_to: datetime.date | None = None,
+        db_session: NamedDependency[AsyncSession],
+        clock: NamedDependency[Clock],
+        date_from: FromQuery[datetime.date] = datetime.date(2021, 6, 1),
+        date_to: FromQuery[datetime.date | None] = None,
     ) -> dict[str, Any]:
         """千校万企: universities with at least one licence; enterprises served per university."""
         return await stats.indicators(
@@ -302,10 +311,10 @@ class AuditController(Controller):
     @get("/exports/agreements")
     async def export_agreements(
         self,
-        session_maker: async_sessionmaker[AsyncSession],
-        clock: Clock,
-        filters: AgreementFilters,
-        format: Literal["csv", "ndjson"] = "csv",
+        session_maker: NamedDependency[async_sessionmaker[AsyncSession]],
+        clock: NamedDependency[Clock],
+        filters: NamedDependency[AgreementFilters],
+        format: FromQuery[Literal["csv", "ndjson"]] = "csv",
     ) -> Stream:
         """The agreements of the same filters as a streamed CSV or NDJSON file (flat memory)."""
         today = clock.today()
@@ -321,8 +330,8 @@ class AuditController(Controller):
     @get("/exports/ledger")
     async def export_ledger(
         self,
-        session_maker: async_sessionmaker[AsyncSession],
-        format: Literal["csv", "ndjson"] = "ndjson",
+        session_maker: NamedDependency[async_sessionmaker[AsyncSession]],
+        format: FromQuery[Literal["csv", "ndjson"]] = "ndjson",
     ) -> Stream:
         """The whole ledger, streamed; verify it offline with scripts/verify_export.py."""
 
@@ -349,16 +358,16 @@ def _stream(rows: AsyncIterator[dict[str, Any]], fmt: str, name: str, columns: l
 
 
 @get("/api/audit/public-key", guards=[public], tags=["audit"])
-async def public_key(settings: Settings) -> dict[str, str]:
+async def public_key(settings: NamedDependency[Settings]) -> dict[str, str]:
     """The platform's Ed25519 public key that signs ledger checkpoints."""
     return published_key(settings)
 
 
 @get("/api/audit/access-log", guards=[allow(Role.ADMIN)], tags=["audit"])
 async def access_log(
-    db_session: AsyncSession,
+    db_session: NamedDependency[AsyncSession],
     limit: Annotated[int, Parameter(ge=1, le=500)] = 100,
-    before: datetime.datetime | None = None,
+    before: FromQuery[datetime.datetime | None] = None,
 ) -> list[AccessLogRead]:
     """Who read what in the audit API, newest first (platform admins)."""
     query = select(AuditAccess).order_by(AuditAccess.created_at.desc()).limit(limit)

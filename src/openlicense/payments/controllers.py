@@ -6,7 +6,8 @@ import uuid
 from typing import Any
 
 from litestar import Controller, Request, Router, get, post
-from litestar.di import Provide
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from openlicense.accounts.guards import allow, public
@@ -34,7 +35,10 @@ readers = allow(Role.TTO_OFFICER, Role.ENTERPRISE_MEMBER, Role.AUDITOR, Role.ADM
 
 
 async def provide_payment_service(
-    db_session: AsyncSession, payment_gateway: PaymentGateway, clock: Clock, settings: Settings
+    db_session: NamedDependency[AsyncSession],
+    payment_gateway: NamedDependency[PaymentGateway],
+    clock: NamedDependency[Clock],
+    settings: NamedDependency[Settings],
 ) -> PaymentService:
     return PaymentService(db_session, gateway=payment_gateway, clock=clock, settings=settings)
 
@@ -47,9 +51,9 @@ class AgreementPaymentController(Controller):
     async def confirm_offline_payment(
         self,
         request: AnyRequest,
-        agreement_id: uuid.UUID,
-        data: PaymentConfirmation,
-        payments: PaymentService,
+        agreement_id: FromPath[uuid.UUID],
+        data: JSONBody[PaymentConfirmation],
+        payments: NamedDependency[PaymentService],
     ) -> AgreementRead:
         """The licensor's TTO confirms a bank transfer ("received, reference X") — the offline
         method, always available."""
@@ -61,9 +65,9 @@ class AgreementPaymentController(Controller):
     async def start_checkout(
         self,
         request: AnyRequest,
-        agreement_id: uuid.UUID,
-        data: CheckoutStart,
-        payments: PaymentService,
+        agreement_id: FromPath[uuid.UUID],
+        data: JSONBody[CheckoutStart],
+        payments: NamedDependency[PaymentService],
     ) -> CheckoutRead:
         """Pay one amount due online: returns the Stripe Checkout URL (card, Alipay, WeChat Pay).
         Calling again returns the same open session. 409 when online payment is not set up;
@@ -74,7 +78,10 @@ class AgreementPaymentController(Controller):
 
     @get("/payments", guards=[readers])
     async def list_payments(
-        self, request: AnyRequest, agreement_id: uuid.UUID, payments: PaymentService
+        self,
+        request: AnyRequest,
+        agreement_id: FromPath[uuid.UUID],
+        payments: NamedDependency[PaymentService],
     ) -> PaymentsOfAgreement:
         """Every payment and refund of the agreement, for both parties and auditors."""
         rows, refunds = await payments.list_for(request.user, agreement_id)
@@ -91,7 +98,10 @@ class AgreementPaymentController(Controller):
     tags=["payments"],
 )
 async def refund_payment(
-    request: AnyRequest, payment_id: uuid.UUID, data: RefundRequest, payments: PaymentService
+    request: AnyRequest,
+    payment_id: FromPath[uuid.UUID],
+    data: JSONBody[RefundRequest],
+    payments: NamedDependency[PaymentService],
 ) -> RefundRead:
     """Refund all or part of a payment (e.g. after the fairness review of an invalidated patent)."""
     refund = await payments.refund(
@@ -104,7 +114,9 @@ async def refund_payment(
     "/webhooks/stripe", guards=[public], status_code=200, tags=["payments"], exclude_from_auth=True
 )
 async def stripe_webhook(
-    request: AnyRequest, settings: Settings, payments: PaymentService
+    request: AnyRequest,
+    settings: NamedDependency[Settings],
+    payments: NamedDependency[PaymentService],
 ) -> dict[str, str]:
     """Stripe → openlicense. The signature is checked on the raw body (bad or missing → 400,
     nothing stored). Handled event types are stored once under their id and applied in the same
@@ -133,7 +145,4 @@ async def stripe_webhook(
 router = Router(
     path="/",
     route_handlers=[AgreementPaymentController, refund_payment, stripe_webhook],
-    dependencies={
-        "payments": Provide(provide_payment_service),
-    },
 )

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from litestar import Controller, Request, Router, get
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromQuery, Parameter
 
 from openlicense.accounts.guards import public
 from openlicense.accounts.models import Role
@@ -27,25 +28,25 @@ class SearchController(Controller):
     async def search_patents(
         self,
         request: Request[Any, Any, Any],
-        search_engine: SearchEngine,
+        search_engine: NamedDependency[SearchEngine],
         q: Annotated[str, Parameter(max_length=200)] = "",
-        patent_type: list[str] | None = None,
-        ipc_section: list[str] | None = None,
-        ipc_class: list[str] | None = None,
-        technology_field: list[str] | None = None,
-        university_id: list[str] | None = None,
-        province: list[str] | None = None,
-        fee_type: list[str] | None = None,
-        licence_status: list[str] | None = None,
+        patent_type: FromQuery[list[str] | None] = None,
+        ipc_section: FromQuery[list[str] | None] = None,
+        ipc_class: FromQuery[list[str] | None] = None,
+        technology_field: FromQuery[list[str] | None] = None,
+        university_id: FromQuery[list[str] | None] = None,
+        province: FromQuery[list[str] | None] = None,
+        fee_type: FromQuery[list[str] | None] = None,
+        licence_status: FromQuery[list[str] | None] = None,
         price_min: Annotated[int | None, Parameter(ge=0)] = None,
         price_max: Annotated[int | None, Parameter(ge=0)] = None,
-        has_trial: bool | None = None,
+        has_trial: FromQuery[bool | None] = None,
         trl_min: Annotated[int | None, Parameter(ge=1, le=9)] = None,
         trl_max: Annotated[int | None, Parameter(ge=1, le=9)] = None,
-        sort: Literal["relevance", "newest", "price_asc", "expiry"] = "relevance",
+        sort: FromQuery[Literal["relevance", "newest", "price_asc", "expiry"]] = "relevance",
         page: Annotated[int, Parameter(ge=1, le=1000)] = 1,
         per_page: Annotated[int, Parameter(ge=1, le=100)] = 20,
-        facets: list[FacetName] | None = None,
+        facets: FromQuery[list[FacetName] | None] = None,
     ) -> SearchResult:
         """Full-text (Chinese and English, typo tolerant), filters, facet counts, sort, pages and
         highlights. Prices are the amount due at the start, in fen. Only published, acceptable

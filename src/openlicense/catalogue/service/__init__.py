@@ -2,19 +2,13 @@
 
 Other domains use the catalogue through this package (and its `models`, `schemas`, `rules`)."""
 
-from openlicense.catalogue.service.declarations import DeclarationService, provide_declarations
+from openlicense.catalogue.service.declarations import DeclarationService
 from openlicense.catalogue.service.facts import patent_facts
-from openlicense.catalogue.service.patents import (
-    PatentService,
-    open_licence_active,
-    provide_patents,
-)
+from openlicense.catalogue.service.patents import PatentService, open_licence_active
 
 __all__ = [
     "DeclarationService",
     "PatentService",
     "open_licence_active",
     "patent_facts",
-    "provide_declarations",
-    "provide_patents",
 ]

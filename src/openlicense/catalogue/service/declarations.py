@@ -41,7 +41,6 @@ from openlicense.core.clock import Clock
 from openlicense.core.errors import Conflict, NotFound, RuleViolationError
 from openlicense.core.violations import RuleViolation, blocking
 from openlicense.search.enqueue import enqueue
-from openlicense.settings import Settings
 
 if TYPE_CHECKING:
     from openlicense.accounts.principal import Principal
@@ -248,14 +247,6 @@ def withdrawn_record(declaration: Declaration, withdrawal: DeclarationWithdrawal
             "effective_date": withdrawal.effective_date.isoformat(),
             "owner_consents": withdrawal.owner_consents,
         },
-    )
-
-
-async def provide_declarations(
-    db_session: AsyncSession, clock: Clock, settings: Settings
-) -> DeclarationService:
-    return DeclarationService(
-        db_session, clock=clock, rules=RuleConfig.from_settings(settings.rules)
     )
 
 

@@ -171,10 +171,6 @@ class PatentService:
         return patent_facts(await self._load(patent_id))
 
 
-async def provide_patents(db_session: AsyncSession, clock: Clock) -> PatentService:
-    return PatentService(db_session, clock=clock)
-
-
 def _visible_clause(principal: Principal | None, *, mine: bool) -> ColumnElement[bool]:
     published = Patent.listing_status == ListingStatus.PUBLISHED
     if principal is None:
