@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 from sqlalchemy import select
 
+from openlicense.accounts.errors import InvalidApiKey, InvalidToken
 from openlicense.accounts.models import ApiKey, Organisation, User
 from openlicense.accounts.principal import Principal
 from openlicense.accounts.tokens import read_access_token, secrets_match, split_api_key
@@ -64,7 +65,7 @@ class AuthMiddleware(AbstractAuthenticationMiddleware):
             raise Unauthorized("Authorization header must be `Bearer <token>`.")
         user_id = read_access_token(token, secret=self.settings.auth.jwt_secret.get_secret_value())
         if user_id is None:
-            raise Unauthorized("The access token is invalid or has expired.", code="invalid_token")
+            raise InvalidToken("The access token is invalid or has expired.")
         return await _principal(session, user_id)
 
 
@@ -79,7 +80,7 @@ async def _principal(
         )
     ).first()
     if row is None:
-        raise Unauthorized("The account is unknown or disabled.", code="invalid_token")
+        raise InvalidToken("The account is unknown or disabled.")
     return Principal(row[0], row[1], row[2], row[3], via_api_key=via_api_key)
 
 
@@ -91,6 +92,6 @@ async def _from_api_key(session: AsyncSession, raw: str) -> Principal:
             select(ApiKey).where(ApiKey.prefix == parts[0], ApiKey.revoked_at.is_(None))
         )
     if key is None or parts is None or not secrets_match(parts[1], key.secret_hash):
-        raise Unauthorized("The API key is invalid or revoked.", code="invalid_api_key")
+        raise InvalidApiKey("The API key is invalid or revoked.")
     key.last_used_at = datetime.datetime.now(datetime.UTC)
     return await _principal(session, key.user_id, via_api_key=True)

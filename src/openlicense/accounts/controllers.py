@@ -11,6 +11,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from openlicense.accounts.errors import NotYourOrganisation
 from openlicense.accounts.guards import allow, public, signed_in
 from openlicense.accounts.models import OrganisationKind, Role
 from openlicense.accounts.principal import Principal
@@ -29,7 +30,6 @@ from openlicense.accounts.schemas import (
 )
 from openlicense.accounts.service import AccountService, organisation_read
 from openlicense.accounts.tokens import issue_access_token
-from openlicense.core.errors import Forbidden
 from openlicense.settings import Settings
 
 
@@ -106,9 +106,7 @@ class OrganisationController(Controller):
         if not (
             principal.belongs_to(organisation_id) or principal.role in {Role.ADMIN, Role.AUDITOR}
         ):
-            raise Forbidden(
-                "You can read only your own organisation.", code="not_your_organisation"
-            )
+            raise NotYourOrganisation("You can read only your own organisation.")
         return organisation_read(await accounts.get_organisation(organisation_id))
 
     @patch(
@@ -123,9 +121,7 @@ class OrganisationController(Controller):
         data: JSONBody[OrganisationUpdate],
     ) -> OrganisationRead:
         if not (request.user.belongs_to(organisation_id) or request.user.is_admin):
-            raise Forbidden(
-                "You can change only your own organisation.", code="not_your_organisation"
-            )
+            raise NotYourOrganisation("You can change only your own organisation.")
         return organisation_read(await accounts.update_organisation(organisation_id, data))
 
 

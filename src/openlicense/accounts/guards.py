@@ -10,8 +10,9 @@ from typing import Any
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 
+from openlicense.accounts.errors import ApiKeyNotAllowed, RoleNotAllowed
 from openlicense.accounts.models import Role
-from openlicense.core.errors import Forbidden, Unauthorized
+from openlicense.core.errors import Unauthorized
 
 ALL_ROLES = frozenset(Role)
 
@@ -32,11 +33,9 @@ class RoleGuard:
         if principal is None:
             raise Unauthorized("Sign in (Bearer token) or send an API key to use this endpoint.")
         if principal.via_api_key and not self.api_keys:
-            raise Forbidden("API keys may not call this endpoint.", code="api_key_not_allowed")
+            raise ApiKeyNotAllowed("API keys may not call this endpoint.")
         if principal.role not in self.roles:
-            raise Forbidden(
-                f"Role {principal.role.value} may not call this endpoint.", code="role_not_allowed"
-            )
+            raise RoleNotAllowed(f"Role {principal.role.value} may not call this endpoint.")
 
 
 def allow(*roles: Role, api_keys: bool = False) -> RoleGuard:

@@ -10,6 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from openlicense.accounts import rules as sme
+from openlicense.accounts.errors import (
+    AlreadyExists,
+    InvalidCredentials,
+    OrganisationKindNotSelfService,
+    WeakPassword,
+)
 from openlicense.accounts.models import (
     ROLE_FOR_KIND,
     ApiKey,
@@ -26,7 +32,7 @@ from openlicense.accounts.schemas import (
     UserCreate,
 )
 from openlicense.accounts.tokens import NewApiKey, generate_api_key
-from openlicense.core.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
+from openlicense.core.errors import NotFound
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -44,9 +50,8 @@ class AccountService:
 
     async def register(self, data: SelfRegistration) -> User:
         if data.organisation.kind not in SELF_SERVICE_KINDS:
-            raise Forbidden(
+            raise OrganisationKindNotSelfService(
                 "Only universities and enterprises can sign up; ask the platform for other kinds.",
-                code="organisation_kind_not_self_service",
             )
         organisation = await self.create_organisation(data.organisation)
         return await self._add_user(
@@ -87,9 +92,8 @@ class AccountService:
             password, min_length=self.auth.password_min_length, email=email
         )
         if problems:
-            raise Invalid(
+            raise WeakPassword(
                 "The password " + "; ".join(problems) + ".",
-                code="weak_password",
                 errors=[{"field": "password", "message": p, "source": "body"} for p in problems],
             )
         user = User(
@@ -107,7 +111,7 @@ class AccountService:
         user = await self.session.scalar(select(User).where(User.email == email.lower()))
         # Same answer for unknown email and wrong password: no account enumeration.
         if user is None or not user.is_active or not verify_password(user.password_hash, password):
-            raise Unauthorized("Email or password is wrong.", code="invalid_credentials")
+            raise InvalidCredentials("Email or password is wrong.")
         user.last_login_at = datetime.datetime.now(datetime.UTC)
         return user
 
@@ -157,7 +161,7 @@ class AccountService:
         try:
             await self.session.flush()
         except IntegrityError as exc:
-            raise Conflict(message, code="already_exists") from exc
+            raise AlreadyExists(message) from exc
 
 
 def organisation_read(organisation: Organisation) -> OrganisationRead:

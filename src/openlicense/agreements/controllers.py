@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from openlicense.accounts.guards import allow, public
 from openlicense.accounts.models import Role
 from openlicense.agreements.contract import RenderedContract, render_contract, seal
+from openlicense.agreements.errors import InvalidEstimate
 from openlicense.agreements.pdf import render_pdf
 from openlicense.agreements.rules import LifecycleConfig
 from openlicense.agreements.schemas import (
@@ -32,7 +33,6 @@ from openlicense.agreements.service import AcceptanceService, ObligationService,
 from openlicense.catalogue.schemas import Page
 from openlicense.catalogue.service import DeclarationService
 from openlicense.core.clock import Clock
-from openlicense.core.errors import Invalid
 from openlicense.settings import Settings
 
 AnyRequest = Request[Any, Any, Any]
@@ -73,9 +73,7 @@ class OfferController(Controller):
         """The payment schedule if you accepted on `acceptance_date` (default today).
         `estimated_annual_base` (minor units, or units) projects royalty amounts."""
         if estimated_annual_base is not None and not 0 <= estimated_annual_base <= 10**15:
-            raise Invalid(
-                "estimated_annual_base must be between 0 and 10^15.", code="invalid_estimate"
-            )
+            raise InvalidEstimate("estimated_annual_base must be between 0 and 10^15.")
         return await quote(
             declarations,
             request.scope.get("user"),

@@ -17,7 +17,7 @@ from openlicense.accounts.models import Organisation
 from openlicense.agreements.models import Agreement, RecordingStatus, RecordingTask
 from openlicense.audit.models import LedgerEntry
 from openlicense.catalogue.models import Declaration, Patent
-from openlicense.core.errors import Invalid
+from openlicense.oversight.errors import InvalidCursor, InvalidFilter
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -53,9 +53,7 @@ def decode_cursor(cursor: str) -> list[str]:
         assert isinstance(values, list)
         return values
     except Exception as exc:
-        raise Invalid(
-            "The cursor is not valid; start again without it.", code="invalid_cursor"
-        ) from exc
+        raise InvalidCursor("The cursor is not valid; start again without it.") from exc
 
 
 AgreementRow = tuple[Agreement, Organisation, Organisation, Patent]
@@ -109,7 +107,7 @@ def _recording_clause(status: str, today: datetime.date) -> ColumnElement[bool]:
         return exists(
             task.where(RecordingTask.status == RecordingStatus.OPEN, RecordingTask.due_date < today)
         )
-    raise Invalid("recording_status must be open, filed, overdue or none.", code="invalid_filter")
+    raise InvalidFilter("recording_status must be open, filed, overdue or none.")
 
 
 def _start(day: datetime.date) -> datetime.datetime:

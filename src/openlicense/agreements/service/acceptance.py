@@ -16,6 +16,13 @@ from uuid_utils.compat import uuid7
 
 from openlicense.accounts.models import Organisation, OrganisationKind, User
 from openlicense.agreements.contract import render_contract, seal
+from openlicense.agreements.errors import (
+    AcceptanceConflict,
+    AlreadyLicensed,
+    DeclarationVersionMismatch,
+    IdempotencyKeyReused,
+    NotAnEnterprise,
+)
 from openlicense.agreements.models import (
     LIVE_STATUSES,
     Agreement,
@@ -35,7 +42,7 @@ from openlicense.catalogue.schemas import DeclarationTerms
 from openlicense.catalogue.service import patent_facts
 from openlicense.clauses.library import clauses_from_ref
 from openlicense.clauses.registry import shipped_library
-from openlicense.core.errors import Conflict, Forbidden, Invalid, NotFound, RuleViolationError
+from openlicense.core.errors import NotFound, RuleViolationError
 from openlicense.pricing.schedule import Schedule, ScheduleItem, build_schedule
 
 if TYPE_CHECKING:
@@ -63,7 +70,7 @@ class AcceptanceService:
     ) -> tuple[Agreement, bool]:
         """Returns (agreement, created). A retry with the same key returns the first result."""
         if principal.organisation_kind is not OrganisationKind.ENTERPRISE:
-            raise Forbidden("Only enterprises accept open licences.", code="not_an_enterprise")
+            raise NotAnEnterprise("Only enterprises accept open licences.")
         existing = await self._by_key(principal.organisation_id, idempotency_key)
         if existing is not None:
             return _replayed(existing, declaration_id), False
@@ -162,9 +169,8 @@ class AcceptanceService:
             )
         )
         if live is not None:
-            raise Conflict(
+            raise AlreadyLicensed(
                 f"Your organisation already holds licence {live} for this patent.",
-                code="already_licensed",
             )
 
     async def _after_race(
@@ -175,18 +181,15 @@ class AcceptanceService:
             return _replayed(existing, declaration_id)
         declaration = await self._declaration(declaration_id)
         await self._refuse_second_live_licence(principal.organisation_id, declaration.patent_id)
-        raise Conflict(
-            "The acceptance conflicted with another one; retry.", code="acceptance_conflict"
-        )
+        raise AcceptanceConflict("The acceptance conflicted with another one; retry.")
 
 
 def _check_acceptable(
     declaration: Declaration, patent: Patent, data: AcceptanceRequest, today: datetime.date
 ) -> None:
     if data.declaration_version is not None and data.declaration_version != declaration.version:
-        raise Conflict(
+        raise DeclarationVersionMismatch(
             f"Version {declaration.version} is on offer, not {data.declaration_version}.",
-            code="declaration_version_mismatch",
         )
     withdrawal = declaration.withdrawal
     violations = check_acceptable(
@@ -206,9 +209,8 @@ def _check_acceptable(
 
 def _replayed(agreement: Agreement, declaration_id: uuid.UUID) -> Agreement:
     if agreement.declaration_id != declaration_id:
-        raise Invalid(
+        raise IdempotencyKeyReused(
             "This Idempotency-Key was already used for another declaration.",
-            code="idempotency_key_reused",
         )
     return agreement
 

@@ -8,6 +8,14 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
+from openlicense.agreements.errors import (
+    AlreadyRecorded,
+    AlreadyReported,
+    FiledInFuture,
+    NotARoyaltyPeriod,
+    NotEffectiveYet,
+    PeriodNotEnded,
+)
 from openlicense.agreements.models import (
     Agreement,
     EntryStatus,
@@ -20,7 +28,6 @@ from openlicense.agreements.service import history
 from openlicense.agreements.service.acceptance import schedule_entries
 from openlicense.agreements.service.access import AgreementReader, ensure_party, find_entry
 from openlicense.catalogue.schemas import DeclarationTerms
-from openlicense.core.errors import Conflict, Invalid
 from openlicense.pricing.schedule import build_schedule
 
 if TYPE_CHECKING:
@@ -44,11 +51,11 @@ class ObligationService(AgreementReader):
         entry = find_entry(agreement, data.entry_key)
         today = self.clock.today()
         if entry.kind != "royalty":
-            raise Invalid(f"{entry.key} is not a royalty period.", code="not_a_royalty_period")
+            raise NotARoyaltyPeriod(f"{entry.key} is not a royalty period.")
         if entry.status is not EntryStatus.AWAITING_REPORT:
-            raise Conflict(f"{entry.key} was already reported or closed.", code="already_reported")
+            raise AlreadyReported(f"{entry.key} was already reported or closed.")
         if entry.period_end is None or entry.period_end >= today:
-            raise Conflict(f"The period of {entry.key} has not ended yet.", code="period_not_ended")
+            raise PeriodNotEnded(f"The period of {entry.key} has not ended yet.")
         reports = await self._reports(agreement.id)
         reports[entry.key] = data.base_amount
         self._apply_reports(agreement, reports)
@@ -126,13 +133,11 @@ class ObligationService(AgreementReader):
         party = ensure_party(principal, agreement, "either")
         task = agreement.recording
         if task is None:
-            raise Conflict(
-                "Recording is due only once the licence is effective.", code="not_effective_yet"
-            )
+            raise NotEffectiveYet("Recording is due only once the licence is effective.")
         if task.status is RecordingStatus.FILED:
-            raise Conflict(f"Already recorded as {task.cnipa_reference}.", code="already_recorded")
+            raise AlreadyRecorded(f"Already recorded as {task.cnipa_reference}.")
         if data.filed_on > self.clock.today():
-            raise Invalid("filed_on cannot be in the future.", code="filed_in_future")
+            raise FiledInFuture("filed_on cannot be in the future.")
         task.status, task.filed_on, task.cnipa_reference = (
             RecordingStatus.FILED,
             data.filed_on,

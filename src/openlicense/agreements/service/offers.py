@@ -7,10 +7,10 @@ import uuid
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from openlicense.agreements.errors import OutsideLicencePeriod
 from openlicense.agreements.schemas import Quote, QuoteItem, QuoteStage
 from openlicense.catalogue.schemas import DeclarationTerms
 from openlicense.catalogue.service import DeclarationService
-from openlicense.core.errors import Invalid
 from openlicense.pricing.schedule import Schedule, ScheduleItem, StagePeriod, build_schedule
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ async def quote(
     try:
         schedule = _schedule(terms, acceptance_date, {})
     except ValueError as exc:
-        raise Invalid(str(exc), code="outside_licence_period") from exc
+        raise OutsideLicencePeriod(str(exc)) from exc
     projected: set[str] = set()
     if estimated_annual_base is not None and schedule.pending_royalty_items:
         reports = {

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from openlicense.accounts.models import Role
 from openlicense.accounts.principal import Principal
+from openlicense.catalogue.errors import NotYourPatent
 from openlicense.catalogue.models import ListingStatus, Patent
-from openlicense.core.errors import Forbidden, NotFound
+from openlicense.core.errors import NotFound
 
 PUBLIC_LISTINGS = frozenset({ListingStatus.PUBLISHED})
 AUDITOR_LISTINGS = frozenset({ListingStatus.PUBLISHED, ListingStatus.RETIRED})
@@ -33,7 +34,6 @@ def ensure_manages(principal: Principal, patent: Patent) -> None:
     if principal.role is not Role.TTO_OFFICER or not principal.belongs_to(
         patent.owner_organisation_id
     ):
-        raise Forbidden(
+        raise NotYourPatent(
             "Only the owning university's TTO officers can change this patent.",
-            code="not_your_patent",
         )

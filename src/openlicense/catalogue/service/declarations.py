@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from openlicense.audit import ledger
 from openlicense.audit.ledger import LedgerRecord
+from openlicense.catalogue.errors import PatentRetired, VersionConflict
 from openlicense.catalogue.models import (
     Declaration,
     DeclarationStatus,
@@ -38,7 +39,7 @@ from openlicense.clauses.library import clause_set_ref, resolve_clause_set
 from openlicense.clauses.lint import lint_clause_choices
 from openlicense.clauses.registry import shipped_library
 from openlicense.core.clock import Clock
-from openlicense.core.errors import Conflict, NotFound, RuleViolationError
+from openlicense.core.errors import NotFound, RuleViolationError
 from openlicense.core.violations import RuleViolation, blocking
 from openlicense.search.enqueue import enqueue
 
@@ -59,7 +60,7 @@ class DeclarationService:
         patent = await self._patent(patent_id)
         ensure_manages(principal, patent)
         if patent.listing_status is ListingStatus.RETIRED:
-            raise Conflict("A retired patent cannot be declared.", code="patent_retired")
+            raise PatentRetired("A retired patent cannot be declared.")
         latest = await self.session.scalar(
             select(func.max(Declaration.version)).where(Declaration.patent_id == patent_id)
         )
@@ -71,9 +72,7 @@ class DeclarationService:
         try:
             await self.session.flush()
         except IntegrityError as exc:  # two drafts raced for the same version number
-            raise Conflict(
-                "Another version was created at the same time; retry.", code="version_conflict"
-            ) from exc
+            raise VersionConflict("Another version was created at the same time; retry.") from exc
         return await self._load(declaration.id)
 
     async def revise(

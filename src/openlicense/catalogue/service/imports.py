@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Final
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from openlicense.catalogue.errors import PatentAlreadyExists
 from openlicense.catalogue.files import read_file
 from openlicense.catalogue.imports import (
     ImportReport,
@@ -30,7 +31,6 @@ from openlicense.catalogue.imports import (
 from openlicense.catalogue.models import Patent
 from openlicense.catalogue.schemas import PatentCreate
 from openlicense.catalogue.service.patents import build_patent
-from openlicense.core.errors import Conflict
 from openlicense.search.enqueue import enqueue
 
 if TYPE_CHECKING:
@@ -106,10 +106,9 @@ class PatentImporter:
         try:
             await self.session.flush()
         except IntegrityError as exc:  # another transaction added one meanwhile
-            raise Conflict(
+            raise PatentAlreadyExists(
                 "Some of these patents were added to the catalogue while importing; "
                 "run the import again to see which.",
-                code="patent_already_exists",
             ) from exc
         enqueue(self.session, [p.id for p in patents], "import")  # drafts: indexed for their TTO
 

@@ -13,6 +13,12 @@ from sqlalchemy.orm import selectinload
 
 from openlicense.accounts.models import Role
 from openlicense.catalogue import identifiers
+from openlicense.catalogue.errors import (
+    ActiveDeclarationExists,
+    InvalidDates,
+    PatentAlreadyExists,
+    PatentRetired,
+)
 from openlicense.catalogue.models import (
     Declaration,
     DeclarationStatus,
@@ -32,7 +38,7 @@ from openlicense.catalogue.schemas import (
 from openlicense.catalogue.service.access import AUDITOR_LISTINGS, ensure_manages, ensure_visible
 from openlicense.catalogue.service.facts import patent_facts
 from openlicense.core.clock import Clock
-from openlicense.core.errors import Conflict, Invalid, NotFound, RuleViolationError
+from openlicense.core.errors import NotFound, RuleViolationError
 from openlicense.core.violations import blocking
 from openlicense.search.enqueue import enqueue
 
@@ -59,9 +65,8 @@ class PatentService:
         try:
             await self.session.flush()
         except IntegrityError as exc:
-            raise Conflict(
+            raise PatentAlreadyExists(
                 f"Patent {data.application_number} is already in the catalogue.",
-                code="patent_already_exists",
             ) from exc
         enqueue(self.session, patent.id, "patent.created")
         return await self.get(principal, patent.id)
@@ -72,7 +77,7 @@ class PatentService:
         patent = await self._load(patent_id)
         ensure_manages(principal, patent)
         if patent.listing_status is ListingStatus.RETIRED:
-            raise Conflict("A retired patent cannot be changed.", code="patent_retired")
+            raise PatentRetired("A retired patent cannot be changed.")
         changes = data.model_dump(exclude_unset=True, exclude={"co_owners", "evaluation_report"})
         for field, value in changes.items():
             setattr(patent, field, value)
@@ -122,7 +127,7 @@ class PatentService:
         patent = await self._load(patent_id)
         ensure_manages(principal, patent)
         if patent.listing_status is ListingStatus.RETIRED:
-            raise Conflict("A retired patent cannot be listed again.", code="patent_retired")
+            raise PatentRetired("A retired patent cannot be listed again.")
         patent.listing_status = ListingStatus.PUBLISHED
         enqueue(self.session, patent.id, "patent.published")
         return patent
@@ -131,9 +136,8 @@ class PatentService:
         patent = await self._load(patent_id)
         ensure_manages(principal, patent)
         if await open_licence_active(self.session, patent.id, self.clock.today()):
-            raise Conflict(
+            raise ActiveDeclarationExists(
                 "Withdraw the open-licence declaration before retiring the patent.",
-                code="active_declaration_exists",
             )
         patent.listing_status = ListingStatus.RETIRED
         patent.retired_at = self.clock.now()
@@ -219,11 +223,11 @@ def build_owners(owners: list[PatentOwnerIn], *, now: datetime.datetime) -> list
 
 def _validate_register_dates(patent: Patent) -> None:
     if patent.grant_date and patent.grant_date < patent.filing_date:
-        raise Invalid("grant_date cannot be before filing_date.", code="invalid_dates")
+        raise InvalidDates("grant_date cannot be before filing_date.")
     if patent.announcement_date and (
         not patent.grant_date or patent.announcement_date < patent.grant_date
     ):
-        raise Invalid("announcement_date needs a grant_date on or before it.", code="invalid_dates")
+        raise InvalidDates("announcement_date needs a grant_date on or before it.")
 
 
 async def open_licence_active(

@@ -1,0 +1,29 @@
+"""The catalogue domain's named refusals; each maps to one HTTP status and stable code."""
+
+from __future__ import annotations
+
+from openlicense.core.errors import Conflict, Forbidden, Invalid
+
+
+class ActiveDeclarationExists(Conflict):
+    code = "active_declaration_exists"
+
+
+class InvalidDates(Invalid):
+    code = "invalid_dates"
+
+
+class NotYourPatent(Forbidden):
+    code = "not_your_patent"
+
+
+class PatentAlreadyExists(Conflict):
+    code = "patent_already_exists"
+
+
+class PatentRetired(Conflict):
+    code = "patent_retired"
+
+
+class VersionConflict(Conflict):
+    code = "version_conflict"
