@@ -1,5 +1,5 @@
 # The two commands of the README, plus helpers. Everything installs what it needs.
-.PHONY: demo test install lint format postgres fonts bench-search bench-export test-meilisearch
+.PHONY: demo test install lint typecheck format postgres fonts bench-search bench-export test-meilisearch
 
 SEED_PATENTS ?= 2000
 export PATH := $(HOME)/.local/bin:$(PATH)
@@ -24,8 +24,12 @@ test: install postgres fonts
 	scripts/run-tests.sh
 
 lint: install
-	uv run --locked ruff check src tests migrations
-	uv run --locked ruff format --check src tests migrations
+	uv run --locked ruff check src tests migrations scripts
+	uv run --locked ruff format --check src tests migrations scripts
+	uv run --locked mypy
+
+typecheck: install
+	uv run --locked mypy
 
 format: install
 	uv run --locked ruff format src tests migrations
