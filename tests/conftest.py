@@ -21,6 +21,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from fakes import FakeSearchEngine
+from openlicense.audit.ledger import LedgerSession
 from openlicense.core.clock import FixedClock
 from openlicense.db import sqlalchemy_config
 from openlicense.db.migrate import alembic_commands
@@ -120,7 +121,7 @@ async def engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
 
 @pytest.fixture
 async def db_sessionmaker(engine: AsyncEngine) -> AsyncIterator[async_sessionmaker]:
-    yield async_sessionmaker(engine, expire_on_commit=False)
+    yield async_sessionmaker(engine, expire_on_commit=False, sync_session_class=LedgerSession)
     await _empty_tables(engine)
 
 

@@ -15,6 +15,8 @@ class DatabaseSettings(BaseModel):
     """SQLAlchemy async URL. PostgreSQL in production: postgresql+asyncpg://user:pw@host/db."""
     echo: bool = False
     pool_size: int = 10
+    pool_recycle_seconds: int = 1800
+    """PostgreSQL: replace pooled connections after this long (there is no ping per checkout)."""
 
 
 class AuthSettings(BaseModel):

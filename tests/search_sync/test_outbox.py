@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from builders import make_actor, patent_payload, terms_payload
 from fakes import FakeSearchEngine
 from openlicense.accounts.models import OrganisationKind
+from openlicense.audit.ledger import LedgerSession
 from openlicense.catalogue.models import ListingStatus, Patent
 from openlicense.catalogue.service.indexing import CatalogueDocuments, documents_for
 from openlicense.search.documents import PatentDocument
@@ -180,7 +181,9 @@ async def test_concurrent_drainers_never_process_a_patent_twice(
     assert created.json()["created"] == 30
     counting = SlowCountingEngine()
     small = SearchSettings(outbox_batch_size=5)
-    other_maker = async_sessionmaker(engine, expire_on_commit=False)
+    other_maker = async_sessionmaker(
+        engine, expire_on_commit=False, sync_session_class=LedgerSession
+    )
     await asyncio.gather(
         drain(db_sessionmaker, counting, SOURCE, settings=small, now=NOW),
         drain(other_maker, counting, SOURCE, settings=small, now=NOW),

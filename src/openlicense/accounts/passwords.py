@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import anyio
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
@@ -25,6 +26,25 @@ def verify_password(password_hash: str, password: str) -> bool:
         return _hasher().verify(password_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return hash_password("not-a-real-password-0")
+
+
+async def hash_password_off_loop(password: str) -> str:
+    """argon2 holds the CPU for most of a second by design: never on the event loop."""
+    return await anyio.to_thread.run_sync(hash_password, password)
+
+
+async def verify_password_off_loop(password_hash: str | None, password: str) -> bool:
+    """Off the event loop; with no hash (unknown account) a dummy hash is checked instead, so
+    the answer takes as long either way and does not reveal whether the account exists."""
+    if password_hash is None:
+        await anyio.to_thread.run_sync(verify_password, _dummy_hash(), password)
+        return False
+    return await anyio.to_thread.run_sync(verify_password, password_hash, password)
 
 
 def password_problems(password: str, *, min_length: int, email: str = "") -> list[str]:

@@ -23,7 +23,11 @@ from openlicense.accounts.models import (
     OrganisationKind,
     User,
 )
-from openlicense.accounts.passwords import hash_password, password_problems, verify_password
+from openlicense.accounts.passwords import (
+    hash_password_off_loop,
+    password_problems,
+    verify_password_off_loop,
+)
 from openlicense.accounts.schemas import (
     OrganisationCreate,
     OrganisationRead,
@@ -99,7 +103,7 @@ class AccountService:
         user = User(
             email=email.lower(),
             display_name=display_name,
-            password_hash=hash_password(password),
+            password_hash=await hash_password_off_loop(password),
             role=ROLE_FOR_KIND[organisation.kind],
             organisation_id=organisation.id,
         )
@@ -110,7 +114,8 @@ class AccountService:
     async def login(self, email: str, password: str) -> User:
         user = await self.session.scalar(select(User).where(User.email == email.lower()))
         # Same answer for unknown email and wrong password: no account enumeration.
-        if user is None or not user.is_active or not verify_password(user.password_hash, password):
+        known = user.password_hash if user is not None and user.is_active else None
+        if not await verify_password_off_loop(known, password) or user is None:
             raise InvalidCredentials("Email or password is wrong.")
         user.last_login_at = datetime.datetime.now(datetime.UTC)
         return user

@@ -1,9 +1,20 @@
-"""Database plumbing: the SQLAlchemy config shared by the app, the CLI and the migrations."""
+"""Database plumbing: the SQLAlchemy config shared by the app, the CLI and the migrations.
+
+Two kinds of request session (`DatabaseConfig.provide_session`):
+- **reads** (GET/HEAD, or a route with `opt={"db": "autocommit"}`) run in autocommit: no BEGIN,
+  no COMMIT, no write lock — one round trip per statement, and on SQLite readers never queue
+  behind a writer (WAL);
+- **writes** run in one transaction, committed by the autocommit before-send handler on 2xx/3xx
+  and rolled back otherwise; services only flush. On SQLite the transaction starts with
+  `BEGIN IMMEDIATE`, so a writer waits for the lock (busy timeout) instead of failing later.
+
+Every session is an `audit.ledger.LedgerSession`: ledger records queued during a transaction are
+chained and written when it commits."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from advanced_alchemy.extensions.litestar import (
     AlembicAsyncConfig,
@@ -11,25 +22,72 @@ from advanced_alchemy.extensions.litestar import (
     EngineConfig,
     SQLAlchemyAsyncConfig,
 )
+from advanced_alchemy.extensions.litestar._utils import get_aa_scope_state, set_aa_scope_state
 from sqlalchemy import Connection, event
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from openlicense.audit.ledger import LedgerSession
 
 if TYPE_CHECKING:
+    from litestar.datastructures.state import State
+    from litestar.types import Scope
+
     from openlicense.settings import Settings
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 MIGRATIONS_DIR = REPO_ROOT / "migrations"
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+AUTOCOMMIT = "AUTOCOMMIT"
 
 
 def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
-def sqlalchemy_config(settings: Settings) -> SQLAlchemyAsyncConfig:
-    """Build the plugin config. One request = one transaction: the autocommit handler commits
-    on 2xx/3xx and rolls back otherwise; services only flush."""
+class DatabaseConfig(SQLAlchemyAsyncConfig):
+    """advanced-alchemy's config, with autocommit sessions for reads (see the module doc)."""
+
+    def provide_session(self, state: State, scope: Scope) -> AsyncSession:
+        session = cast("AsyncSession | None", get_aa_scope_state(scope, self.session_scope_key))
+        if session is None:
+            maker = cast(
+                "async_sessionmaker[AsyncSession]", state[self.session_maker_app_state_key]
+            )
+            session = maker(bind=self.read_engine()) if reads_only(scope) else maker()
+            set_aa_scope_state(scope, self.session_scope_key, session)
+        return session
+
+    def create_session_maker(self) -> async_sessionmaker[AsyncSession]:
+        """advanced-alchemy's maker (its updated-at and cache listeners included), whose sessions
+        are also `LedgerSession`s."""
+        if self.session_maker is not None:
+            return cast("async_sessionmaker[AsyncSession]", self.session_maker)
+        maker = cast("async_sessionmaker[AsyncSession]", super().create_session_maker())
+        sync_maker = maker.kw["sync_session_class"]
+        if not issubclass(sync_maker.class_, LedgerSession):
+            sync_maker.class_ = type("LedgerSession", (sync_maker.class_, LedgerSession), {})
+        return maker
+
+    def read_engine(self) -> AsyncEngine:
+        engine = self.get_engine()
+        cached = getattr(self, "_read_engine", None)
+        if cached is None or cached.sync_engine.pool is not engine.sync_engine.pool:
+            cached = engine.execution_options(isolation_level=AUTOCOMMIT)
+            self._read_engine = cached
+        return cached
+
+
+def reads_only(scope: Scope) -> bool:
+    handler = scope.get("route_handler")
+    mode = handler.opt.get("db") if handler is not None else None
+    if mode is not None:
+        return bool(mode == "autocommit")
+    return str(scope.get("method", "GET")) in READ_METHODS
+
+
+def sqlalchemy_config(settings: Settings) -> DatabaseConfig:
+    """The plugin config for `settings` (SQLite or PostgreSQL)."""
     url = settings.database.url
-    engine = EngineConfig(echo=settings.database.echo)
     if is_sqlite(url):
         _ensure_sqlite_dir(url)
         # SQLite serialises writers; wait for the lock instead of failing at once.
@@ -39,9 +97,12 @@ def sqlalchemy_config(settings: Settings) -> SQLAlchemyAsyncConfig:
             echo=settings.database.echo,
             pool_size=settings.database.pool_size,
             max_overflow=settings.database.pool_size,
-            pool_pre_ping=True,
+            # No ping per checkout (a round trip on every request): connections are recycled
+            # instead, and a connection the server dropped is invalidated on its first error.
+            pool_pre_ping=False,
+            pool_recycle=settings.database.pool_recycle_seconds,
         )
-    config = SQLAlchemyAsyncConfig(
+    config = DatabaseConfig(
         connection_string=url,
         engine_config=engine,
         session_config=AsyncSessionConfig(expire_on_commit=False, autoflush=False),
@@ -61,9 +122,9 @@ def sqlalchemy_config(settings: Settings) -> SQLAlchemyAsyncConfig:
 
 
 def session_maker(config: SQLAlchemyAsyncConfig) -> async_sessionmaker[AsyncSession]:
-    """Sessions for work outside a request (background tasks, exports, the CLI), configured
-    like the request sessions: no expiry on commit, no autoflush."""
-    return async_sessionmaker(config.get_engine(), expire_on_commit=False, autoflush=False)
+    """Sessions for work outside a request (background tasks, exports, the CLI): the same maker
+    as the request sessions (no expiry on commit, no autoflush, the ledger written on commit)."""
+    return cast("async_sessionmaker[AsyncSession]", config.create_session_maker())
 
 
 def _ensure_sqlite_dir(url: str) -> None:
@@ -75,10 +136,11 @@ def _ensure_sqlite_dir(url: str) -> None:
 def _enable_sqlite_pragmas(config: SQLAlchemyAsyncConfig) -> None:
     """Foreign keys are off by default in SQLite; WAL lets readers run beside one writer.
 
-    Transactions start with BEGIN IMMEDIATE (SQLAlchemy's documented pysqlite recipe): a
+    A write transaction starts with BEGIN IMMEDIATE (SQLAlchemy's documented pysqlite recipe): a
     deferred transaction that reads and then writes can fail at once with SQLITE_BUSY when
     another writer got there first, and the driver's own BEGIN handling breaks SAVEPOINTs.
-    Taking the write lock up front makes concurrent requests queue instead of fail."""
+    Taking the write lock up front makes concurrent writers queue instead of fail. Autocommit
+    (read) connections issue no BEGIN at all."""
     engine = config.get_engine()
 
     @event.listens_for(engine.sync_engine, "connect")
@@ -87,9 +149,12 @@ def _enable_sqlite_pragmas(config: SQLAlchemyAsyncConfig) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")  # WAL: durable at checkpoints, fast commits
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Connection) -> None:
+        if connection.get_execution_options().get("isolation_level") == AUTOCOMMIT:
+            return
         connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -84,7 +84,7 @@ class PaymentService(AgreementReader):
             now=self.clock.now(),
             config=self.lifecycle,
         )
-        await ledger.append(self.session, payment_record(payment))
+        ledger.append(self.session, payment_record(payment))
         await self.session.flush()
         return agreement
 
@@ -145,7 +145,7 @@ class PaymentService(AgreementReader):
             created_by_id=principal.user_id,
         )
         self.session.add(payment)
-        await ledger.append(self.session, payment_record(payment))
+        ledger.append(self.session, payment_record(payment))
         try:
             await self.session.flush()
         except IntegrityError as exc:  # a concurrent request stored the same session first
@@ -214,7 +214,7 @@ class PaymentService(AgreementReader):
             await self._replay_unmatched(payment)
         if (payment.status, payment.refunded_minor) == before:
             return "no_change"
-        await ledger.append(self.session, payment_record(payment))
+        ledger.append(self.session, payment_record(payment))
         return "applied"
 
     async def _replay_unmatched(self, payment: Payment) -> None:
@@ -278,7 +278,7 @@ class PaymentService(AgreementReader):
             status="succeeded",
         )
         self.session.add(refund)
-        await ledger.append(self.session, refund_record(refund))
+        ledger.append(self.session, refund_record(refund))
 
     async def reconcile(self) -> dict[str, int]:
         """Ask Stripe about every pending online payment and apply what it says, so a lost
@@ -361,7 +361,7 @@ class PaymentService(AgreementReader):
         entry = next(e for e in agreement.entries if e.id == payment.entry_id)
         entry.refunded_minor = payment.refunded_minor
         self.session.add(refund)
-        await ledger.append(self.session, refund_record(refund), payment_record(payment))
+        ledger.append(self.session, refund_record(refund), payment_record(payment))
         await self.session.flush()
         return refund
 

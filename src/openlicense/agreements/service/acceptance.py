@@ -128,9 +128,9 @@ class AcceptanceService:
         )
         agreement = _agreement(snapshot, schedule, terms, principal, notice)
         self.session.add(agreement)
-        await ledger.append(self.session, history.created_record(agreement))
+        ledger.append(self.session, history.created_record(agreement))
         changes = on_acceptance(history.facts_of(agreement), today, self.config)
-        await history.record(self.session, agreement, changes, on=today, now=now)
+        history.record(self.session, agreement, changes, on=today, now=now)
         return agreement
 
     async def _declaration(self, declaration_id: uuid.UUID) -> Declaration:

@@ -112,7 +112,7 @@ def _effects(agreement: Agreement, change: Change, now: datetime.datetime) -> No
         agreement.fairness_review_required = True
 
 
-async def record(
+def record(
     session: AsyncSession,
     agreement: Agreement,
     changes: Iterable[Change],
@@ -123,7 +123,7 @@ async def record(
 ) -> list[AgreementEvent]:
     """`apply_changes`, then each new event into the audit ledger."""
     events = apply_changes(agreement, changes, on=on, now=now, actor_id=actor_id)
-    await ledger.append(session, *(event_record(e) for e in events))
+    ledger.append(session, *(event_record(e) for e in events))
     return events
 
 

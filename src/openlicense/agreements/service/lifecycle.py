@@ -55,7 +55,7 @@ async def run_lifecycle(
                 legal_status=patent.legal_status.value, expiry_date=patent.expiry_date
             )
             changes = due_changes(history.facts_of(agreement), state, today, config)
-            for event in await history.record(session, agreement, changes, on=today, now=now):
+            for event in history.record(session, agreement, changes, on=today, now=now):
                 report.transitions[_name(event.kind, event.to_status)] += 1
         await session.flush()
         last_id = batch[-1][0].id

@@ -79,7 +79,7 @@ class ObligationService(AgreementReader):
                 "amount_minor": entry.amount_minor,
             },
         )
-        await history.record(
+        history.record(
             self.session,
             agreement,
             [reported],
@@ -150,7 +150,7 @@ class ObligationService(AgreementReader):
             kind="recording_filed",
             detail={"cnipa_reference": data.cnipa_reference, "party": party},
         )
-        await history.record(
+        history.record(
             self.session,
             agreement,
             [filed],

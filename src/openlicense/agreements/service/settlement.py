@@ -45,6 +45,6 @@ async def settle_entry(
             "method": method,
         },
     )
-    await history.record(session, agreement, [confirmed], on=today, now=now, actor_id=actor_id)
+    history.record(session, agreement, [confirmed], on=today, now=now, actor_id=actor_id)
     follow_up = after_payment(history.facts_of(agreement), today, config)
-    await history.record(session, agreement, follow_up, on=today, now=now)
+    history.record(session, agreement, follow_up, on=today, now=now)

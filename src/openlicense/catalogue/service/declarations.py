@@ -113,7 +113,7 @@ class DeclarationService:
         if patent.listing_status is ListingStatus.DRAFT:
             patent.listing_status = ListingStatus.PUBLISHED
         enqueue(self.session, patent.id, "declaration.published")
-        await ledger.append(self.session, published_record(declaration))
+        ledger.append(self.session, published_record(declaration))
         await self.session.flush()
         return declaration, [v for v in violations if v.warning]
 
@@ -149,7 +149,7 @@ class DeclarationService:
         )
         declaration.status = DeclarationStatus.WITHDRAWN
         enqueue(self.session, declaration.patent_id, "declaration.withdrawn")
-        await ledger.append(self.session, withdrawn_record(declaration, declaration.withdrawal))
+        ledger.append(self.session, withdrawn_record(declaration, declaration.withdrawal))
         await self.session.flush()
         return declaration
 
