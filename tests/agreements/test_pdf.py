@@ -12,8 +12,15 @@ from pypdf import PdfReader
 
 from agreements.test_contract import example_snapshot, lump_sum_snapshot
 from openlicense.agreements import pdf as pdf_module
-from openlicense.agreements.contract import render_contract, seal
-from openlicense.agreements.pdf import FONT_ENV_VAR, FontNotFound, find_cjk_font, render_pdf
+from openlicense.agreements.contract import RenderedContract, render_contract, seal
+from openlicense.agreements.pdf import (
+    FONT_ENV_VAR,
+    FontNotFound,
+    cached_pdf,
+    find_cjk_font,
+    render_pdf,
+)
+from openlicense.agreements.sealed import Snapshot
 
 
 def needs_font(test):  # type: ignore[no-untyped-def]
@@ -102,3 +109,24 @@ def test_font_env_override_must_exist(monkeypatch: pytest.MonkeyPatch, tmp_path:
     font.write_bytes(b"")
     monkeypatch.setenv(FONT_ENV_VAR, str(font))
     assert find_cjk_font() == font
+
+
+def test_cached_pdf_renders_once_per_content_and_never_serves_changed_content(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    renders: list[str] = []
+
+    def fake_render(snapshot: Snapshot, rendered: RenderedContract) -> bytes:
+        renders.append(rendered.text_zh[-20:])
+        return b"%PDF-" + rendered.text_zh.encode()[-40:]
+
+    monkeypatch.setattr(pdf_module, "render_pdf", fake_render)
+    snapshot = example_snapshot()
+    rendered = render_contract(snapshot)
+    first = cached_pdf(snapshot, rendered, tmp_path)
+    assert cached_pdf(snapshot, rendered, tmp_path) == first
+    assert len(renders) == 1  # the second request came from the cache
+    assert [p.name for p in tmp_path.iterdir()] == [f"{seal(snapshot, rendered)}.pdf"]
+    tampered = RenderedContract(rendered.text_zh + "（改）", rendered.text_en)
+    assert cached_pdf(snapshot, tampered, tmp_path) != first  # other content, other key
+    assert len(renders) == 2

@@ -50,7 +50,8 @@ class AuthController(Controller):
         """Sign up a university or enterprise with its first user."""
         return UserRead.model_validate(await accounts.register(data))
 
-    @post("/login", guards=[public], status_code=200)
+    # Autocommit: no write lock is held while argon2 verifies; last_login_at is one UPDATE.
+    @post("/login", guards=[public], status_code=200, opt={"db": "autocommit"})
     async def login(
         self,
         data: JSONBody[Login],

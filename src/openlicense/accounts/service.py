@@ -57,10 +57,12 @@ class AccountService:
             raise OrganisationKindNotSelfService(
                 "Only universities and enterprises can sign up; ask the platform for other kinds.",
             )
+        # Hash before the first write: on SQLite the write lock is not held while argon2 runs.
+        password_hash = await self._password_hash(data.password, data.email)
         organisation = await self.create_organisation(data.organisation)
         return await self._add_user(
             email=data.email,
-            password=data.password,
+            password_hash=password_hash,
             display_name=data.display_name,
             organisation=organisation,
         )
@@ -81,17 +83,16 @@ class AccountService:
         return organisation
 
     async def create_user(self, data: UserCreate) -> User:
+        password_hash = await self._password_hash(data.password, data.email)
         organisation = await self.get_organisation(data.organisation_id)
         return await self._add_user(
             email=data.email,
-            password=data.password,
+            password_hash=password_hash,
             display_name=data.display_name,
             organisation=organisation,
         )
 
-    async def _add_user(
-        self, *, email: str, password: str, display_name: str, organisation: Organisation
-    ) -> User:
+    async def _password_hash(self, password: str, email: str) -> str:
         problems = password_problems(
             password, min_length=self.auth.password_min_length, email=email
         )
@@ -100,10 +101,15 @@ class AccountService:
                 "The password " + "; ".join(problems) + ".",
                 errors=[{"field": "password", "message": p, "source": "body"} for p in problems],
             )
+        return await hash_password_off_loop(password)
+
+    async def _add_user(
+        self, *, email: str, password_hash: str, display_name: str, organisation: Organisation
+    ) -> User:
         user = User(
             email=email.lower(),
             display_name=display_name,
-            password_hash=await hash_password_off_loop(password),
+            password_hash=password_hash,
             role=ROLE_FOR_KIND[organisation.kind],
             organisation_id=organisation.id,
         )

@@ -7,6 +7,7 @@ import uuid
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
+import anyio
 from litestar import Controller, Request, Response, Router, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, Parameter
@@ -16,7 +17,7 @@ from openlicense.accounts.guards import allow, public
 from openlicense.accounts.models import Role
 from openlicense.agreements.contract import RenderedContract, render_contract, seal
 from openlicense.agreements.errors import InvalidEstimate
-from openlicense.agreements.pdf import render_pdf
+from openlicense.agreements.pdf import cached_pdf
 from openlicense.agreements.rules import LifecycleConfig
 from openlicense.agreements.schemas import (
     AcceptanceRequest,
@@ -170,9 +171,13 @@ class AgreementController(Controller):
         request: AnyRequest,
         agreement_id: FromPath[uuid.UUID],
         obligations: NamedDependency[ObligationService],
+        settings: NamedDependency[Settings],
     ) -> Response[bytes]:
+        """The sealed contract as PDF, rendered in a worker thread and cached by its seal."""
         agreement = await obligations.get(request.user, agreement_id)
-        pdf = render_pdf(agreement.snapshot, RenderedContract(agreement.text_zh, agreement.text_en))
+        rendered = RenderedContract(agreement.text_zh, agreement.text_en)
+        directory = settings.data_dir / "contracts"
+        pdf = await anyio.to_thread.run_sync(cached_pdf, agreement.snapshot, rendered, directory)
         return Response(
             pdf,
             media_type="application/pdf",

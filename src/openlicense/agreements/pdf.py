@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import logging
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,14 @@ from fpdf.fonts import FontFace
 from openlicense.agreements.contract import RenderedContract, seal
 from openlicense.agreements.sealed import Snapshot
 
-__all__ = ["FONT_ENV_VAR", "KNOWN_FONT_PATHS", "FontNotFound", "find_cjk_font", "render_pdf"]
+__all__ = [
+    "FONT_ENV_VAR",
+    "KNOWN_FONT_PATHS",
+    "FontNotFound",
+    "cached_pdf",
+    "find_cjk_font",
+    "render_pdf",
+]
 
 FONT_ENV_VAR = "OPENLICENSE_PDF_FONT"
 KNOWN_FONT_PATHS: tuple[str, ...] = (
@@ -216,3 +224,20 @@ def render_pdf(snapshot: Snapshot, rendered: RenderedContract) -> bytes:
         pdf.add_page()
         _write(pdf, text, lang)
     return bytes(pdf.output())
+
+
+def cached_pdf(snapshot: Snapshot, rendered: RenderedContract, directory: Path) -> bytes:
+    """The PDF from `directory` when this exact content (by its recomputed seal) was rendered
+    before, else rendered now (seconds of CPU: call it in a worker thread) and stored.
+
+    The key is the seal recomputed from the stored snapshot and texts, not the stored seal, so
+    content changed in the database can never be served from an earlier rendering."""
+    path = directory / f"{seal(snapshot, rendered)}.pdf"
+    if path.is_file():
+        return path.read_bytes()
+    pdf = render_pdf(snapshot, rendered)
+    directory.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f"{path.stem}.{os.getpid()}.{threading.get_ident()}.partial")
+    partial.write_bytes(pdf)
+    os.replace(partial, path)  # atomic: readers see the whole file or none
+    return pdf
