@@ -42,7 +42,7 @@ async def test_create_patent_rejects_wrong_check_digit_with_field_error(
     fields = {e["field"] for e in problem["errors"]}
     assert any("application_number" in f for f in fields), problem
     listing = await client.get("/api/patents", params={"mine": "true"}, headers=tto.headers)
-    assert listing.json()["total"] == 0
+    assert listing.json()["total_estimate"] == 0
 
 
 async def test_create_patent_rejects_bad_ipc_and_type_digit_mismatch(
@@ -82,12 +82,12 @@ async def test_draft_is_private_to_its_university_until_published(
     assert (await client.get(url)).status_code == 404
     assert (await client.get(url, headers=other.headers)).status_code == 404
     assert (await client.get(url, headers=tto.headers)).status_code == 200
-    assert (await client.get("/api/patents")).json()["total"] == 0
+    assert (await client.get("/api/patents")).json()["total_estimate"] == 0
 
     published = await client.post(f"{url}/publish", headers=tto.headers)
     assert published.json()["listing_status"] == "published"
     assert (await client.get(url)).status_code == 200
-    assert (await client.get("/api/patents")).json()["total"] == 1
+    assert (await client.get("/api/patents")).json()["total_estimate"] == 1
 
 
 async def test_only_owning_tto_can_edit_and_edits_are_validated(
@@ -138,10 +138,49 @@ async def test_listing_filters_and_paginates(
             headers=tto.headers,
         )
         await client.post(f"/api/patents/{created.json()['id']}/publish", headers=tto.headers)
-    page = (await client.get("/api/patents", params={"limit": 2, "offset": 0})).json()
-    assert page["total"] == 5
-    assert len(page["items"]) == 2
+    page = (await client.get("/api/patents", params={"limit": 2})).json()
+    assert page["total_estimate"] == 5
+    assert [p["title_zh"] for p in page["items"]] == ["专利4", "专利3"]  # newest first
+    seen = [p["title_zh"] for p in page["items"]]
+    while page["next_cursor"]:
+        params = {"limit": 2, "cursor": page["next_cursor"]}
+        page = (await client.get("/api/patents", params=params)).json()
+        seen += [p["title_zh"] for p in page["items"]]
+    assert seen == ["专利4", "专利3", "专利2", "专利1", "专利0"]  # every one once, in order
     energy = (await client.get("/api/patents", params={"technology_field": "new_energy"})).json()
-    assert energy["total"] == 3
+    assert energy["total_estimate"] == 3
+    assert {p["technology_field"] for p in energy["items"]} == {"new_energy"}
     too_many = await client.get("/api/patents", params={"limit": 500})
     assert too_many.status_code in {400, 422}
+    garbage = await client.get("/api/patents", params={"cursor": "not-a-cursor"})
+    assert garbage.status_code == 422
+    assert garbage.json()["code"] == "invalid_cursor"
+
+
+async def test_tto_sees_published_listings_and_its_own_drafts_merged_in_order(
+    client: AsyncTestClient, db_sessionmaker: async_sessionmaker
+) -> None:
+    mine = await make_actor(db_sessionmaker, OrganisationKind.UNIVERSITY)
+    other = await make_actor(db_sessionmaker, OrganisationKind.UNIVERSITY)
+    titles = []
+    for i, (actor, publish) in enumerate(
+        [(other, True), (mine, False), (other, False), (mine, True)]
+    ):
+        created = await client.post(
+            "/api/patents", json=patent_payload(title_zh=f"清单{i}"), headers=actor.headers
+        )
+        if publish:
+            await client.post(f"/api/patents/{created.json()['id']}/publish", headers=actor.headers)
+        titles.append(f"清单{i}")
+    page = (await client.get("/api/patents", params={"limit": 2}, headers=mine.headers)).json()
+    rest = (
+        await client.get(
+            "/api/patents", params={"limit": 2, "cursor": page["next_cursor"]}, headers=mine.headers
+        )
+    ).json()
+    seen = [p["title_zh"] for p in page["items"] + rest["items"]]
+    assert seen == ["清单3", "清单1", "清单0"]  # not the other university's draft
+    assert rest["next_cursor"] is None
+    assert page["total_estimate"] == 3
+    anonymous = (await client.get("/api/patents")).json()
+    assert [p["title_zh"] for p in anonymous["items"]] == ["清单3", "清单0"]

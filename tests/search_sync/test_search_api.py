@@ -87,6 +87,12 @@ async def test_search_finds_chinese_and_english_and_hides_drafts(
     assert result["facets"]["fee_type"] == {"LUMP_SUM": 2}
     hit = (await client.get("/api/search/patents", params={"q": "正极"})).json()["hits"][0]
     assert "<mark>" in hit["highlights"]["title_zh"]
+    # The catalogue list's q= goes through the same engine (no ILIKE): ranked, typo tolerant.
+    listed = (await client.get("/api/patents", params={"q": "batery"})).json()
+    assert [p["id"] for p in listed["items"]] == [ids[0]]
+    assert listed["total_estimate"] == 1 and listed["next_cursor"] is None
+    own = (await client.get("/api/patents", params={"q": "电池"}, headers=tto.headers)).json()
+    assert {p["id"] for p in own["items"]} == {ids[0], ids[2]}
 
 
 async def test_search_is_503_when_the_engine_is_down(

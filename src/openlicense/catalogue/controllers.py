@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, Router, get, patch, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody, Parameter
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from openlicense.accounts.guards import allow, public
@@ -18,11 +18,11 @@ from openlicense.catalogue.rules import RuleConfig
 from openlicense.catalogue.schemas import (
     Acceptability,
     BatchImportResult,
+    CursorPage,
     DeclarationCreate,
     DeclarationPublish,
     DeclarationRead,
     DeclarationWithdraw,
-    Page,
     PatentCreate,
     PatentRead,
     PatentSummary,
@@ -31,7 +31,9 @@ from openlicense.catalogue.schemas import (
 )
 from openlicense.catalogue.service import DeclarationService, PatentService
 from openlicense.catalogue.service.imports import PatentImporter
+from openlicense.catalogue.service.listing import PatentFilters
 from openlicense.core.clock import Clock
+from openlicense.search.engine import SearchEngine
 from openlicense.settings import Settings
 
 AnyRequest = Request[Any, Any, Any]
@@ -68,25 +70,33 @@ class PatentController(Controller):
         self,
         request: AnyRequest,
         patents: NamedDependency[PatentService],
-        limit: Annotated[int, Parameter(ge=1, le=100)] = 20,
-        offset: Annotated[int, Parameter(ge=0)] = 0,
-        q: Annotated[str | None, Parameter(max_length=100)] = None,
-        technology_field: FromQuery[str | None] = None,
+        search_engine: NamedDependency[SearchEngine],
+        limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
+        cursor: Annotated[str | None, QueryParameter(max_length=512)] = None,
+        q: Annotated[str | None, QueryParameter(max_length=100)] = None,
+        technology_field: Annotated[str | None, QueryParameter(max_length=40)] = None,
         university_id: FromQuery[uuid.UUID | None] = None,
         mine: FromQuery[bool] = False,
-    ) -> Page[PatentSummary]:
-        """Published listings for everyone; a TTO also sees its own drafts (`mine=true`: only)."""
-        rows, total = await patents.list(
-            _principal(request),
-            limit=limit,
-            offset=offset,
-            q=q,
+    ) -> CursorPage[PatentSummary]:
+        """Published listings for everyone, newest first; a TTO also sees its own drafts
+        (`mine=true`: only its own). Page with `next_cursor`; `q` searches titles, abstracts
+        and keywords through the search engine. `total_estimate` is exact below 1,000 and may be
+        up to 30 s old above."""
+        filters = PatentFilters(
             technology_field=technology_field,
             owner_organisation_id=university_id,
             mine=mine,
+            q=q or None,
         )
-        items = [PatentSummary.model_validate(p) for p in rows]
-        return Page[PatentSummary](items=items, total=total, limit=limit, offset=offset)
+        page = await patents.list(
+            _principal(request), filters, limit=limit, cursor=cursor, search_engine=search_engine
+        )
+        return CursorPage[PatentSummary](
+            items=page.items,
+            limit=limit,
+            next_cursor=page.next_cursor,
+            total_estimate=page.total_estimate,
+        )
 
     @post("/", guards=[tto], status_code=201)
     async def create_patent(

@@ -270,6 +270,15 @@ class Page(BaseModel, Generic[T]):
     offset: int
 
 
+class CursorPage(BaseModel, Generic[T]):
+    """A keyset page: pass `next_cursor` back as `cursor` for the next one (None: the last)."""
+
+    items: list[T]
+    limit: int
+    next_cursor: str | None
+    total_estimate: int | None = None
+
+
 class DeclarationCreate(_In):
     terms: DeclarationTerms
 

@@ -5,9 +5,5 @@ from __future__ import annotations
 from openlicense.core.errors import Invalid
 
 
-class InvalidCursor(Invalid):
-    code = "invalid_cursor"
-
-
 class InvalidFilter(Invalid):
     code = "invalid_filter"

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import base64
 import datetime
-import json
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, Select, String, cast, exists, select, tuple_
 from sqlalchemy.orm import aliased, selectinload
@@ -17,7 +15,8 @@ from openlicense.accounts.models import Organisation
 from openlicense.agreements.models import Agreement, RecordingStatus, RecordingTask
 from openlicense.audit.models import LedgerEntry
 from openlicense.catalogue.models import Declaration, Patent
-from openlicense.oversight.errors import InvalidCursor, InvalidFilter
+from openlicense.core.cursor import decode_cursor, encode_cursor
+from openlicense.oversight.errors import InvalidFilter
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -38,22 +37,6 @@ class AgreementFilters:
     fee_type: str | None = None
     status: str | None = None
     recording_status: str | None = None  # open | filed | overdue | none
-
-
-def encode_cursor(*values: Any) -> str:
-    return (
-        base64.urlsafe_b64encode(json.dumps([str(v) for v in values]).encode()).decode().rstrip("=")
-    )
-
-
-def decode_cursor(cursor: str) -> list[str]:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        values = json.loads(base64.urlsafe_b64decode(padded))
-        assert isinstance(values, list)
-        return values
-    except Exception as exc:
-        raise InvalidCursor("The cursor is not valid; start again without it.") from exc
 
 
 AgreementRow = tuple[Agreement, Organisation, Organisation, Patent]
@@ -124,11 +107,8 @@ async def agreement_page(
 ) -> tuple[list[tuple[Agreement, Organisation, Organisation, Patent]], str | None]:
     query = agreements_query(filters, today=today).options(selectinload(Agreement.recording))
     if cursor:
-        at, ident = decode_cursor(cursor)
-        query = query.where(
-            tuple_(Agreement.notified_at, Agreement.id)
-            > (datetime.datetime.fromisoformat(at), uuid.UUID(ident))
-        )
+        at, ident = decode_cursor(cursor, datetime.datetime, uuid.UUID)
+        query = query.where(tuple_(Agreement.notified_at, Agreement.id) > (at, ident))
     rows = [
         tuple(r)
         for r in (
@@ -191,8 +171,8 @@ async def declaration_page(
     if university_id:
         query = query.where(Patent.owner_organisation_id == university_id)
     if cursor:
-        (ident,) = decode_cursor(cursor)
-        query = query.where(Declaration.id > uuid.UUID(ident))
+        (ident,) = decode_cursor(cursor, uuid.UUID)
+        query = query.where(Declaration.id > ident)
     rows = list(await session.scalars(query.order_by(Declaration.id).limit(limit + 1)))
     more = len(rows) > limit
     rows = rows[:limit]
@@ -215,11 +195,8 @@ async def recording_page(
             RecordingTask.status == RecordingStatus.OPEN, RecordingTask.due_date < today
         )
     if cursor:
-        due, ident = decode_cursor(cursor)
-        query = query.where(
-            tuple_(RecordingTask.due_date, RecordingTask.id)
-            > (datetime.date.fromisoformat(due), uuid.UUID(ident))
-        )
+        due, ident = decode_cursor(cursor, datetime.date, uuid.UUID)
+        query = query.where(tuple_(RecordingTask.due_date, RecordingTask.id) > (due, ident))
     rows = [
         tuple(r)
         for r in (

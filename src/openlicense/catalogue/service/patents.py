@@ -6,12 +6,11 @@ import datetime
 import uuid
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
-from openlicense.accounts.models import Role
 from openlicense.catalogue import identifiers
 from openlicense.catalogue.errors import (
     ActiveDeclarationExists,
@@ -35,11 +34,18 @@ from openlicense.catalogue.schemas import (
     PatentUpdate,
     RecordedLicenceIn,
 )
-from openlicense.catalogue.service.access import AUDITOR_LISTINGS, ensure_manages, ensure_visible
+from openlicense.catalogue.service.access import ensure_manages, ensure_visible
 from openlicense.catalogue.service.facts import patent_facts
+from openlicense.catalogue.service.listing import (
+    PatentFilters,
+    PatentPage,
+    list_page,
+    search_page,
+)
 from openlicense.core.clock import Clock
 from openlicense.core.errors import NotFound, RuleViolationError
 from openlicense.core.violations import blocking
+from openlicense.search.engine import SearchEngine
 from openlicense.search.enqueue import enqueue
 
 if TYPE_CHECKING:
@@ -49,7 +55,9 @@ if TYPE_CHECKING:
 
 
 def _with_children(query: Select[tuple[Patent]]) -> Select[tuple[Patent]]:
-    return query.options(selectinload(Patent.co_owners), selectinload(Patent.licences))
+    """A patent with its co-owners and recorded licences in one round trip (LEFT JOINs; both
+    lists are short, so the joined rows stay few)."""
+    return query.options(joinedload(Patent.co_owners), joinedload(Patent.licences))
 
 
 class PatentService:
@@ -101,27 +109,18 @@ class PatentService:
     async def list(
         self,
         principal: Principal | None,
+        filters: PatentFilters,
         *,
         limit: int,
-        offset: int,
-        q: str | None = None,
-        technology_field: str | None = None,
-        owner_organisation_id: uuid.UUID | None = None,
-        mine: bool = False,
-    ) -> tuple[list[Patent], int]:
-        query = select(Patent).where(_visible_clause(principal, mine=mine))
-        if q:
-            like = f"%{q}%"
-            query = query.where(or_(Patent.title_zh.ilike(like), Patent.title_en.ilike(like)))
-        if technology_field:
-            query = query.where(Patent.technology_field == technology_field)
-        if owner_organisation_id:
-            query = query.where(Patent.owner_organisation_id == owner_organisation_id)
-        total = await self.session.scalar(select(func.count()).select_from(query.subquery()))
-        rows = await self.session.scalars(
-            query.order_by(Patent.created_at.desc(), Patent.id).limit(limit).offset(offset)
-        )
-        return list(rows), total or 0
+        cursor: str | None,
+        search_engine: SearchEngine,
+    ) -> PatentPage:
+        """Published listings for everyone; a TTO also sees its own (`mine`: only its own)."""
+        if filters.q:
+            return await search_page(
+                self.session, search_engine, principal, filters, limit=limit, cursor=cursor
+            )
+        return await list_page(self.session, principal, filters, limit=limit, cursor=cursor)
 
     async def publish_listing(self, principal: Principal, patent_id: uuid.UUID) -> Patent:
         patent = await self._load(patent_id)
@@ -164,29 +163,16 @@ class PatentService:
         return patent
 
     async def _load(self, patent_id: uuid.UUID) -> Patent:
-        patent = await self.session.scalar(
+        result = await self.session.execute(
             _with_children(select(Patent).where(Patent.id == patent_id))
         )
+        patent = result.unique().scalar_one_or_none()
         if patent is None:
             raise NotFound("No such patent.")
         return patent
 
     async def facts(self, patent_id: uuid.UUID) -> PatentFacts:
         return patent_facts(await self._load(patent_id))
-
-
-def _visible_clause(principal: Principal | None, *, mine: bool) -> ColumnElement[bool]:
-    published = Patent.listing_status == ListingStatus.PUBLISHED
-    if principal is None:
-        return published
-    own = Patent.owner_organisation_id == principal.organisation_id
-    if mine:
-        return own
-    if principal.is_admin:
-        return Patent.id.is_not(None)
-    if principal.role is Role.AUDITOR:
-        return Patent.listing_status.in_(AUDITOR_LISTINGS)
-    return or_(published, own)
 
 
 def build_patent(
