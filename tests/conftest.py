@@ -173,3 +173,16 @@ async def client(
     """An API client on an empty database (emptied again after the test)."""
     _client.headers.clear()
     yield _client
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """`@pytest.mark.postgres` tests run on PostgreSQL only: their SQLite variant is deselected
+    (not skipped) — e.g. query-plan checks that only mean something on the production database."""
+    keep, drop = [], []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        on_sqlite = callspec is not None and callspec.params.get("database_url") == "sqlite"
+        (drop if on_sqlite and item.get_closest_marker("postgres") else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep

@@ -208,11 +208,16 @@ async def test_agreements_are_private_to_their_parties(market: Market) -> None:
     assert (await market.client.get(url, headers=stranger.headers)).status_code == 404
     assert (await market.client.get(url, headers=market.tto.headers)).status_code == 200
     assert (await market.client.get("/api/agreements", headers=stranger.headers)).json()[
-        "total"
-    ] == 0
-    assert (await market.client.get("/api/agreements", headers=market.tto.headers)).json()[
-        "total"
-    ] == 1
+        "items"
+    ] == []
+    listed = (await market.client.get("/api/agreements", headers=market.tto.headers)).json()
+    assert [a["id"] for a in listed["items"]] == [agreement["id"]]
+    assert listed["next_cursor"] is None
+    for status, expected in (("bogus", 422), ("null", 200), ("notified", 200)):
+        response = await market.client.get(
+            "/api/agreements", params={"status": status}, headers=market.tto.headers
+        )
+        assert response.status_code == expected, status  # never a 500
     # only the licensor confirms payments, only the licensee reports
     wrong = await market.client.post(
         f"{url}/payments",

@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 import anyio
 from litestar import Controller, Request, Response, Router, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, Parameter
+from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from openlicense.accounts.guards import allow, public
@@ -31,7 +31,8 @@ from openlicense.agreements.schemas import (
     SealCheck,
 )
 from openlicense.agreements.service import AcceptanceService, ObligationService, quote
-from openlicense.catalogue.schemas import Page
+from openlicense.agreements.states import AgreementStatus
+from openlicense.catalogue.schemas import CursorPage
 from openlicense.catalogue.service import DeclarationService
 from openlicense.core.clock import Clock
 from openlicense.settings import Settings
@@ -118,19 +119,19 @@ class AgreementController(Controller):
         self,
         request: AnyRequest,
         obligations: NamedDependency[ObligationService],
-        limit: Annotated[int, Parameter(ge=1, le=100)] = 20,
-        offset: Annotated[int, Parameter(ge=0)] = 0,
-        status: FromQuery[str | None] = None,
-    ) -> Page[AgreementSummary]:
-        """A TTO sees its university's licences, an enterprise its own; auditors and admins all."""
-        rows, total = await obligations.list(
-            request.user, limit=limit, offset=offset, status=status
+        limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
+        cursor: Annotated[str | None, QueryParameter(max_length=512)] = None,
+        status: FromQuery[AgreementStatus | None] = None,
+    ) -> CursorPage[AgreementSummary]:
+        """A TTO sees its university's licences, an enterprise its own; auditors and admins all.
+        Newest first; page with `next_cursor`."""
+        rows, next_cursor = await obligations.list(
+            request.user, limit=limit, cursor=cursor, status=status
         )
-        return Page[AgreementSummary](
+        return CursorPage[AgreementSummary](
             items=[AgreementSummary.model_validate(a) for a in rows],
-            total=total,
             limit=limit,
-            offset=offset,
+            next_cursor=next_cursor,
         )
 
     @get("/{agreement_id:uuid}", guards=[readers])

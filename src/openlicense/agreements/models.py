@@ -38,18 +38,21 @@ class Agreement(UUIDv7AuditBase):
             sqlite_where=text("status IN ('notified','paid','effective','suspended')"),
             postgresql_where=text("status IN ('notified','paid','effective','suspended')"),
         ),
+        # Keyset lists, newest notice first: each party's, everyone's, by status.
+        Index("ix_agreements_licensor_notified", "licensor_organisation_id", "notified_at", "id"),
+        Index("ix_agreements_licensee_notified", "licensee_organisation_id", "notified_at", "id"),
+        Index("ix_agreements_notified", "notified_at", "id"),
+        Index("ix_agreements_status_notified", "status", "notified_at", "id"),
     )
 
     number: Mapped[str] = mapped_column(String(24), unique=True)
     declaration_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("declarations.id"), index=True)
     patent_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patents.id"), index=True)
-    licensor_organisation_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("organisations.id"), index=True
-    )
+    licensor_organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"))
     licensee_organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"))
     accepted_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
     idempotency_key: Mapped[str] = mapped_column(String(128))
-    status: Mapped[AgreementStatus] = mapped_column(str_enum(AgreementStatus), index=True)
+    status: Mapped[AgreementStatus] = mapped_column(str_enum(AgreementStatus))
     notified_at: Mapped[datetime.datetime]
     paid_at: Mapped[datetime.datetime | None]
     effective_on: Mapped[datetime.date | None]

@@ -51,7 +51,20 @@ class DeclarationStatus(StrEnum):
 
 class Patent(UUIDv7AuditBase):
     __tablename__ = "patents"
-    __table_args__ = (Index("ix_patents_owner_listing", "owner_organisation_id", "listing_status"),)
+    __table_args__ = (
+        # Keyset lists, newest first (catalogue/service/listing.py): public, by field, by
+        # university (and a TTO's own), everything (admins).
+        Index("ix_patents_listing_created", "listing_status", "created_at", "id"),
+        Index(
+            "ix_patents_listing_field_created",
+            "listing_status",
+            "technology_field",
+            "created_at",
+            "id",
+        ),
+        Index("ix_patents_owner_created", "owner_organisation_id", "created_at", "id"),
+        Index("ix_patents_created", "created_at", "id"),
+    )
 
     application_number: Mapped[str] = mapped_column(String(16), unique=True)
     """Canonical CN application number with check character, e.g. `202110123456.7`."""

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from typing import Any, Literal, TypeVar
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from openlicense.accounts.models import Role
 from openlicense.accounts.principal import Principal
-from openlicense.agreements.models import Agreement, ScheduleEntry
+from openlicense.agreements.models import Agreement, AgreementStatus, ScheduleEntry
+from openlicense.core.cursor import decode_cursor, encode_cursor
 from openlicense.core.errors import Forbidden, NotFound
 
 Party = Literal["licensor", "licensee", "either"]
@@ -87,15 +89,26 @@ class AgreementReader:
         return agreement
 
     async def list(
-        self, principal: Principal, *, limit: int, offset: int, status: str | None
-    ) -> tuple[list[Agreement], int]:
-        from sqlalchemy import func
-
+        self,
+        principal: Principal,
+        *,
+        limit: int,
+        cursor: str | None,
+        status: AgreementStatus | None,
+    ) -> tuple[list[Agreement], str | None]:
+        """Newest notice first, by keyset on (notified_at, id): served by the party indexes."""
         query = visible_to(principal, select(Agreement))
-        if status:
+        if status is not None:
             query = query.where(Agreement.status == status)
-        total = await self.session.scalar(select(func.count()).select_from(query.subquery()))
-        rows = await self.session.scalars(
-            query.order_by(Agreement.notified_at.desc(), Agreement.id).limit(limit).offset(offset)
-        )
-        return list(rows), total or 0
+        if cursor:
+            after = decode_cursor(cursor, datetime.datetime, uuid.UUID)
+            query = query.where(tuple_(Agreement.notified_at, Agreement.id) < after)
+        order = (Agreement.notified_at.desc(), Agreement.id.desc())
+        rows = list(await self.session.scalars(query.order_by(*order).limit(limit + 1)))
+        if len(rows) <= limit:
+            return rows, None
+        last = rows[limit - 1]
+        notified = last.notified_at
+        if notified.tzinfo is None:  # SQLite gives naive UTC
+            notified = notified.replace(tzinfo=datetime.UTC)
+        return rows[:limit], encode_cursor(notified, last.id)
