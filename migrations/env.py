@@ -42,9 +42,18 @@ def _compare_type(
     return None
 
 
+def _include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, _compare_to: object
+) -> bool:
+    """The job queue's tables (procrastinate's own schema, created by a migration of ours but
+    not modelled) are not ours to compare."""
+    return not (type_ == "table" and reflected and (name or "").startswith("procrastinate_"))
+
+
 def _configure(**kwargs: object) -> None:
     context.configure(
         target_metadata=metadata,
+        include_object=_include_object,
         render_item=_render_item,
         compare_type=_compare_type,
         render_as_batch=True,  # SQLite cannot ALTER most things; batch mode copies the table.

@@ -342,10 +342,18 @@ def search_reindex(settings: Settings) -> None:
 @main.command()
 @click.option("--host", default=None, help="Default: OPENLICENSE_SERVER__HOST (127.0.0.1).")
 @click.option("--port", default=None, type=int, help="Default: OPENLICENSE_SERVER__PORT (8000).")
+@click.option(
+    "--workers",
+    default=None,
+    type=click.IntRange(1, 64),
+    help="Processes (default OPENLICENSE_SERVER__WORKERS, 1).",
+)
 @click.option("--reload", is_flag=True, help="Restart on code changes (development).")
 @click.pass_obj
-def serve(settings: Settings, host: str | None, port: int | None, reload: bool) -> None:
-    """Serve the API (OpenAPI docs at /schema)."""
+def serve(
+    settings: Settings, host: str | None, port: int | None, workers: int | None, reload: bool
+) -> None:
+    """Serve the API and the pages (OpenAPI docs at /schema)."""
     import uvicorn
 
     uvicorn.run(
@@ -353,8 +361,42 @@ def serve(settings: Settings, host: str | None, port: int | None, reload: bool) 
         factory=True,
         host=host or settings.server.host,
         port=port or settings.server.port,
+        workers=None if reload else (workers or settings.server.workers),
         reload=reload,
     )
+
+
+@main.command()
+@click.option("--concurrency", default=None, type=click.IntRange(1, 64))
+@click.pass_obj
+def worker(settings: Settings, concurrency: int | None) -> None:
+    """Run the periodic tasks (search outbox, lifecycle, ledger checkpoints) outside the app.
+
+    With OPENLICENSE_JOBS__MODE=worker on PostgreSQL: a worker of the job queue (run as many as
+    you like; each scheduled run executes once). Otherwise: the in-process loops."""
+    from openlicense.app import make_document_source, make_search_engine
+    from openlicense.core.clock import SystemClock
+    from openlicense.db import is_sqlite
+    from openlicense.jobs.loops import run_loops_forever
+    from openlicense.jobs.queue import Resources, run_queue_worker
+
+    async def _run() -> None:
+        engine = make_search_engine(settings)
+        try:
+            async with _database(settings) as sessions:
+                if settings.jobs.mode == "worker" and not is_sqlite(settings.database.url):
+                    resources = Resources(
+                        settings, SystemClock(), sessions, engine, make_document_source()
+                    )
+                    size = concurrency or settings.jobs.worker_concurrency
+                    await run_queue_worker(resources, concurrency=size)
+                else:
+                    source = make_document_source()
+                    await run_loops_forever(settings, SystemClock(), sessions, engine, source)
+        finally:
+            await engine.close()
+
+    asyncio.run(_run())
 
 
 @asynccontextmanager

@@ -103,10 +103,28 @@ class AuditSettings(BaseModel):
     """Rate limit per API key on the audit API; over it → 429 with Retry-After."""
 
 
+class JobsSettings(BaseModel):
+    """Where the periodic tasks run (search outbox, lifecycle pass, ledger checkpoints).
+
+    `in_app`: loops inside every `openlicense serve` process (the embedded default; each task is
+    safe to run concurrently). `worker`: only `openlicense worker` processes run them, from the
+    PostgreSQL job queue (procrastinate), each scheduled run executed exactly once however many
+    app and worker processes there are."""
+
+    mode: Literal["in_app", "worker"] = "in_app"
+    search_cron: str = "*/2 * * * * *"
+    """Six fields: seconds included. The outbox drain (rows wait for the next run)."""
+    lifecycle_cron: str = "*/5 * * * *"
+    checkpoint_cron: str = "* * * * *"
+    worker_concurrency: int = 4
+
+
 class ServerSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = 8000
     debug: bool = False
+    workers: int = 1
+    """`openlicense serve` processes (uvicorn workers)."""
 
 
 class Settings(BaseSettings):
@@ -125,6 +143,7 @@ class Settings(BaseSettings):
     search: SearchSettings = Field(default_factory=SearchSettings)
     stripe: StripeSettings = Field(default_factory=StripeSettings)
     audit: AuditSettings = Field(default_factory=AuditSettings)
+    jobs: JobsSettings = Field(default_factory=JobsSettings)
     server: ServerSettings = Field(default_factory=ServerSettings)
     data_dir: Path = Path("var")
     """Local state (SQLite file, embedded search index)."""

@@ -47,9 +47,10 @@ def background_loops(
         return settings.search.worker_interval_seconds
 
     loops: list[tuple[str, Callable[[], Awaitable[float]]]] = []
-    if settings.lifecycle.worker_enabled:
+    in_app = settings.jobs.mode == "in_app"
+    if in_app and settings.lifecycle.worker_enabled:
         loops.append(("lifecycle", lifecycle))
-    if settings.search.worker_enabled:
+    if in_app and settings.search.worker_enabled:
         loops.append(("search outbox", search))
 
     @asynccontextmanager
@@ -65,6 +66,21 @@ def background_loops(
                     await task
 
     return lifespan
+
+
+async def run_loops_forever(
+    settings: Settings,
+    clock: Clock,
+    session_maker: async_sessionmaker[AsyncSession],
+    engine: SearchEngine,
+    source: DocumentSource,
+) -> None:
+    """`openlicense worker` without a job queue (SQLite): the same loops, outside the app."""
+    in_worker = settings.model_copy(
+        update={"jobs": settings.jobs.model_copy(update={"mode": "in_app"})}
+    )
+    async with background_loops(in_worker, clock, session_maker, engine, source)(None):  # type: ignore[arg-type]  # the lifespan ignores its app
+        await asyncio.Event().wait()
 
 
 async def _forever(name: str, step: Callable[[], Awaitable[float]]) -> None:

@@ -41,11 +41,15 @@ async def lifecycle_pass(
 
 
 async def run_lifecycle_once(
-    session_maker: async_sessionmaker[AsyncSession], settings: Settings, clock: Clock
+    session_maker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    clock: Clock,
+    *,
+    sign_checkpoint: bool = True,
 ) -> LifecycleReport:
     """One pass in its own transaction: all of today's transitions commit together or not at all."""
     async with session_maker() as session, session.begin():
-        return await lifecycle_pass(session, settings, clock)
+        return await lifecycle_pass(session, settings, clock, sign_checkpoint=sign_checkpoint)
 
 
 async def drain_search_once(

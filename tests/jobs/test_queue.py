@@ -1,0 +1,89 @@
+"""The PostgreSQL job queue: two `openlicense worker`s side by side run each scheduled task once
+per scheduled time, and the tasks do their work (the outbox reaches the search engine)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+import pytest
+from litestar.testing import AsyncTestClient
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+
+from builders import make_actor, patent_payload
+from fakes import FakeSearchEngine
+from openlicense.accounts.models import OrganisationKind
+from openlicense.catalogue.service.indexing import CatalogueDocuments
+from openlicense.core.clock import FixedClock
+from openlicense.jobs.queue import Resources, build_queue, libpq_dsn
+from openlicense.settings import JobsSettings, Settings
+
+
+def test_the_queue_needs_postgresql() -> None:
+    assert libpq_dsn("postgresql+asyncpg://u:p@h:5432/db") == "postgresql://u:p@h:5432/db"
+    with pytest.raises(ValueError, match="PostgreSQL"):
+        libpq_dsn("sqlite+aiosqlite:///x.sqlite3")
+
+
+@pytest.mark.postgres
+async def test_two_workers_run_each_scheduled_task_once(
+    client: AsyncTestClient,
+    settings: Settings,
+    clock: FixedClock,
+    db_sessionmaker: async_sessionmaker,
+    engine: AsyncEngine,
+) -> None:
+    tto = await make_actor(db_sessionmaker, OrganisationKind.UNIVERSITY)
+    created = await client.post("/api/patents", json=patent_payload(), headers=tto.headers)
+    assert created.status_code == 201
+    every_second = JobsSettings(
+        mode="worker",
+        search_cron="* * * * * *",
+        lifecycle_cron="* * * * * *",
+        checkpoint_cron="* * * * * *",
+    )
+    local = settings.model_copy(update={"jobs": every_second})
+    search = FakeSearchEngine()
+    resources = Resources(local, clock, db_sessionmaker, search, CatalogueDocuments())
+    queues = [build_queue(resources), build_queue(resources)]
+    async with contextlib.AsyncExitStack() as stack:
+        for queue in queues:
+            await stack.enter_async_context(queue.open_async())
+        workers = [
+            asyncio.create_task(
+                queue.run_worker_async(concurrency=2, install_signal_handlers=False)
+            )
+            for queue in queues
+        ]
+        await asyncio.sleep(4.5)
+        for task in workers:
+            task.cancel()
+        for task in workers:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+    async with engine.begin() as conn:
+        duplicates = (
+            await conn.execute(
+                text(
+                    "SELECT task_name, args->>'timestamp', count(*) FROM procrastinate_jobs "
+                    "GROUP BY 1, 2 HAVING count(*) > 1"
+                )
+            )
+        ).all()
+        runs = dict(
+            (
+                await conn.execute(
+                    text(
+                        "SELECT task_name, count(DISTINCT args->>'timestamp') "
+                        "FROM procrastinate_jobs WHERE status = 'succeeded' GROUP BY 1"
+                    )
+                )
+            ).all()
+        )
+        await conn.execute(text("TRUNCATE procrastinate_jobs, procrastinate_workers CASCADE"))
+    assert duplicates == []
+    assert runs.get("search.drain", 0) >= 2
+    assert runs.get("lifecycle.pass", 0) >= 2
+    assert runs.get("ledger.checkpoint", 0) >= 2
+    assert created.json()["id"] in search.docs  # the outbox row reached the engine
