@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 import anyio
+import anyio.to_process
 from litestar import Controller, Request, Response, Router, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
@@ -17,7 +18,7 @@ from openlicense.accounts.guards import allow, public
 from openlicense.accounts.models import Role
 from openlicense.agreements.contract import RenderedContract, render_contract, seal
 from openlicense.agreements.errors import InvalidEstimate
-from openlicense.agreements.pdf import cached_pdf
+from openlicense.agreements.pdf import cache_path, render_to
 from openlicense.agreements.rules import LifecycleConfig
 from openlicense.agreements.schemas import (
     AcceptanceRequest,
@@ -174,11 +175,14 @@ class AgreementController(Controller):
         obligations: NamedDependency[ObligationService],
         settings: NamedDependency[Settings],
     ) -> Response[bytes]:
-        """The sealed contract as PDF, rendered in a worker thread and cached by its seal."""
+        """The sealed contract as PDF, rendered in a worker process and cached by its seal."""
         agreement = await obligations.get(request.user, agreement_id)
         rendered = RenderedContract(agreement.text_zh, agreement.text_en)
-        directory = settings.data_dir / "contracts"
-        pdf = await anyio.to_thread.run_sync(cached_pdf, agreement.snapshot, rendered, directory)
+        path = cache_path(agreement.snapshot, rendered, settings.data_dir / "contracts")
+        if await anyio.Path(path).is_file():
+            pdf = await anyio.Path(path).read_bytes()
+        else:  # fpdf2 is pure Python: a worker process, so requests never wait on its CPU
+            pdf = await anyio.to_process.run_sync(render_to, path, agreement.snapshot, rendered)
         return Response(
             pdf,
             media_type="application/pdf",

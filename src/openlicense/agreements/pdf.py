@@ -30,9 +30,11 @@ __all__ = [
     "FONT_ENV_VAR",
     "KNOWN_FONT_PATHS",
     "FontNotFound",
+    "cache_path",
     "cached_pdf",
     "find_cjk_font",
     "render_pdf",
+    "render_to",
 ]
 
 FONT_ENV_VAR = "OPENLICENSE_PDF_FONT"
@@ -226,18 +228,27 @@ def render_pdf(snapshot: Snapshot, rendered: RenderedContract) -> bytes:
     return bytes(pdf.output())
 
 
-def cached_pdf(snapshot: Snapshot, rendered: RenderedContract, directory: Path) -> bytes:
-    """The PDF from `directory` when this exact content (by its recomputed seal) was rendered
-    before, else rendered now (seconds of CPU: call it in a worker thread) and stored.
+def cache_path(snapshot: Snapshot, rendered: RenderedContract, directory: Path) -> Path:
+    """Where the PDF of this exact content is kept. The key is the seal recomputed from the stored
+    snapshot and texts, not the stored seal, so content changed in the database can never be
+    served from an earlier rendering."""
+    return directory / f"{seal(snapshot, rendered)}.pdf"
 
-    The key is the seal recomputed from the stored snapshot and texts, not the stored seal, so
-    content changed in the database can never be served from an earlier rendering."""
-    path = directory / f"{seal(snapshot, rendered)}.pdf"
-    if path.is_file():
-        return path.read_bytes()
+
+def render_to(path: Path, snapshot: Snapshot, rendered: RenderedContract) -> bytes:
+    """Render and store atomically (readers see the whole file or none). Seconds of pure-Python
+    CPU: call it in a worker process, where it cannot hold the server's interpreter lock."""
     pdf = render_pdf(snapshot, rendered)
-    directory.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f"{path.stem}.{os.getpid()}.{threading.get_ident()}.partial")
     partial.write_bytes(pdf)
-    os.replace(partial, path)  # atomic: readers see the whole file or none
+    os.replace(partial, path)
     return pdf
+
+
+def cached_pdf(snapshot: Snapshot, rendered: RenderedContract, directory: Path) -> bytes:
+    """The stored PDF of this content, or a fresh rendering (stored for next time)."""
+    path = cache_path(snapshot, rendered, directory)
+    if path.is_file():
+        return path.read_bytes()
+    return render_to(path, snapshot, rendered)
