@@ -2,17 +2,18 @@
 .PHONY: demo test install lint typecheck format postgres fonts bench-search bench-export test-meilisearch
 
 SEED_PATENTS ?= 2000
-export PATH := $(HOME)/.local/bin:$(PATH)
+# uv from PATH, ~/.local/bin, or a private venv in .tools/ (installed on first use; PEP 668-safe).
+UV := $(shell scripts/ensure-uv.sh)
 
 install:
-	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
-	uv sync --locked
+	$(UV) sync --locked
+	@echo "The CLI: .venv/bin/openlicense (or add $$(dirname $(UV)) to PATH and use: uv run openlicense)"
 
 demo: install fonts
-	uv run --locked openlicense db upgrade
-	uv run --locked openlicense seed --patents $(SEED_PATENTS)
-	uv run --locked openlicense search reindex
-	uv run --locked openlicense serve
+	$(UV) run --locked openlicense db upgrade
+	$(UV) run --locked openlicense seed --patents $(SEED_PATENTS)
+	$(UV) run --locked openlicense search reindex
+	$(UV) run --locked openlicense serve
 
 postgres:
 	scripts/ensure-postgres.sh
@@ -24,24 +25,24 @@ test: install postgres fonts
 	scripts/run-tests.sh
 
 lint: install
-	uv run --locked ruff check src tests migrations scripts
-	uv run --locked ruff format --check src tests migrations scripts
-	uv run --locked mypy
+	$(UV) run --locked ruff check src tests migrations scripts
+	$(UV) run --locked ruff format --check src tests migrations scripts
+	$(UV) run --locked mypy
 
 typecheck: install
-	uv run --locked mypy
+	$(UV) run --locked mypy
 
 format: install
-	uv run --locked ruff format src tests migrations
-	uv run --locked ruff check --fix src tests migrations
+	$(UV) run --locked ruff format src tests migrations
+	$(UV) run --locked ruff check --fix src tests migrations
 
 bench-search: install
-	uv run --locked python scripts/bench_search.py --patents $(or $(PATENTS),100000)
+	$(UV) run --locked python scripts/bench_search.py --patents $(or $(PATENTS),100000)
 
 bench-export: install
-	uv run --locked python scripts/bench_export.py
+	$(UV) run --locked python scripts/bench_export.py
 
 # The search contract suite against a real Meilisearch: MEILISEARCH_URL=http://127.0.0.1:7700 make test-meilisearch
 test-meilisearch: install
 	@test -n "$(MEILISEARCH_URL)" || (echo "set MEILISEARCH_URL (see docs/operations.md)"; exit 2)
-	MEILISEARCH_URL=$(MEILISEARCH_URL) MEILISEARCH_API_KEY=$(MEILISEARCH_API_KEY) uv run --locked pytest tests/search -q -p no:cacheprovider
+	MEILISEARCH_URL=$(MEILISEARCH_URL) MEILISEARCH_API_KEY=$(MEILISEARCH_API_KEY) $(UV) run --locked pytest tests/search -q -p no:cacheprovider

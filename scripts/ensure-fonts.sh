@@ -3,7 +3,7 @@
 # its path. WenQuanYi Zen Hei (Debian `fonts-wqy-zenhei`) has TrueType outlines, which fpdf2
 # embeds and subsets; Noto CJK is CFF-flavoured OpenType, which it does not.
 # Idempotent; needs root (or passwordless sudo) only when the package is missing.
-# The renderer also honours OPENLICENSE_PDF_FONT=/path/to/font.ttf|.ttc.
+# The renderer also takes the setting OPENLICENSE_PDF_FONT=/path/to/font.ttf|.ttc (env or .env).
 set -euo pipefail
 
 PACKAGE="fonts-wqy-zenhei"

@@ -3,6 +3,14 @@
 # Idempotent; used by `make test`. Needs root (or passwordless sudo) the first time.
 set -euo pipefail
 
+cd "$(dirname "$0")/.."
+# A server that already answers at OPENLICENSE_TEST_POSTGRES_URL (another host, a container, a
+# managed database) is used as is: nothing to install, start or create.
+if [ -x .venv/bin/python ] && .venv/bin/python scripts/postgres_answers.py; then
+  echo "PostgreSQL answers at ${OPENLICENSE_TEST_POSTGRES_URL:-the default test URL}"
+  exit 0
+fi
+
 ROLE="${OPENLICENSE_PG_ROLE:-openlicense}"
 PASSWORD="${OPENLICENSE_PG_PASSWORD:-openlicense}"
 SUDO=""

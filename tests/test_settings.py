@@ -41,3 +41,26 @@ def test_env_example_documents_every_setting() -> None:
             continue
         for name in fields:
             assert f"OPENLICENSE_{section.upper()}__{name.upper()}=" in documented, (section, name)
+
+
+def test_production_refuses_demo_secrets() -> None:
+    from pydantic import ValidationError
+
+    from openlicense.settings import AuditSettings, AuthSettings
+
+    with pytest.raises(ValidationError, match="JWT_SECRET"):
+        Settings(environment="production", _env_file=None)  # type: ignore[call-arg]
+    with pytest.raises(ValidationError, match="SIGNING_KEY"):
+        Settings(
+            environment="production",
+            auth=AuthSettings(jwt_secret="x" * 48),
+            _env_file=None,  # type: ignore[call-arg]
+        )
+    ok = Settings(
+        environment="production",
+        auth=AuthSettings(jwt_secret="a-long-random-secret-from-the-secret-store-0123"),
+        audit=AuditSettings(signing_key="b3BlbmxpY2Vuc2UtdGVzdC1zaWduaW5nLWtleS0wMDE="),
+        _env_file=None,  # type: ignore[call-arg]
+    )
+    assert ok.environment == "production"
+    assert Settings(environment="development", _env_file=None).environment == "development"  # type: ignore[call-arg]

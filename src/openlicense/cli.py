@@ -152,22 +152,28 @@ def jobs() -> None:
 @click.option(
     "--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="Pretend it is this day (UTC)."
 )
+@click.option("--force", is_flag=True, help="Apply a --today in the future for real.")
 @click.pass_obj
-def jobs_run(settings: Settings, today: datetime.datetime | None) -> None:
-    """Apply due agreement transitions once (trial ends, overdue → suspended → terminated, …)."""
+def jobs_run(settings: Settings, today: datetime.datetime | None, force: bool) -> None:
+    """Apply due agreement transitions once (trial ends, overdue → suspended → terminated, …).
+
+    A --today in the future is a dry run (what would change, nothing saved) unless --force:
+    pretending it is next year would otherwise suspend and end real licences."""
     from openlicense.agreements.service import LifecycleReport
     from openlicense.core.clock import FixedClock, SystemClock
     from openlicense.jobs.tasks import run_lifecycle_once
 
     clock = FixedClock(today.replace(tzinfo=datetime.UTC)) if today else SystemClock()
+    dry_run = clock.today() > SystemClock().today() and not force
 
     async def _run() -> LifecycleReport:
         async with _database(settings) as sessions:
-            return await run_lifecycle_once(sessions, settings, clock)
+            return await run_lifecycle_once(sessions, settings, clock, dry_run=dry_run)
 
     report = asyncio.run(_run())
     console.print(
-        f"{report.today}: examined {report.examined}, transitions {dict(report.transitions)}"
+        ("[yellow]dry run (a future day; --force applies it)[/yellow] " if dry_run else "")
+        + f"{report.today}: examined {report.examined}, transitions {dict(report.transitions)}"
     )
 
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -19,8 +19,11 @@ class DatabaseSettings(BaseModel):
     """PostgreSQL: replace pooled connections after this long (there is no ping per checkout)."""
 
 
+DEMO_JWT_SECRET = "change-me-in-production-this-is-only-for-local-demo"  # noqa: S105 - refused in production
+
+
 class AuthSettings(BaseModel):
-    jwt_secret: SecretStr = SecretStr("change-me-in-production-this-is-only-for-local-demo")
+    jwt_secret: SecretStr = SecretStr(DEMO_JWT_SECRET)
     """HMAC key for access tokens. Set a long random value in every deployment."""
     jwt_ttl_minutes: int = 60
     password_min_length: int = 10
@@ -146,4 +149,25 @@ class Settings(BaseSettings):
     jobs: JobsSettings = Field(default_factory=JobsSettings)
     server: ServerSettings = Field(default_factory=ServerSettings)
     data_dir: Path = Path("var")
-    """Local state (SQLite file, embedded search index)."""
+    """Local state (SQLite file, embedded search index, rendered contract PDFs)."""
+    pdf_font: Path | None = None
+    """A CJK TrueType font (.ttf/.ttc) to embed in contract PDFs; unset: the first of the known
+    system paths (`scripts/ensure-fonts.sh` installs WenQuanYi Zen Hei)."""
+
+    @model_validator(mode="after")
+    def _no_demo_secrets_in_production(self) -> Settings:
+        """Production refuses to start with the demo JWT secret, a short one, or no audit
+        signing key (development generates one into data_dir)."""
+        if self.environment != "production":
+            return self
+        secret = self.auth.jwt_secret.get_secret_value()
+        problems = []
+        if secret == DEMO_JWT_SECRET or len(secret) < 32:
+            problems.append(
+                "OPENLICENSE_AUTH__JWT_SECRET must be a random secret of 32+ characters"
+            )
+        if self.audit.signing_key is None:
+            problems.append("OPENLICENSE_AUDIT__SIGNING_KEY must be set (Ed25519, see docs)")
+        if problems:
+            raise ValueError("refusing to run in production: " + "; ".join(problems))
+        return self

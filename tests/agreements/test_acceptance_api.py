@@ -281,3 +281,19 @@ async def test_quote_shows_what_is_due_and_projects_royalties(market: Market) ->
     assert all(i["projected"] and i["amount_minor"] > 0 for i in projected["items"])
     assert projected["fixed_total_minor"] == 0
     assert projected["projected_total_minor"] == sum(i["amount_minor"] for i in projected["items"])
+
+
+async def test_the_acceptance_body_is_optional(market: Market) -> None:
+    declaration = await market.declare(LUMP, **PERIOD)
+    response = await market.client.post(
+        f"/api/offers/{declaration['id']}/accept",
+        headers={**market.sme.headers, "Idempotency-Key": "no-body-0001"},
+    )
+    assert response.status_code == 201, response.text
+    assert response.json()["declaration_id"] == declaration["id"]
+    wrong = await market.client.post(
+        f"/api/offers/{declaration['id']}/accept",
+        json={"declaration_version": 99},
+        headers={**market.sme.headers, "Idempotency-Key": "no-body-0002"},
+    )
+    assert wrong.status_code == 409  # a body, when given, is still checked

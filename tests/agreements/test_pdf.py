@@ -92,7 +92,6 @@ def test_a_different_fee_standard_gives_a_different_pdf(example_pdf: bytes) -> N
 
 
 def test_missing_font_names_the_install_script(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(FONT_ENV_VAR, raising=False)
     monkeypatch.setattr(pdf_module, "KNOWN_FONT_PATHS", ("/nonexistent/font.ttc",))
     with pytest.raises(FontNotFound, match=r"scripts/ensure-fonts\.sh"):
         find_cjk_font()
@@ -101,14 +100,25 @@ def test_missing_font_names_the_install_script(monkeypatch: pytest.MonkeyPatch) 
         render_pdf(snapshot, render_contract(snapshot))
 
 
-def test_font_env_override_must_exist(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv(FONT_ENV_VAR, str(tmp_path / "missing.ttf"))
+def test_font_setting_must_exist(tmp_path: Path) -> None:
     with pytest.raises(FontNotFound, match=FONT_ENV_VAR):
-        find_cjk_font()
+        find_cjk_font(tmp_path / "missing.ttf")
     font = tmp_path / "present.ttf"
     font.write_bytes(b"")
-    monkeypatch.setenv(FONT_ENV_VAR, str(font))
-    assert find_cjk_font() == font
+    assert find_cjk_font(font) == font
+
+
+def test_font_setting_is_read_from_settings_and_the_env_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from openlicense.settings import Settings
+
+    font = tmp_path / "font.ttc"
+    font.write_bytes(b"")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv(FONT_ENV_VAR, raising=False)
+    (tmp_path / ".env").write_text(f"{FONT_ENV_VAR}={font}\n", encoding="utf-8")
+    assert Settings().pdf_font == font
 
 
 def test_cached_pdf_renders_once_per_content_and_never_serves_changed_content(
@@ -116,7 +126,7 @@ def test_cached_pdf_renders_once_per_content_and_never_serves_changed_content(
 ) -> None:
     renders: list[str] = []
 
-    def fake_render(snapshot: Snapshot, rendered: RenderedContract) -> bytes:
+    def fake_render(snapshot: Snapshot, rendered: RenderedContract, **_: object) -> bytes:
         renders.append(rendered.text_zh[-20:])
         return b"%PDF-" + rendered.text_zh.encode()[-40:]
 

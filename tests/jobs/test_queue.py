@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from pathlib import Path
 
 import pytest
 from litestar.testing import AsyncTestClient
@@ -87,3 +88,50 @@ async def test_two_workers_run_each_scheduled_task_once(
     assert runs.get("lifecycle.pass", 0) >= 2
     assert runs.get("ledger.checkpoint", 0) >= 2
     assert created.json()["id"] in search.docs  # the outbox row reached the engine
+
+
+async def test_a_dry_run_reports_what_would_change_and_changes_nothing(
+    client: AsyncTestClient,
+    settings: Settings,
+    clock: FixedClock,
+    db_sessionmaker: async_sessionmaker,
+) -> None:
+    import datetime
+
+    from licensing import make_market
+    from openlicense.jobs.tasks import run_lifecycle_once
+
+    market = await make_market(client, db_sessionmaker, clock)
+    declaration = await market.declare(
+        {"type": "FREE"}, licence_start="2026-11-23", licence_end="2027-11-22"
+    )
+    agreement = (await market.accept(declaration["id"])).json()
+    assert agreement["status"] == "effective"
+    later = FixedClock(datetime.datetime(2028, 1, 1, tzinfo=datetime.UTC))
+    preview = await run_lifecycle_once(db_sessionmaker, settings, later, dry_run=True)
+    assert preview.transitions["ended"] == 1
+    url = f"/api/agreements/{agreement['id']}"
+    assert (await client.get(url, headers=market.sme.headers)).json()["status"] == "effective"
+    applied = await run_lifecycle_once(db_sessionmaker, settings, later)
+    assert applied.transitions["ended"] == 1
+    assert (await client.get(url, headers=market.sme.headers)).json()["status"] == "ended"
+
+
+def test_cli_jobs_run_on_a_future_day_is_a_dry_run_unless_forced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from openlicense.cli import main
+
+    monkeypatch.setenv("OPENLICENSE_DATABASE__URL", f"sqlite+aiosqlite:///{tmp_path / 'j.db'}")
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    assert runner.invoke(main, ["db", "upgrade"]).exit_code == 0
+    future = runner.invoke(main, ["jobs", "run", "--today", "2099-01-01"])
+    assert future.exit_code == 0, future.output
+    assert "dry run" in future.output
+    forced = runner.invoke(main, ["jobs", "run", "--today", "2099-01-01", "--force"])
+    assert forced.exit_code == 0 and "dry run" not in forced.output
+    past = runner.invoke(main, ["jobs", "run", "--today", "2020-01-01"])
+    assert past.exit_code == 0 and "dry run" not in past.output

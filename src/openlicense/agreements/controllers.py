@@ -90,18 +90,18 @@ class OfferController(Controller):
         self,
         request: AnyRequest,
         declaration_id: FromPath[uuid.UUID],
-        data: JSONBody[AcceptanceRequest],
         acceptance: NamedDependency[AcceptanceService],
         idempotency_key: Annotated[
             str, HeaderParameter(name="Idempotency-Key", min_length=8, max_length=128)
         ],
+        data: JSONBody[AcceptanceRequest | None] = None,
     ) -> Response[AgreementRead]:
         """The written notice of PL 51: accept the declared terms. Retrying with the same
         `Idempotency-Key` returns the same agreement (200) instead of creating another."""
         agreement, created = await acceptance.accept(
             request.user,
             declaration_id,
-            data,
+            data or AcceptanceRequest(),
             idempotency_key=idempotency_key,
             ip=request.client.host if request.client else None,
             user_agent=request.headers.get("user-agent"),
@@ -182,7 +182,9 @@ class AgreementController(Controller):
         if await anyio.Path(path).is_file():
             pdf = await anyio.Path(path).read_bytes()
         else:  # fpdf2 is pure Python: a worker process, so requests never wait on its CPU
-            pdf = await anyio.to_process.run_sync(render_to, path, agreement.snapshot, rendered)
+            pdf = await anyio.to_process.run_sync(
+                render_to, path, agreement.snapshot, rendered, settings.pdf_font
+            )
         return Response(
             pdf,
             media_type="application/pdf",

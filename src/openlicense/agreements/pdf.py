@@ -74,9 +74,9 @@ class FontNotFound(RuntimeError):
     """No CJK font to embed: a deployment problem, not a business refusal."""
 
 
-def find_cjk_font() -> Path:
-    """`OPENLICENSE_PDF_FONT` if set (it must exist), else the first known path that exists."""
-    override = os.environ.get(FONT_ENV_VAR)
+def find_cjk_font(override: Path | None = None) -> Path:
+    """`override` (the `pdf_font` setting, `OPENLICENSE_PDF_FONT`) if set — it must exist —
+    else the first known path that exists."""
     if override:
         path = Path(override)
         if not path.is_file():
@@ -203,16 +203,18 @@ def _write(pdf: _ContractPDF, text: str, lang: str) -> None:
             )
 
 
-def render_pdf(snapshot: Snapshot, rendered: RenderedContract) -> bytes:
+def render_pdf(
+    snapshot: Snapshot, rendered: RenderedContract, *, font: Path | None = None
+) -> bytes:
     """Both language versions (Chinese first) as one PDF, sealed in every footer."""
-    font = find_cjk_font()
+    font_path = find_cjk_font(font)
     seal_hex = seal(snapshot, rendered)
     number = snapshot["agreement_number"]
 
     pdf = _ContractPDF(number, seal_hex)
     pdf.set_margins(_MARGIN, _MARGIN, _MARGIN)
     pdf.set_auto_page_break(auto=True, margin=20)
-    pdf.add_font(_FONT, fname=str(font), collection_font_number=_collection_face(font))
+    pdf.add_font(_FONT, fname=str(font_path), collection_font_number=_collection_face(font_path))
     pdf.set_title(f"专利开放许可实施合同 Patent Open Licence Agreement {number}")
     pdf.set_subject(f"Seal (SHA-256) {seal_hex}")
     pdf.set_creator("openlicense")
@@ -235,10 +237,12 @@ def cache_path(snapshot: Snapshot, rendered: RenderedContract, directory: Path) 
     return directory / f"{seal(snapshot, rendered)}.pdf"
 
 
-def render_to(path: Path, snapshot: Snapshot, rendered: RenderedContract) -> bytes:
+def render_to(
+    path: Path, snapshot: Snapshot, rendered: RenderedContract, font: Path | None = None
+) -> bytes:
     """Render and store atomically (readers see the whole file or none). Seconds of pure-Python
     CPU: call it in a worker process, where it cannot hold the server's interpreter lock."""
-    pdf = render_pdf(snapshot, rendered)
+    pdf = render_pdf(snapshot, rendered, font=font)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f"{path.stem}.{os.getpid()}.{threading.get_ident()}.partial")
     partial.write_bytes(pdf)
@@ -246,9 +250,11 @@ def render_to(path: Path, snapshot: Snapshot, rendered: RenderedContract) -> byt
     return pdf
 
 
-def cached_pdf(snapshot: Snapshot, rendered: RenderedContract, directory: Path) -> bytes:
+def cached_pdf(
+    snapshot: Snapshot, rendered: RenderedContract, directory: Path, font: Path | None = None
+) -> bytes:
     """The stored PDF of this content, or a fresh rendering (stored for next time)."""
     path = cache_path(snapshot, rendered, directory)
     if path.is_file():
         return path.read_bytes()
-    return render_to(path, snapshot, rendered)
+    return render_to(path, snapshot, rendered, font)

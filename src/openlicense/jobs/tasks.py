@@ -46,10 +46,20 @@ async def run_lifecycle_once(
     clock: Clock,
     *,
     sign_checkpoint: bool = True,
+    dry_run: bool = False,
 ) -> LifecycleReport:
-    """One pass in its own transaction: all of today's transitions commit together or not at all."""
-    async with session_maker() as session, session.begin():
-        return await lifecycle_pass(session, settings, clock, sign_checkpoint=sign_checkpoint)
+    """One pass in its own transaction: all of today's transitions commit together or not at all
+    (a dry run rolls them back and only reports them)."""
+    async with session_maker() as session:
+        await session.begin()
+        report = await lifecycle_pass(
+            session, settings, clock, sign_checkpoint=sign_checkpoint and not dry_run
+        )
+        if dry_run:
+            await session.rollback()
+        else:
+            await session.commit()
+        return report
 
 
 async def drain_search_once(
