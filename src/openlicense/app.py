@@ -116,7 +116,7 @@ def create_app(
         ],
         lifespan=[
             _resources(engine, owned),
-            background_loops(settings, clock, session_maker, engine, documents),
+            background_loops(settings, clock, session_maker, engine, documents, gateway),
         ],
         openapi_config=_openapi(),
         logging_config=LoggingConfig(

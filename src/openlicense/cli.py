@@ -239,19 +239,21 @@ def payments() -> None:
 @payments.command("reconcile")
 @click.pass_obj
 def payments_reconcile(settings: Settings) -> None:
-    """Ask Stripe about every pending online payment and apply what it says."""
+    """Ask Stripe about every checkout that may still change and apply what it says.
+
+    Each session is checked on its own: one Stripe cannot answer for is listed and the run goes
+    on. Exit status 0 when everything was checked, 3 when something must be retried."""
     from openlicense.app import make_payment_gateway
     from openlicense.core.clock import SystemClock
-    from openlicense.payments.service import PaymentService
+    from openlicense.jobs.tasks import reconcile_payments_once
+    from openlicense.payments.service import ReconcileReport
 
-    async def _run() -> dict[str, int]:
+    async def _run() -> ReconcileReport:
         config, gateway = _db(settings), make_payment_gateway(settings)
         try:
-            async with config.create_session_maker()() as session, session.begin():
-                service = PaymentService(
-                    session, gateway=gateway, clock=SystemClock(), settings=settings
-                )
-                return await service.reconcile()
+            return await reconcile_payments_once(
+                config.create_session_maker(), gateway, settings, SystemClock()
+            )
         finally:
             await gateway.close()
             await config.get_engine().dispose()
@@ -259,7 +261,16 @@ def payments_reconcile(settings: Settings) -> None:
     if not settings.stripe.enabled:
         console.print("Stripe is not configured: nothing to reconcile (payments are offline).")
         return
-    console.print(f"reconciled: {asyncio.run(_run())}")
+    report = asyncio.run(_run())
+    console.print(
+        f"reconciled: checked {report.checked}, changed {report.changed}, "
+        f"closed {report.closed}, refunds sent {report.refunds_sent}"
+    )
+    for item in report.unchecked:
+        what = item.get("session_id") or item.get("refund_id")
+        console.print(f"[yellow]not checked[/yellow] {what}: {item['reason']}")
+    if report.unchecked:
+        sys.exit(3)
 
 
 @main.group()

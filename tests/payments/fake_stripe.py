@@ -84,6 +84,8 @@ class FakeStripe:
         """Sessions really created per Idempotency-Key (replays do not count)."""
         self.latency = 0.0
         """Seconds each API request waits before answering (for client timeouts)."""
+        self.in_flight = 0
+        """API requests received and not yet answered (a test can act while Stripe "thinks")."""
         self._idempotency: dict[str, tuple[tuple[Any, ...], int, bytes]] = {}
         self._faults: list[StripeApiError] = []
         self._dropping = False
@@ -223,6 +225,36 @@ class FakeStripe:
             if intent is not None:
                 intent.update(status="canceled", canceled_at=self._ts())
             return self._get(session_id)
+
+    def forget(self, session_id: str) -> None:
+        """Stripe no longer knows the session (another account, a test-mode wipe): 404 from now."""
+        with self.lock:
+            del self.sessions[session_id]
+
+    def open_sessions(self, agreement_id: str, entry_key: str) -> list[str]:
+        """Sessions for one item that can still take money."""
+        with self.lock:
+            return [
+                sid
+                for sid, s in self.sessions.items()
+                if s["status"] == "open"
+                and s["metadata"].get("agreement_id") == agreement_id
+                and s["metadata"].get("entry_key") == entry_key
+            ]
+
+    def money_for(self, agreement_id: str) -> int:
+        """What the agreement's payers paid in and kept at Stripe: captured minus refunded."""
+        with self.lock:
+            intents = {
+                s["payment_intent"]
+                for s in self.sessions.values()
+                if s["metadata"].get("agreement_id") == agreement_id and s["payment_intent"]
+            }
+            return sum(
+                c["amount_captured"] - c["amount_refunded"]
+                for c in self.charges.values()
+                if c["payment_intent"] in intents and c["status"] == "succeeded"
+            )
 
     def refund_all(self, payment_intent_id: str, *, reason: str | None = None) -> dict[str, Any]:
         with self.lock:
@@ -579,12 +611,18 @@ class _Handler(BaseHTTPRequestHandler):
                 b"<html><body>Fake Stripe Checkout</body></html>",
                 {"Content-Type": "text/html"},
             )
-        if fake.latency:
-            time.sleep(fake.latency)
-        pairs = parse_qsl(body if self.command == "POST" else url.query, keep_blank_values=True)
-        headers = {k.lower(): v for k, v in self.headers.items()}
-        status, payload, out = fake.handle(self.command, url.path, headers, pairs)
-        self._send(status, payload, {**out, "Content-Type": "application/json"})
+        with fake.lock:
+            fake.in_flight += 1
+        try:
+            if fake.latency:
+                time.sleep(fake.latency)
+            pairs = parse_qsl(body if self.command == "POST" else url.query, keep_blank_values=True)
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            status, payload, out = fake.handle(self.command, url.path, headers, pairs)
+            self._send(status, payload, {**out, "Content-Type": "application/json"})
+        finally:
+            with fake.lock:
+                fake.in_flight -= 1
 
     def _send(self, status: int, body: bytes, headers: dict[str, str]) -> None:
         self.send_response(status)
