@@ -86,6 +86,8 @@ class FakeStripe:
         """Seconds each API request waits before answering (for client timeouts)."""
         self.in_flight = 0
         """API requests received and not yet answered (a test can act while Stripe "thinks")."""
+        self._gate = threading.Event()
+        self._gate.set()
         self._idempotency: dict[str, tuple[tuple[Any, ...], int, bytes]] = {}
         self._faults: list[StripeApiError] = []
         self._dropping = False
@@ -112,6 +114,20 @@ class FakeStripe:
             self._server.server_close()
             self._server = None
 
+    def reset(self) -> None:
+        """Forget everything, as a fresh Stripe account would (the server keeps its port)."""
+        with self.lock:
+            for store in (self.sessions, self.payment_intents, self.charges, self.refunds):
+                store.clear()
+            self.requests.clear()
+            self.sessions_created_by_key.clear()
+            self._idempotency.clear()
+            self._faults.clear()
+            self.latency = 0.0
+            self._dropping = False
+            self._gate.set()
+        self.up()
+
     def __enter__(self) -> FakeStripe:
         return self.start()
 
@@ -132,6 +148,14 @@ class FakeStripe:
         self._dropping = False
         if self._server is None:
             self.start()  # same port, so clients built with api_base keep working
+
+    def hold(self) -> None:
+        """API requests wait (up to 30 s) until `release()`: Stripe is slow for as long as a test
+        needs, without sleeping."""
+        self._gate.clear()
+
+    def release(self) -> None:
+        self._gate.set()
 
     def fail_next(
         self,
@@ -614,6 +638,7 @@ class _Handler(BaseHTTPRequestHandler):
         with fake.lock:
             fake.in_flight += 1
         try:
+            fake._gate.wait(timeout=30)
             if fake.latency:
                 time.sleep(fake.latency)
             pairs = parse_qsl(body if self.command == "POST" else url.query, keep_blank_values=True)
