@@ -170,6 +170,11 @@ class FakeStripe:
         for _ in range(times):
             self._faults.append(StripeApiError(status, message, type_=type_, code=code))
 
+    def heal(self) -> None:
+        """Drop the errors `fail_next` queued that have not been served yet."""
+        with self.lock:
+            self._faults.clear()
+
     def sdk_client(self, *, timeout: float = 5.0) -> tuple[stripe.StripeClient, stripe.HTTPXClient]:
         """The real SDK pointed here, without retries so an outage fails fast. Close the HTTP
         client (`await http_client.close_async()`) when done."""
@@ -279,6 +284,11 @@ class FakeStripe:
                 for c in self.charges.values()
                 if c["payment_intent"] in intents and c["status"] == "succeeded"
             )
+
+    def refund(self, payment_intent_id: str, amount: int) -> dict[str, Any]:
+        """A partial refund made outside the API (e.g. in the Stripe dashboard)."""
+        with self.lock:
+            return self._refund({"payment_intent": payment_intent_id, "amount": str(amount)})
 
     def refund_all(self, payment_intent_id: str, *, reason: str | None = None) -> dict[str, Any]:
         with self.lock:

@@ -85,9 +85,15 @@ def stripe_refund_key(payment_id: str, client_key: str) -> str:
     return f"refund:{payment_id}:{digest}"
 
 
-def overpayment_refund_key(payment_id: str) -> str:
-    return f"overpayment-refund:{payment_id}"
+def overpayment_refund_key(payment_id: str, attempt: int) -> str:
+    return f"overpayment-refund:{payment_id}:{attempt}"
 
 
-OVERPAYMENT_KEY = "overpayment"
-"""The refund row's own key for the automatic refund of an overpayment: one per payment."""
+MAX_OVERPAYMENT_REFUNDS = 3
+"""Automatic refunds tried per overpayment (a later one refunds what a refused one left, e.g.
+after a partial refund in the dashboard); beyond that the anomaly is the admin's to settle."""
+
+
+def overpayment_key(attempt: int) -> str:
+    """The refund row's own key for the automatic refund of an overpayment."""
+    return f"overpayment-{attempt}"

@@ -17,13 +17,14 @@ from openlicense.core.errors import Conflict, Invalid, NotFound
 from openlicense.payments.gateway import PaymentState, PaymentStatus, combine_states
 from openlicense.payments.models import Payment, PaymentAnomaly, Refund, StripeEvent
 from openlicense.payments.rules import (
-    OVERPAYMENT_KEY,
+    MAX_OVERPAYMENT_REFUNDS,
     PAID_STATES,
     REFUND_REJECTED,
     REFUND_REQUESTED,
     Due,
     counts_against_payment,
     mismatches,
+    overpayment_key,
     overpayment_refund_key,
     refundable_minor,
     refunded_minor,
@@ -177,6 +178,7 @@ class PaymentBook(AgreementReader):
             await self._overpaid(payment, agreement, entry)
         if payment.status in PAID_STATES:
             await self._external_refund(payment, agreement, status.amount_refunded_minor)
+            await self.refund_overpayment(payment, entry)
         if newly_linked:
             await self._replay_unmatched(payment, agreement)
         return "no_change" if _snapshot(payment) == before else "applied"
@@ -217,21 +219,29 @@ class PaymentBook(AgreementReader):
                 "settled_by_payment_id": str(settled_by) if settled_by else None,
                 "refund": "automatic" if payment.stripe_payment_intent_id else "manual",
             },
-        )
-        if payment.stripe_payment_intent_id is None:
-            return  # nothing to refund through: the anomaly asks the admin to act
+        )  # the refund itself: `refund_overpayment`, once Stripe's refunds are accounted for
+
+    async def refund_overpayment(self, payment: Payment, entry: ScheduleEntry) -> None:
+        """Reserve an automatic refund of what is left of an overpayment, unless one is on its
+        way already. Called again after Stripe refused one (the payment re-read first), so a
+        partial refund made meanwhile elsewhere cannot leave the rest kept."""
+        if not payment.overpayment or payment.stripe_payment_intent_id is None:
+            return  # nothing to refund through: the overpayment anomaly asks the admin to act
         refunds = await self.refunds_of(payment.id)
+        if any(r.status == REFUND_REQUESTED for r in refunds):
+            return
         amount = refundable_minor(
             payment.amount_minor, ((r.amount_minor, r.status) for r in refunds)
         )
-        if amount <= 0 or any(r.idempotency_key == OVERPAYMENT_KEY for r in refunds):
+        attempt = 1 + sum(1 for r in refunds if (r.idempotency_key or "").startswith("overpayment"))
+        if amount <= 0 or attempt > MAX_OVERPAYMENT_REFUNDS:
             return
         refund = await self.reserve_refund(
             payment,
             amount_minor=amount,
             reason=f"Overpayment: {entry.key} was already settled; refunded automatically.",
-            idempotency_key=OVERPAYMENT_KEY,
-            stripe_idempotency_key=overpayment_refund_key(str(payment.id)),
+            idempotency_key=overpayment_key(attempt),
+            stripe_idempotency_key=overpayment_refund_key(str(payment.id), attempt),
             requested_by_id=None,
         )
         self.refunds_to_send.append(refund.id)
@@ -271,19 +281,6 @@ class PaymentBook(AgreementReader):
                 await self._check_and_apply(
                     payment, agreement, status, dedupe, stored.stripe_event_id
                 )
-
-    async def release_unconfirmed(self, payment_id: uuid.UUID) -> None:
-        """A checkout intent Stripe never confirmed (it was unreachable) gives up its item's slot:
-        nobody was given a page to pay on."""
-        payment = await self.session.get_one(Payment, payment_id)
-        await self.lock(payment.agreement_id)
-        payment = await self.fresh_payment(payment_id)
-        if payment.stripe_checkout_session_id is not None or payment.open_checkout_entry_id is None:
-            return
-        payment.open_checkout_entry_id = None
-        payment.status = combine_states(payment.status, PaymentState.EXPIRED)
-        payment.failure_reason = "closed before Stripe confirmed the checkout session"
-        await ledger.append(self.session, payment_record(payment))
 
     async def checkout_refused(self, payment_id: uuid.UUID, *, why: str) -> None:
         """Stripe refused to create the session (4xx): the attempt failed and frees the slot."""

@@ -8,6 +8,7 @@ cannot be asked, no new session is opened."""
 from __future__ import annotations
 
 import datetime
+import logging
 import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -18,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from openlicense.agreements.models import Agreement, EntryStatus, ScheduleEntry
 from openlicense.agreements.service import ensure_party, find_entry
 from openlicense.audit import ledger
-from openlicense.core.errors import Conflict
+from openlicense.core.errors import Conflict, OpenLicenseError
 from openlicense.payments.errors import GatewayRejected, OnlinePaymentsDisabled
 from openlicense.payments.gateway import Checkout, CheckoutRequest, PaymentState, combine_states
 from openlicense.payments.models import Payment, PaymentMethod
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
     from openlicense.accounts.principal import Principal
+
+logger = logging.getLogger("openlicense.payments")
 
 MAX_STEPS = 4
 """Plan → close the old session → plan → create: more means Stripe keeps the old one open."""
@@ -144,21 +147,27 @@ class CheckoutService(PaymentFlow):
                 await self.book(session).checkout_refused(plan.payment_id, why=err.detail)
             raise
         async with self.tx.begin() as session:
-            payment = await self._record_created(self.book(session), plan.payment_id, checkout)
-        if payment.open_checkout_entry_id is None:
-            # The item was settled (offline) while Stripe was creating the session: close it.
-            await self.close_checkout(payment.id)
+            payment, settled = await self._record_created(
+                self.book(session), plan.payment_id, checkout
+            )
+        if settled:  # the item was settled (offline) while Stripe was creating the session
+            try:
+                await self.close_checkout(payment.id)
+            except OpenLicenseError as err:  # reconcile closes it: open on a settled item
+                logger.warning("checkout %s left open for reconcile: %s", payment.id, err.detail)
             raise Conflict("This item was settled meanwhile.", code="already_paid")
         return payment
 
     async def _record_created(
         self, book: PaymentBook, payment_id: uuid.UUID, checkout: Checkout
-    ) -> Payment:
+    ) -> tuple[Payment, bool]:
+        """The session Stripe created, on its intent row; and whether the item is settled."""
         payment = await book.session.get_one(Payment, payment_id)
-        await book.lock(payment.agreement_id)
+        agreement = await book.lock(payment.agreement_id)
         payment = await book.fresh_payment(payment_id)
+        settled = find_entry(agreement, payment.entry_key).status is not EntryStatus.SCHEDULED
         if payment.stripe_checkout_session_id == checkout.session_id:
-            return payment  # a concurrent retry of the same attempt recorded it
+            return payment, settled  # a concurrent retry of the same attempt recorded it
         payment.stripe_checkout_session_id = checkout.session_id
         payment.checkout_url = checkout.url
         payment.expires_at = checkout.expires_at
@@ -166,7 +175,7 @@ class CheckoutService(PaymentFlow):
         payment.status = combine_states(payment.status, checkout.state)
         await ledger.append(book.session, payment_record(payment))
         await book.session.flush()
-        return payment
+        return payment, settled
 
     def _request(self, agreement: Agreement, entry: ScheduleEntry, attempt: int) -> CheckoutRequest:
         """A pure function of the agreement, the item and the attempt: a retry sends identical

@@ -69,9 +69,10 @@ class PaymentFlow:
         async with self.tx.begin() as session:
             payment = await session.get_one(Payment, payment_id)
             session_id = payment.stripe_checkout_session_id
-            if session_id is None:
-                await self.book(session).release_unconfirmed(payment_id)
-                return "applied"
+        if session_id is None:
+            # Stripe has not confirmed the session yet: nobody has a page to pay on. The request
+            # creating it closes it on return, seeing the item settled (or reconcile does).
+            return "no_change"
         try:
             status = await self.gateway.expire_checkout(session_id)
         except GatewayRejected:

@@ -34,7 +34,8 @@ class OfflineService(PaymentFlow):
     ) -> Agreement:
         """Settle the item (one transaction), then expire its open Checkout Session at Stripe.
         If Stripe cannot be reached the confirmation still stands and `reconcile` expires the
-        session later; a payment made on it meanwhile is refunded as an overpayment."""
+        session later (it is open on a settled item); a payment made on it meanwhile is refunded
+        as an overpayment."""
         async with self.tx.begin() as session:
             agreement = await self._settle(session, principal, agreement_id, data)
             to_close = list(
