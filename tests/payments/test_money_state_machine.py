@@ -27,7 +27,7 @@ import uuid
 from collections import Counter
 from collections.abc import Coroutine
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from hypothesis import HealthCheck, Phase, settings, strategies as st
 from hypothesis.stateful import (
@@ -90,225 +90,244 @@ class World:
         return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout=120)
 
 
-def money_machine(world: World) -> type[RuleBasedStateMachine]:
-    fake, market = world.fake, world.market
+class MoneyMachine(RuleBasedStateMachine):
+    """Bound to a `World` by subclassing (see the test): hypothesis builds a fresh machine per
+    example, each on a new agreement."""
 
-    class MoneyMachine(RuleBasedStateMachine):
-        agreement_id = ""
+    world: ClassVar[World]
+    agreement_id = ""
 
-        @initialize()
-        def new_agreement(self) -> None:
-            fake.heal()
-            self.agreement_id = world.run(agreement_for(market, TWO_INSTALMENTS))["id"]
-            self.sessions: list[str] = []
-            self.queue: list[tuple[bytes, dict[str, str]]] = []
-            self.seen_refunds = set(fake.refunds)
-            self.seen_expired: set[str] = set()
-            self.confirmed_offline = False
-            self.keys: list[tuple[str, str, int]] = []  # (payment id, Idempotency-Key, amount)
-            self.start_checkout("acceptance")  # start where money can move
+    @property
+    def fake(self) -> FakeStripe:
+        return self.world.fake
 
-        # --- the customer, the licensor and Stripe ------------------------------------------
+    @property
+    def market(self) -> Market:
+        return self.world.market
 
-        @rule(entry=st.sampled_from(ENTRIES))
-        def start_checkout(self, entry: str) -> None:
-            response = world.run(checkout(market, self.agreement_id, entry))
-            assert response.status_code in {201, 409, *GATEWAY_ERRORS}, response.text
-            if response.status_code == 201:
-                session_id = response.json()["stripe_checkout_session_id"]
-                if session_id not in self.sessions:
-                    self.sessions.append(session_id)
-            self._observe()
+    @initialize()
+    def new_agreement(self) -> None:
+        self.fake.heal()
+        self.agreement_id = self.world.run(agreement_for(self.market, TWO_INSTALMENTS))["id"]
+        self.sessions: list[str] = []
+        self.queue: list[tuple[bytes, dict[str, str]]] = []
+        self.seen_refunds = set(self.fake.refunds)
+        self.seen_expired: set[str] = set()
+        self.confirmed_offline = False
+        self.keys: list[tuple[str, str, int]] = []  # (payment id, Idempotency-Key, amount)
+        self.start_checkout("acceptance")  # start where money can move
 
-        @precondition(lambda self: self._open())
-        @rule(pick=st.integers(0, 9), intent_event_too=st.booleans())
-        def customer_pays(self, pick: int, intent_event_too: bool) -> None:
-            session = fake.complete(self._pick_open(pick))
-            self.queue.append(fake.event("checkout.session.completed", session))
-            if intent_event_too:
-                self.queue.append(fake.event("payment_intent.succeeded", session["payment_intent"]))
+    # --- the customer, the licensor and Stripe ------------------------------------------
 
-        @precondition(lambda self: self._open())
-        @rule(pick=st.integers(0, 9))
-        def customer_pays_as_the_bank_transfer_is_confirmed(self, pick: int) -> None:
-            """The race of defect 2: paid online in the seconds before the licensor confirms a
-            bank transfer for the same item; the webhook is still on its way."""
-            session = fake.complete(self._pick_open(pick))
-            self.queue.append(fake.event("checkout.session.completed", session))
-            self.bank_transfer_confirmed(session["metadata"]["entry_key"])
+    @rule(entry=st.sampled_from(ENTRIES))
+    def start_checkout(self, entry: str) -> None:
+        response = self.world.run(checkout(self.market, self.agreement_id, entry))
+        assert response.status_code in {201, 409, *GATEWAY_ERRORS}, response.text
+        if response.status_code == 201:
+            session_id = response.json()["stripe_checkout_session_id"]
+            if session_id not in self.sessions:
+                self.sessions.append(session_id)
+        self._observe()
 
-        @precondition(lambda self: self._open())
-        @rule(pick=st.integers(0, 9))
-        def card_declined(self, pick: int) -> None:
-            session = fake.fail(self._pick_open(pick))
+    @precondition(lambda self: self._open())
+    @rule(pick=st.integers(0, 9), intent_event_too=st.booleans())
+    def customer_pays(self, pick: int, intent_event_too: bool) -> None:
+        session = self.fake.complete(self._pick_open(pick))
+        self.queue.append(self.fake.event("checkout.session.completed", session))
+        if intent_event_too:
             self.queue.append(
-                fake.event("payment_intent.payment_failed", session["payment_intent"])
+                self.fake.event("payment_intent.succeeded", session["payment_intent"])
             )
 
-        @precondition(lambda self: self._open())
-        @rule(pick=st.integers(0, 9))
-        def session_expires_at_stripe(self, pick: int) -> None:
-            fake.expire(self._pick_open(pick))
-            self._observe()
+    @precondition(lambda self: self._open())
+    @rule(pick=st.integers(0, 9))
+    def customer_pays_as_the_bank_transfer_is_confirmed(self, pick: int) -> None:
+        """The race of defect 2: paid online in the seconds before the licensor confirms a
+        bank transfer for the same item; the webhook is still on its way."""
+        session = self.fake.complete(self._pick_open(pick))
+        self.queue.append(self.fake.event("checkout.session.completed", session))
+        self.bank_transfer_confirmed(session["metadata"]["entry_key"])
 
-        @rule(entry=st.sampled_from(ENTRIES))
-        def bank_transfer_confirmed(self, entry: str) -> None:
-            response = world.run(market.pay(self.agreement_id, entry))
-            assert response.status_code in {200, 409}, response.text
-            self.confirmed_offline = self.confirmed_offline or response.status_code == 200
-            self._observe()
-
-        @precondition(lambda self: self.queue)
-        @rule(
-            pick=st.integers(0, 99),
-            copies=st.integers(1, 3),
-            concurrently=st.booleans(),
-            again_later=st.booleans(),
+    @precondition(lambda self: self._open())
+    @rule(pick=st.integers(0, 9))
+    def card_declined(self, pick: int) -> None:
+        session = self.fake.fail(self._pick_open(pick))
+        self.queue.append(
+            self.fake.event("payment_intent.payment_failed", session["payment_intent"])
         )
-        def webhook_delivered(
-            self, pick: int, copies: int, concurrently: bool, again_later: bool
-        ) -> None:
-            delivery = self.queue[pick % len(self.queue)]
-            if not again_later:
-                self.queue.remove(delivery)
-            world.run(self._deliver(delivery, copies, concurrently))
-            self._observe()
 
-        @precondition(lambda self: self._charges_with_money() or self.confirmed_offline)
-        @rule(
-            pick=st.integers(0, 9),
-            percent=st.integers(1, 100),
-            reuse_key=st.booleans(),
-            other_amount=st.booleans(),
-            copies=st.integers(1, 3),
+    @precondition(lambda self: self._open())
+    @rule(pick=st.integers(0, 9))
+    def session_expires_at_stripe(self, pick: int) -> None:
+        self.fake.expire(self._pick_open(pick))
+        self._observe()
+
+    @rule(entry=st.sampled_from(ENTRIES))
+    def bank_transfer_confirmed(self, entry: str) -> None:
+        response = self.world.run(self.market.pay(self.agreement_id, entry))
+        assert response.status_code in {200, 409}, response.text
+        self.confirmed_offline = self.confirmed_offline or response.status_code == 200
+        self._observe()
+
+    @precondition(lambda self: self.queue)
+    @rule(
+        pick=st.integers(0, 99),
+        copies=st.integers(1, 3),
+        concurrently=st.booleans(),
+        again_later=st.booleans(),
+    )
+    def webhook_delivered(
+        self, pick: int, copies: int, concurrently: bool, again_later: bool
+    ) -> None:
+        delivery = self.queue[pick % len(self.queue)]
+        if not again_later:
+            self.queue.remove(delivery)
+        self.world.run(self._deliver(delivery, copies, concurrently))
+        self._observe()
+
+    @precondition(lambda self: self._charges_with_money() or self.confirmed_offline)
+    @rule(
+        pick=st.integers(0, 9),
+        percent=st.integers(1, 100),
+        reuse_key=st.booleans(),
+        other_amount=st.booleans(),
+        copies=st.integers(1, 3),
+    )
+    def licensor_refunds(
+        self, pick: int, percent: int, reuse_key: bool, other_amount: bool, copies: int
+    ) -> None:
+        payments = self.world.run(self._refundable())
+        if not payments:
+            return
+        payment = payments[pick % len(payments)]
+        used = [k for k in self.keys if k[0] == str(payment.id)]
+        if reuse_key and used:
+            _, key, amount = used[pick % len(used)]
+            amount += 1 if other_amount else 0
+        else:
+            key, amount = (
+                f"sm-refund-{next(_keys):08d}",
+                max(1, payment.amount_minor * percent // 100),
+            )
+            self.keys.append((str(payment.id), key, amount))
+        codes = self.world.run(self._refund(str(payment.id), amount, key, copies))
+        assert codes <= {200, 201, 409, 422, *GATEWAY_ERRORS}, codes
+        self._observe()
+
+    @precondition(lambda self: self._charges_with_money())
+    @rule(pick=st.integers(0, 9), percent=st.integers(1, 100))
+    def refunded_in_the_stripe_dashboard(self, pick: int, percent: int) -> None:
+        charges = self._charges_with_money()
+        if not charges:
+            return
+        charge = charges[pick % len(charges)]
+        remaining = charge["amount"] - charge["amount_refunded"]
+        self.fake.refund(charge["payment_intent"], max(1, remaining * percent // 100))
+        self._observe()
+
+    @rule()
+    def reconcile(self) -> None:
+        self.world.run(
+            reconcile_now(self.world.db, self.world.gateway, self.world.settings, self.world.clock)
         )
-        def licensor_refunds(
-            self, pick: int, percent: int, reuse_key: bool, other_amount: bool, copies: int
-        ) -> None:
-            payments = world.run(self._refundable())
-            if not payments:
-                return
-            payment = payments[pick % len(payments)]
-            used = [k for k in self.keys if k[0] == str(payment.id)]
-            if reuse_key and used:
-                _, key, amount = used[pick % len(used)]
-                amount += 1 if other_amount else 0
-            else:
-                key, amount = (
-                    f"sm-refund-{next(_keys):08d}",
-                    max(1, payment.amount_minor * percent // 100),
+        self._observe()
+
+    @precondition(lambda self: not self.fake._faults)
+    @rule()
+    def stripe_fails_the_next_call(self) -> None:
+        self.fake.fail_next(500)
+
+    # --- what must always hold -----------------------------------------------------------
+
+    @invariant()
+    def books_balance(self) -> None:
+        if self.agreement_id:
+            self.world.run(check_books(self.world, self.agreement_id))
+
+    def teardown(self) -> None:
+        if not self.agreement_id:
+            return
+        self.fake.heal()
+        for session_id in self._open():  # a day later every page left open has expired
+            self.fake.expire(session_id)
+        self._observe()
+        for _ in range(4):  # every webhook arrives; reconcile until nothing is left to do
+            while self.queue:
+                self.world.run(self._deliver(self.queue.pop(0), 1, False))
+            report = self.world.run(
+                reconcile_now(
+                    self.world.db, self.world.gateway, self.world.settings, self.world.clock
                 )
-                self.keys.append((str(payment.id), key, amount))
-            codes = world.run(self._refund(str(payment.id), amount, key, copies))
-            assert codes <= {200, 201, 409, 422, *GATEWAY_ERRORS}, codes
+            )
             self._observe()
+            if not (self.queue or report.changed or report.closed or report.refunds_sent):
+                break
+        self.world.run(check_books(self.world, self.agreement_id))
+        self.world.run(check_settled_with_stripe(self.world, self.agreement_id))
 
-        @precondition(lambda self: self._charges_with_money())
-        @rule(pick=st.integers(0, 9), percent=st.integers(1, 100))
-        def refunded_in_the_stripe_dashboard(self, pick: int, percent: int) -> None:
-            charges = self._charges_with_money()
-            if not charges:
-                return
-            charge = charges[pick % len(charges)]
-            remaining = charge["amount"] - charge["amount_refunded"]
-            fake.refund(charge["payment_intent"], max(1, remaining * percent // 100))
-            self._observe()
+    # --- helpers --------------------------------------------------------------------------
 
-        @rule()
-        def reconcile(self) -> None:
-            world.run(reconcile_now(world.db, world.gateway, world.settings, world.clock))
-            self._observe()
+    def _reconcile(self) -> Any:
+        world = self.world
+        report = world.run(reconcile_now(world.db, world.gateway, world.settings, world.clock))
+        self._observe()
+        return report
 
-        @precondition(lambda self: not fake._faults)
-        @rule()
-        def stripe_fails_the_next_call(self) -> None:
-            fake.fail_next(500)
+    def _open(self) -> list[str]:
+        return [s for s in self.sessions if self.fake.sessions[s]["status"] == "open"]
 
-        # --- what must always hold -----------------------------------------------------------
+    def _pick_open(self, pick: int) -> str:
+        open_now = self._open()
+        return open_now[pick % len(open_now)]
 
-        @invariant()
-        def books_balance(self) -> None:
-            if self.agreement_id:
-                world.run(check_books(world, self.agreement_id))
+    def _observe(self) -> None:
+        """Queue the webhooks Stripe would send for what changed there since last time."""
+        intents = {self.fake.sessions[s]["payment_intent"] for s in self.sessions}
+        for refund_id, made in list(self.fake.refunds.items()):
+            if refund_id not in self.seen_refunds and made["payment_intent"] in intents:
+                self.seen_refunds.add(refund_id)
+                self.queue.append(self.fake.event("charge.refunded", made["charge"]))
+        for session_id in self.sessions:
+            expired = self.fake.sessions[session_id]["status"] == "expired"
+            if expired and session_id not in self.seen_expired:
+                self.seen_expired.add(session_id)
+                self.queue.append(self.fake.event("checkout.session.expired", session_id))
 
-        def teardown(self) -> None:
-            if not self.agreement_id:
-                return
-            fake.heal()
-            for session_id in self._open():  # a day later every page left open has expired
-                fake.expire(session_id)
-            self._observe()
-            for _ in range(4):  # every webhook arrives; reconcile until nothing is left to do
-                while self.queue:
-                    world.run(self._deliver(self.queue.pop(0), 1, False))
-                report = world.run(
-                    reconcile_now(world.db, world.gateway, world.settings, world.clock)
-                )
-                self._observe()
-                if not (self.queue or report.changed or report.closed or report.refunds_sent):
-                    break
-            world.run(check_books(world, self.agreement_id))
-            world.run(check_settled_with_stripe(world, self.agreement_id))
+    def _charges_with_money(self) -> list[dict[str, Any]]:
+        intents = {self.fake.sessions[s]["payment_intent"] for s in self.sessions}
+        return [
+            c
+            for c in list(self.fake.charges.values())
+            if c["payment_intent"] in intents
+            and c["status"] == "succeeded"
+            and c["amount"] > c["amount_refunded"]
+        ]
 
-        # --- helpers --------------------------------------------------------------------------
-
-        def _open(self) -> list[str]:
-            return [s for s in self.sessions if fake.sessions[s]["status"] == "open"]
-
-        def _pick_open(self, pick: int) -> str:
-            open_now = self._open()
-            return open_now[pick % len(open_now)]
-
-        def _observe(self) -> None:
-            """Queue the webhooks Stripe would send for what changed there since last time."""
-            intents = {fake.sessions[s]["payment_intent"] for s in self.sessions}
-            for refund_id, made in list(fake.refunds.items()):
-                if refund_id not in self.seen_refunds and made["payment_intent"] in intents:
-                    self.seen_refunds.add(refund_id)
-                    self.queue.append(fake.event("charge.refunded", made["charge"]))
-            for session_id in self.sessions:
-                expired = fake.sessions[session_id]["status"] == "expired"
-                if expired and session_id not in self.seen_expired:
-                    self.seen_expired.add(session_id)
-                    self.queue.append(fake.event("checkout.session.expired", session_id))
-
-        def _charges_with_money(self) -> list[dict[str, Any]]:
-            intents = {fake.sessions[s]["payment_intent"] for s in self.sessions}
-            return [
-                c
-                for c in list(fake.charges.values())
-                if c["payment_intent"] in intents
-                and c["status"] == "succeeded"
-                and c["amount"] > c["amount_refunded"]
-            ]
-
-        async def _deliver(
-            self, delivery: tuple[bytes, dict[str, str]], copies: int, concurrently: bool
-        ) -> None:
-            if concurrently:
-                responses = await asyncio.gather(
-                    *(deliver(market.client, *delivery) for _ in range(copies))
-                )
-            else:
-                responses = [await deliver(market.client, *delivery) for _ in range(copies)]
-            assert [r.status_code for r in responses] == [200] * copies, [r.text for r in responses]
-
-        async def _refundable(self) -> list[Payment]:
-            async with world.db() as session:
-                rows = await session.scalars(
-                    select(Payment)
-                    .where(Payment.agreement_id == uuid.UUID(self.agreement_id))
-                    .order_by(Payment.created_at, Payment.id)
-                )
-                return [p for p in rows if p.status in PAID_STATES and not p.overpayment]
-
-        async def _refund(self, payment_id: str, amount: int, key: str, copies: int) -> set[int]:
+    async def _deliver(
+        self, delivery: tuple[bytes, dict[str, str]], copies: int, concurrently: bool
+    ) -> None:
+        if concurrently:
             responses = await asyncio.gather(
-                *(refund(market, payment_id, amount, key=key) for _ in range(copies))
+                *(deliver(self.market.client, *delivery) for _ in range(copies))
             )
-            return {r.status_code for r in responses}
+        else:
+            responses = [await deliver(self.market.client, *delivery) for _ in range(copies)]
+        assert [r.status_code for r in responses] == [200] * copies, [r.text for r in responses]
 
-    return MoneyMachine
+    async def _refundable(self) -> list[Payment]:
+        async with self.world.db() as session:
+            rows = await session.scalars(
+                select(Payment)
+                .where(Payment.agreement_id == uuid.UUID(self.agreement_id))
+                .order_by(Payment.created_at, Payment.id)
+            )
+            return [p for p in rows if p.status in PAID_STATES and not p.overpayment]
+
+    async def _refund(self, payment_id: str, amount: int, key: str, copies: int) -> set[int]:
+        responses = await asyncio.gather(
+            *(refund(self.market, payment_id, amount, key=key) for _ in range(copies))
+        )
+        return {r.status_code for r in responses}
 
 
 async def _state(world: World, agreement_id: str) -> dict[str, Any]:
@@ -440,6 +459,6 @@ async def test_money_moves_exactly_once_under_random_interleavings(
         online_settings,
         clock,
     )
-    machine = money_machine(world)
+    machine = type("MoneyMachineHere", (MoneyMachine,), {"world": world})
 
     await asyncio.to_thread(run_state_machine_as_test, machine, settings=MACHINE_SETTINGS)
