@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 
 from litestar import Controller, Request, Response, Router, get, post
 from litestar.di import Provide
-from litestar.params import Parameter
+from litestar.params import HeaderParameter, Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from openlicense.accounts.guards import allow, public
@@ -88,7 +88,7 @@ class OfferController(Controller):
         data: AcceptanceRequest,
         acceptance: AcceptanceService,
         idempotency_key: Annotated[
-            str, Parameter(header="Idempotency-Key", min_length=8, max_length=128)
+            str, HeaderParameter(name="Idempotency-Key", min_length=8, max_length=128)
         ],
     ) -> Response[AgreementRead]:
         """The written notice of PL 51: accept the declared terms. Retrying with the same

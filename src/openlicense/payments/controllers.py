@@ -10,8 +10,8 @@ import uuid
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, Router, get, post
-from litestar.di import Provide
-from litestar.params import HeaderParameter, QueryParameter
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from openlicense.accounts.guards import allow, public
@@ -58,42 +58,42 @@ IdempotencyKey = Annotated[
 ]
 
 
-async def provide_reader(db_session: AsyncSession) -> PaymentReader:
+async def provide_reader(db_session: NamedDependency[AsyncSession]) -> PaymentReader:
     return PaymentReader(db_session)
 
 
 async def provide_checkout(
-    session_maker: async_sessionmaker[AsyncSession],
-    payment_gateway: PaymentGateway,
-    clock: Clock,
-    settings: Settings,
+    session_maker: NamedDependency[async_sessionmaker[AsyncSession]],
+    payment_gateway: NamedDependency[PaymentGateway],
+    clock: NamedDependency[Clock],
+    settings: NamedDependency[Settings],
 ) -> CheckoutService:
     return CheckoutService(session_maker, gateway=payment_gateway, clock=clock, settings=settings)
 
 
 async def provide_offline(
-    session_maker: async_sessionmaker[AsyncSession],
-    payment_gateway: PaymentGateway,
-    clock: Clock,
-    settings: Settings,
+    session_maker: NamedDependency[async_sessionmaker[AsyncSession]],
+    payment_gateway: NamedDependency[PaymentGateway],
+    clock: NamedDependency[Clock],
+    settings: NamedDependency[Settings],
 ) -> OfflineService:
     return OfflineService(session_maker, gateway=payment_gateway, clock=clock, settings=settings)
 
 
 async def provide_refunds(
-    session_maker: async_sessionmaker[AsyncSession],
-    payment_gateway: PaymentGateway,
-    clock: Clock,
-    settings: Settings,
+    session_maker: NamedDependency[async_sessionmaker[AsyncSession]],
+    payment_gateway: NamedDependency[PaymentGateway],
+    clock: NamedDependency[Clock],
+    settings: NamedDependency[Settings],
 ) -> RefundService:
     return RefundService(session_maker, gateway=payment_gateway, clock=clock, settings=settings)
 
 
 async def provide_webhooks(
-    session_maker: async_sessionmaker[AsyncSession],
-    payment_gateway: PaymentGateway,
-    clock: Clock,
-    settings: Settings,
+    session_maker: NamedDependency[async_sessionmaker[AsyncSession]],
+    payment_gateway: NamedDependency[PaymentGateway],
+    clock: NamedDependency[Clock],
+    settings: NamedDependency[Settings],
 ) -> WebhookService:
     return WebhookService(session_maker, gateway=payment_gateway, clock=clock, settings=settings)
 
@@ -106,9 +106,9 @@ class AgreementPaymentController(Controller):
     async def confirm_offline_payment(
         self,
         request: AnyRequest,
-        agreement_id: uuid.UUID,
-        data: PaymentConfirmation,
-        offline: OfflineService,
+        agreement_id: FromPath[uuid.UUID],
+        data: JSONBody[PaymentConfirmation],
+        offline: NamedDependency[OfflineService],
     ) -> AgreementRead:
         """The licensor's TTO confirms a bank transfer ("received, reference X") — the offline
         method, always available. An open Stripe checkout for the item is expired."""
@@ -120,9 +120,9 @@ class AgreementPaymentController(Controller):
     async def start_checkout(
         self,
         request: AnyRequest,
-        agreement_id: uuid.UUID,
-        data: CheckoutStart,
-        checkout: CheckoutService,
+        agreement_id: FromPath[uuid.UUID],
+        data: JSONBody[CheckoutStart],
+        checkout: NamedDependency[CheckoutService],
     ) -> CheckoutRead:
         """Pay one amount due online: returns the Stripe Checkout URL (card, Alipay, WeChat Pay).
         Calling again returns the same open session; after a decline the old session is expired
@@ -134,7 +134,10 @@ class AgreementPaymentController(Controller):
 
     @get("/payments", guards=[readers])
     async def list_payments(
-        self, request: AnyRequest, agreement_id: uuid.UUID, reader: PaymentReader
+        self,
+        request: AnyRequest,
+        agreement_id: FromPath[uuid.UUID],
+        reader: NamedDependency[PaymentReader],
     ) -> PaymentsOfAgreement:
         """Every payment and refund of the agreement, for both parties and auditors."""
         rows, refunds = await reader.list_for(request.user, agreement_id)
@@ -152,9 +155,9 @@ class AgreementPaymentController(Controller):
 )
 async def refund_payment(
     request: AnyRequest,
-    payment_id: uuid.UUID,
-    data: RefundRequest,
-    refunds: RefundService,
+    payment_id: FromPath[uuid.UUID],
+    data: JSONBody[RefundRequest],
+    refunds: NamedDependency[RefundService],
     idempotency_key: IdempotencyKey,
 ) -> Response[RefundRead]:
     """Refund all or part of a payment (e.g. after the fairness review of an invalidated patent).
@@ -172,7 +175,7 @@ async def refund_payment(
 
 @get("/api/payments/anomalies", guards=[allow(Role.ADMIN)], tags=["payments"])
 async def list_payment_anomalies(
-    reader: PaymentReader,
+    reader: NamedDependency[PaymentReader],
     limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
     offset: Annotated[int, QueryParameter(ge=0)] = 0,
     kind: Annotated[str | None, QueryParameter(max_length=40)] = None,
@@ -190,7 +193,9 @@ async def list_payment_anomalies(
     "/webhooks/stripe", guards=[public], status_code=200, tags=["payments"], exclude_from_auth=True
 )
 async def stripe_webhook(
-    request: AnyRequest, settings: Settings, webhooks: WebhookService
+    request: AnyRequest,
+    settings: NamedDependency[Settings],
+    webhooks: NamedDependency[WebhookService],
 ) -> dict[str, str]:
     """Stripe → openlicense. The signature is checked on the raw body (bad or missing → 400,
     nothing stored), then the envelope (unreadable → 400 `invalid_event`). Handled event types
