@@ -126,13 +126,13 @@ async def db_sessionmaker(engine: AsyncEngine) -> AsyncIterator[async_sessionmak
 
 
 async def _empty_tables(engine: AsyncEngine) -> None:
+    """DELETE, dependants first, on both databases: on a test's few rows it is some 30× faster
+    than PostgreSQL's TRUNCATE, whose fixed cost per table dominated every test's teardown (no
+    table uses a sequence, so there is no identity to restart)."""
     tables = [t.name for t in reversed(metadata.sorted_tables)]
     async with engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
-            await connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                await connection.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - our table names
+        for table in tables:
+            await connection.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - our table names
 
 
 @pytest.fixture(scope="session")

@@ -63,6 +63,7 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/agreements/{agreement_id:uuid}/payments"): {TTO, ENT, AUD, ADMIN},
     ("POST", "/api/agreements/{agreement_id:uuid}/checkout"): {ENT},
     ("POST", "/api/payments/{payment_id:uuid}/refunds"): {TTO},
+    ("GET", "/api/payments/anomalies"): {ADMIN},
     ("POST", "/webhooks/stripe"): EVERYONE,
     ("GET", "/api/search/patents"): EVERYONE,
     ("POST", "/api/jobs/search-sync"): {ADMIN},

@@ -5,7 +5,7 @@ so a page costs the same at any depth and at any catalogue size (issue 10). The 
 indexes these replace are dropped.
 
 Revision ID: 7c1d0e5a9b21
-Revises: 51eb12354ebf
+Revises: 5c1f0e6a9b27
 Create Date: 2026-12-03 13:00:00+00:00
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "7c1d0e5a9b21"
-down_revision = "51eb12354ebf"
+down_revision = "5c1f0e6a9b27"
 branch_labels = None
 depends_on = None
 

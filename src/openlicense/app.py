@@ -41,7 +41,7 @@ from openlicense.health import health
 from openlicense.jobs.controllers import JobController
 from openlicense.jobs.loops import background_loops
 from openlicense.oversight.controllers import oversight_router
-from openlicense.payments.controllers import provide_payment_service, router as payments_router
+from openlicense.payments.controllers import router as payments_router
 from openlicense.payments.gateway import PaymentGateway
 from openlicense.payments.offline import OfflineGateway
 from openlicense.payments.stripe_gateway import StripeGateway, online_payments_enabled
@@ -120,7 +120,6 @@ def create_app(
             "declarations": Provide(provide_declarations),
             "acceptance": Provide(provide_acceptance_service),
             "obligations": Provide(provide_obligation_service),
-            "payments": Provide(provide_payment_service),
         },
         plugins=[SQLAlchemyPlugin(config=db_config), problem_details_plugin()],
         middleware=[
@@ -130,7 +129,7 @@ def create_app(
         ],
         lifespan=[
             _resources(engine, owned),
-            background_loops(settings, clock, sessions, engine, documents),
+            background_loops(settings, clock, sessions, engine, documents, gateway),
         ],
         openapi_config=_openapi(),
         logging_config=LoggingConfig(

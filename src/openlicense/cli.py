@@ -233,26 +233,36 @@ def payments() -> None:
 @payments.command("reconcile")
 @click.pass_obj
 def payments_reconcile(settings: Settings) -> None:
-    """Ask Stripe about every pending online payment and apply what it says."""
+    """Ask Stripe about every checkout that may still change and apply what it says.
+
+    Each session is checked on its own: one Stripe cannot answer for is listed and the run goes
+    on. Exit status 0 when everything was checked, 3 when something must be retried."""
     from openlicense.app import make_payment_gateway
     from openlicense.core.clock import SystemClock
-    from openlicense.payments.service import PaymentService
+    from openlicense.jobs.tasks import reconcile_payments_once
+    from openlicense.payments.service import ReconcileReport
 
-    async def _run() -> dict[str, int]:
+    async def _run() -> ReconcileReport:
         gateway = make_payment_gateway(settings)
         try:
-            async with _database(settings) as sessions, sessions() as session, session.begin():
-                service = PaymentService(
-                    session, gateway=gateway, clock=SystemClock(), settings=settings
-                )
-                return await service.reconcile()
+            async with _database(settings) as sessions:
+                return await reconcile_payments_once(sessions, gateway, settings, SystemClock())
         finally:
             await gateway.close()
 
     if not settings.stripe.enabled:
         console.print("Stripe is not configured: nothing to reconcile (payments are offline).")
         return
-    console.print(f"reconciled: {asyncio.run(_run())}")
+    report = asyncio.run(_run())
+    console.print(
+        f"reconciled: checked {report.checked}, changed {report.changed}, "
+        f"closed {report.closed}, refunds sent {report.refunds_sent}"
+    )
+    for item in report.unchecked:
+        what = item.get("session_id") or item.get("refund_id")
+        console.print(f"[yellow]not checked[/yellow] {what}: {item['reason']}")
+    if report.unchecked:
+        sys.exit(3)
 
 
 @main.group()
@@ -376,31 +386,36 @@ def serve(
 @click.option("--concurrency", default=None, type=click.IntRange(1, 64))
 @click.pass_obj
 def worker(settings: Settings, concurrency: int | None) -> None:
-    """Run the periodic tasks (search outbox, lifecycle, ledger checkpoints) outside the app.
+    """Run the periodic tasks (search outbox, lifecycle, ledger checkpoints, Stripe
+    reconciliation) outside the app.
 
     With OPENLICENSE_JOBS__MODE=worker on PostgreSQL: a worker of the job queue (run as many as
     you like; each scheduled run executes once). Otherwise: the in-process loops."""
-    from openlicense.app import make_document_source, make_search_engine
+    from openlicense.app import make_document_source, make_payment_gateway, make_search_engine
     from openlicense.core.clock import SystemClock
     from openlicense.db import is_sqlite
     from openlicense.jobs.loops import run_loops_forever
     from openlicense.jobs.queue import Resources, run_queue_worker
 
     async def _run() -> None:
-        engine = make_search_engine(settings)
+        engine, gateway = make_search_engine(settings), make_payment_gateway(settings)
+        stripe = gateway if gateway.name == "stripe" else None
         try:
             async with _database(settings) as sessions:
                 if settings.jobs.mode == "worker" and not is_sqlite(settings.database.url):
                     resources = Resources(
-                        settings, SystemClock(), sessions, engine, make_document_source()
+                        settings, SystemClock(), sessions, engine, make_document_source(), stripe
                     )
                     size = concurrency or settings.jobs.worker_concurrency
                     await run_queue_worker(resources, concurrency=size)
                 else:
                     source = make_document_source()
-                    await run_loops_forever(settings, SystemClock(), sessions, engine, source)
+                    await run_loops_forever(
+                        settings, SystemClock(), sessions, engine, source, gateway
+                    )
         finally:
             await engine.close()
+            await gateway.close()
 
     asyncio.run(_run())
 

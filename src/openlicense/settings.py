@@ -86,6 +86,13 @@ class StripeSettings(BaseModel):
     )
     success_url: str = "http://127.0.0.1:8000/payments/success?session_id={CHECKOUT_SESSION_ID}"
     cancel_url: str = "http://127.0.0.1:8000/payments/cancelled"
+    timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    """Each call to Stripe gives up after this long (no database transaction waits on it)."""
+    max_network_retries: int = Field(default=2, ge=0, le=5)
+    """The SDK retries connection errors, 409 and 5xx with the same idempotency key."""
+    reconcile_worker_enabled: bool = True
+    """Run reconciliation inside `openlicense serve` (also: `openlicense payments reconcile`)."""
+    reconcile_interval_seconds: float = Field(default=900.0, gt=0)
 
     @property
     def enabled(self) -> bool:
@@ -119,6 +126,8 @@ class JobsSettings(BaseModel):
     """Six fields: seconds included. The outbox drain (rows wait for the next run)."""
     lifecycle_cron: str = "*/5 * * * *"
     checkpoint_cron: str = "* * * * *"
+    reconcile_cron: str = "*/15 * * * *"
+    """Payments reconciliation with Stripe (only when Stripe is configured)."""
     worker_concurrency: int = 4
 
 

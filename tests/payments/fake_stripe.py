@@ -84,6 +84,10 @@ class FakeStripe:
         """Sessions really created per Idempotency-Key (replays do not count)."""
         self.latency = 0.0
         """Seconds each API request waits before answering (for client timeouts)."""
+        self.in_flight = 0
+        """API requests received and not yet answered (a test can act while Stripe "thinks")."""
+        self._gate = threading.Event()
+        self._gate.set()
         self._idempotency: dict[str, tuple[tuple[Any, ...], int, bytes]] = {}
         self._faults: list[StripeApiError] = []
         self._dropping = False
@@ -110,6 +114,20 @@ class FakeStripe:
             self._server.server_close()
             self._server = None
 
+    def reset(self) -> None:
+        """Forget everything, as a fresh Stripe account would (the server keeps its port)."""
+        with self.lock:
+            for store in (self.sessions, self.payment_intents, self.charges, self.refunds):
+                store.clear()
+            self.requests.clear()
+            self.sessions_created_by_key.clear()
+            self._idempotency.clear()
+            self._faults.clear()
+            self.latency = 0.0
+            self._dropping = False
+            self._gate.set()
+        self.up()
+
     def __enter__(self) -> FakeStripe:
         return self.start()
 
@@ -131,6 +149,14 @@ class FakeStripe:
         if self._server is None:
             self.start()  # same port, so clients built with api_base keep working
 
+    def hold(self) -> None:
+        """API requests wait (up to 30 s) until `release()`: Stripe is slow for as long as a test
+        needs, without sleeping."""
+        self._gate.clear()
+
+    def release(self) -> None:
+        self._gate.set()
+
     def fail_next(
         self,
         status: int = 500,
@@ -143,6 +169,11 @@ class FakeStripe:
         """The next `times` API requests answer this error (never stored for idempotency)."""
         for _ in range(times):
             self._faults.append(StripeApiError(status, message, type_=type_, code=code))
+
+    def heal(self) -> None:
+        """Drop the errors `fail_next` queued that have not been served yet."""
+        with self.lock:
+            self._faults.clear()
 
     def sdk_client(self, *, timeout: float = 5.0) -> tuple[stripe.StripeClient, stripe.HTTPXClient]:
         """The real SDK pointed here, without retries so an outage fails fast. Close the HTTP
@@ -223,6 +254,41 @@ class FakeStripe:
             if intent is not None:
                 intent.update(status="canceled", canceled_at=self._ts())
             return self._get(session_id)
+
+    def forget(self, session_id: str) -> None:
+        """Stripe no longer knows the session (another account, a test-mode wipe): 404 from now."""
+        with self.lock:
+            del self.sessions[session_id]
+
+    def open_sessions(self, agreement_id: str, entry_key: str) -> list[str]:
+        """Sessions for one item that can still take money."""
+        with self.lock:
+            return [
+                sid
+                for sid, s in self.sessions.items()
+                if s["status"] == "open"
+                and s["metadata"].get("agreement_id") == agreement_id
+                and s["metadata"].get("entry_key") == entry_key
+            ]
+
+    def money_for(self, agreement_id: str) -> int:
+        """What the agreement's payers paid in and kept at Stripe: captured minus refunded."""
+        with self.lock:
+            intents = {
+                s["payment_intent"]
+                for s in self.sessions.values()
+                if s["metadata"].get("agreement_id") == agreement_id and s["payment_intent"]
+            }
+            return sum(
+                c["amount_captured"] - c["amount_refunded"]
+                for c in self.charges.values()
+                if c["payment_intent"] in intents and c["status"] == "succeeded"
+            )
+
+    def refund(self, payment_intent_id: str, amount: int) -> dict[str, Any]:
+        """A partial refund made outside the API (e.g. in the Stripe dashboard)."""
+        with self.lock:
+            return self._refund({"payment_intent": payment_intent_id, "amount": str(amount)})
 
     def refund_all(self, payment_intent_id: str, *, reason: str | None = None) -> dict[str, Any]:
         with self.lock:
@@ -579,12 +645,19 @@ class _Handler(BaseHTTPRequestHandler):
                 b"<html><body>Fake Stripe Checkout</body></html>",
                 {"Content-Type": "text/html"},
             )
-        if fake.latency:
-            time.sleep(fake.latency)
-        pairs = parse_qsl(body if self.command == "POST" else url.query, keep_blank_values=True)
-        headers = {k.lower(): v for k, v in self.headers.items()}
-        status, payload, out = fake.handle(self.command, url.path, headers, pairs)
-        self._send(status, payload, {**out, "Content-Type": "application/json"})
+        with fake.lock:
+            fake.in_flight += 1
+        try:
+            fake._gate.wait(timeout=30)
+            if fake.latency:
+                time.sleep(fake.latency)
+            pairs = parse_qsl(body if self.command == "POST" else url.query, keep_blank_values=True)
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            status, payload, out = fake.handle(self.command, url.path, headers, pairs)
+            self._send(status, payload, {**out, "Content-Type": "application/json"})
+        finally:
+            with fake.lock:
+                fake.in_flight -= 1
 
     def _send(self, status: int, body: bytes, headers: dict[str, str]) -> None:
         self.send_response(status)

@@ -3,20 +3,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
 from litestar.testing import AsyncTestClient
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from fakes import FakeSearchEngine
 from licensing import Market, make_market
 from openlicense.core.clock import FixedClock
 from openlicense.payments.models import Payment, StripeEvent
 from openlicense.payments.stripe_gateway import StripeGateway
-from openlicense.settings import Settings, StripeSettings
+from openlicense.settings import Settings
 from payments.fake_stripe import FakeStripe
+from payments.steps import reconcile_now, rows
 
 PERIOD = {"licence_start": "2026-11-23", "licence_end": "2028-11-22"}
 STAGED_TRIAL = {
@@ -27,39 +24,6 @@ STAGED_TRIAL = {
     ],
 }
 LUMP = {"type": "LUMP_SUM", "amount_minor": 5_000_000}
-
-
-@pytest.fixture
-async def stripe_client(
-    settings: Settings,
-    clock: FixedClock,
-    fake_stripe: FakeStripe,
-    db_sessionmaker: async_sessionmaker,
-) -> AsyncIterator[AsyncTestClient]:
-    from openlicense.app import create_app
-
-    online = settings.model_copy(
-        update={
-            "stripe": StripeSettings(
-                secret_key=fake_stripe.secret_key,
-                webhook_secret=fake_stripe.webhook_secret,
-                api_base=fake_stripe.api_base,
-            )
-        }
-    )
-    client, http_client = fake_stripe.sdk_client()
-    gateway = StripeGateway(client, http_client=http_client)
-    app = create_app(online, clock=clock, search_engine=FakeSearchEngine(), payment_gateway=gateway)
-    async with AsyncTestClient(app=app, raise_server_exceptions=False) as test_client:
-        yield test_client
-    await gateway.close()
-
-
-@pytest.fixture
-async def market(
-    stripe_client: AsyncTestClient, db_sessionmaker: async_sessionmaker, clock: FixedClock
-) -> Market:
-    return await make_market(stripe_client, db_sessionmaker, clock)
 
 
 async def _checkout(market: Market, agreement_id: str, entry_key: str):  # type: ignore[no-untyped-def]
@@ -220,15 +184,22 @@ async def test_stripe_unreachable_leaves_the_agreement_unchanged_with_a_retryabl
     response = await _checkout(market, agreement["id"], "acceptance")
     assert response.status_code == 503
     assert response.json()["retryable"] is True
-    assert await _count(db_sessionmaker, Payment) == 0
+    # Only the intent is kept (holding the item's slot and the idempotency key), no session.
+    (intent,) = await rows(db_sessionmaker, Payment, agreement["id"])
+    assert (intent.status.value, intent.stripe_checkout_session_id) == ("pending", None)
+    assert (await market.agreement(agreement["id"]))["status"] == "notified"
     fake_stripe.up()
-    assert (await _checkout(market, agreement["id"], "acceptance")).status_code == 201
+    retried = await _checkout(market, agreement["id"], "acceptance")
+    assert retried.status_code == 201
+    assert retried.json()["id"] == str(intent.id)
+    assert sum(fake_stripe.sessions_created_by_key.values()) == 1
 
 
 async def test_reconciliation_applies_a_payment_whose_webhook_was_lost(
     market: Market,
     fake_stripe: FakeStripe,
-    settings: Settings,
+    stripe_gateway: StripeGateway,
+    online_settings: Settings,
     clock: FixedClock,
     db_sessionmaker: async_sessionmaker,
 ) -> None:
@@ -239,16 +210,8 @@ async def test_reconciliation_applies_a_payment_whose_webhook_was_lost(
     fake_stripe.complete(session_id)  # ... and the webhook never arrives
     assert (await market.agreement(agreement["id"]))["status"] == "notified"
 
-    from openlicense.payments.service import PaymentService
-
-    client, http_client = fake_stripe.sdk_client()
-    gateway = StripeGateway(client, http_client=http_client)
-    async with db_sessionmaker() as session, session.begin():
-        report = await PaymentService(
-            session, gateway=gateway, clock=clock, settings=settings
-        ).reconcile()
-    await gateway.close()
-    assert report == {"checked": 1, "changed": 1}
+    report = await reconcile_now(db_sessionmaker, stripe_gateway, online_settings, clock)
+    assert (report.checked, report.changed, report.unchecked) == (1, 1, [])
     assert (await market.agreement(agreement["id"]))["status"] == "effective"
 
 

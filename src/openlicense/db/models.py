@@ -19,7 +19,7 @@ from openlicense.catalogue.models import (
     RecordedLicence,
 )
 from openlicense.oversight.models import AuditAccess
-from openlicense.payments.models import Payment, Refund, StripeEvent
+from openlicense.payments.models import Payment, PaymentAnomaly, Refund, StripeEvent
 from openlicense.search.models import SearchOutbox
 
 metadata = metadata_registry.get(None)
@@ -37,6 +37,7 @@ __all__ = [
     "Patent",
     "PatentOwner",
     "Payment",
+    "PaymentAnomaly",
     "RecordedLicence",
     "RecordingTask",
     "Refund",

@@ -1,4 +1,5 @@
-"""The background loops inside `openlicense serve`: the lifecycle pass and the search outbox."""
+"""The background loops inside `openlicense serve`: the lifecycle pass, the search outbox and
+payment reconciliation."""
 
 from __future__ import annotations
 
@@ -9,13 +10,14 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import TYPE_CHECKING
 
-from openlicense.jobs.tasks import drain_search_once, run_lifecycle_once
+from openlicense.jobs.tasks import drain_search_once, reconcile_payments_once, run_lifecycle_once
 
 if TYPE_CHECKING:
     from litestar import Litestar
     from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
     from openlicense.core.clock import Clock
+    from openlicense.payments.gateway import PaymentGateway
     from openlicense.search.engine import SearchEngine
     from openlicense.search.outbox import DocumentSource
     from openlicense.settings import Settings
@@ -29,6 +31,7 @@ def background_loops(
     session_maker: async_sessionmaker[AsyncSession],
     engine: SearchEngine,
     source: DocumentSource,
+    gateway: PaymentGateway,
 ) -> Callable[[Litestar], AbstractAsyncContextManager[None]]:
     """A lifespan that runs the enabled loops while the app serves."""
 
@@ -46,12 +49,22 @@ def background_loops(
             return 0  # more may be waiting
         return settings.search.worker_interval_seconds
 
+    async def payments() -> float:
+        report = await reconcile_payments_once(session_maker, gateway, settings, clock)
+        if report.changed or report.closed or report.refunds_sent:
+            logger.info("payments reconciled: %s", report.as_dict())
+        if report.unchecked:
+            logger.warning("payments: %s not checked: %s", len(report.unchecked), report.unchecked)
+        return settings.stripe.reconcile_interval_seconds
+
     loops: list[tuple[str, Callable[[], Awaitable[float]]]] = []
     in_app = settings.jobs.mode == "in_app"
     if in_app and settings.lifecycle.worker_enabled:
         loops.append(("lifecycle", lifecycle))
     if in_app and settings.search.worker_enabled:
         loops.append(("search outbox", search))
+    if in_app and settings.stripe.reconcile_worker_enabled and gateway.name == "stripe":
+        loops.append(("payments reconcile", payments))
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
@@ -74,12 +87,13 @@ async def run_loops_forever(
     session_maker: async_sessionmaker[AsyncSession],
     engine: SearchEngine,
     source: DocumentSource,
+    gateway: PaymentGateway,
 ) -> None:
     """`openlicense worker` without a job queue (SQLite): the same loops, outside the app."""
     in_worker = settings.model_copy(
         update={"jobs": settings.jobs.model_copy(update={"mode": "in_app"})}
     )
-    async with background_loops(in_worker, clock, session_maker, engine, source)(None):  # type: ignore[arg-type]  # the lifespan ignores its app
+    async with background_loops(in_worker, clock, session_maker, engine, source, gateway)(None):  # type: ignore[arg-type]  # the lifespan ignores its app
         await asyncio.Event().wait()
 
 

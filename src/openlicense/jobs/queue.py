@@ -13,12 +13,13 @@ from procrastinate import App, PsycopgConnector
 from sqlalchemy.engine import make_url
 
 from openlicense.audit.checkpoints import checkpoint
-from openlicense.jobs.tasks import drain_search_once, run_lifecycle_once
+from openlicense.jobs.tasks import drain_search_once, reconcile_payments_once, run_lifecycle_once
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
     from openlicense.core.clock import Clock
+    from openlicense.payments.gateway import PaymentGateway
     from openlicense.search.engine import SearchEngine
     from openlicense.search.outbox import DocumentSource
     from openlicense.settings import Settings
@@ -33,6 +34,7 @@ class Resources:
     session_maker: async_sessionmaker[AsyncSession]
     search_engine: SearchEngine
     documents: DocumentSource
+    payment_gateway: PaymentGateway | None = None
 
 
 def libpq_dsn(url: str) -> str:
@@ -70,6 +72,18 @@ def build_queue(resources: Resources) -> App:
     async def ledger_checkpoint(timestamp: int) -> None:
         async with resources.session_maker() as session, session.begin():
             await checkpoint(session, settings)
+
+    if resources.payment_gateway is not None and settings.stripe.reconcile_worker_enabled:
+        gateway = resources.payment_gateway
+
+        @queue.periodic(cron=settings.jobs.reconcile_cron)
+        @queue.task(
+            name="payments.reconcile", queueing_lock="payments.reconcile", lock="payments"
+        )
+        async def payments_reconcile(timestamp: int) -> None:
+            await reconcile_payments_once(
+                resources.session_maker, gateway, settings, resources.clock
+            )
 
     return queue
 

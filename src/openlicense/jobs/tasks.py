@@ -9,12 +9,14 @@ from openlicense.agreements.rules import LifecycleConfig
 from openlicense.agreements.service import LifecycleReport, run_lifecycle
 from openlicense.audit.checkpoints import checkpoint
 from openlicense.catalogue.service.indexing import refresh_listings_due
+from openlicense.payments.service import ReconcileReport, reconcile
 from openlicense.search.outbox import DrainReport, drain, drain_once
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
     from openlicense.core.clock import Clock
+    from openlicense.payments.gateway import PaymentGateway
     from openlicense.search.engine import SearchEngine
     from openlicense.search.outbox import DocumentSource
     from openlicense.settings import Settings
@@ -82,3 +84,15 @@ async def drain_search(
     clock: Clock,
 ) -> DrainReport:
     return await drain(session_maker, engine, source, settings=settings.search, now=clock.now())
+
+
+async def reconcile_payments_once(
+    session_maker: async_sessionmaker[AsyncSession],
+    gateway: PaymentGateway,
+    settings: Settings,
+    clock: Clock,
+) -> ReconcileReport:
+    """Ask Stripe about every checkout that may still change, close sessions open on settled
+    items, resend refunds not yet confirmed. Each session in its own transactions; one Stripe
+    cannot answer for is reported and the pass goes on."""
+    return await reconcile(session_maker, gateway, settings, clock)

@@ -54,3 +54,12 @@ class BadSignature(OpenLicenseError):
     status_code = 400
     code = "invalid_signature"
     title = "Invalid webhook signature"
+
+
+class InvalidEvent(OpenLicenseError):
+    """A correctly signed body that is not a Stripe event we can read: nothing is stored, and
+    Stripe will retry it (so a fix on our side still gets the event)."""
+
+    status_code = 400
+    code = "invalid_event"
+    title = "Invalid webhook event"

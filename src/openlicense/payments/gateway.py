@@ -100,6 +100,9 @@ class Checkout:
 
 @dataclass(frozen=True)
 class PaymentStatus:
+    """What Stripe says about one payment, read from a Checkout Session, a PaymentIntent or a
+    Charge (retrieved, or the object of a webhook event)."""
+
     session_id: str | None
     payment_intent_id: str | None
     state: PaymentState
@@ -108,6 +111,11 @@ class PaymentStatus:
     currency: str
     """Upper-case ISO 4217, as on the agreement."""
     metadata: dict[str, str] = field(default_factory=dict)
+    source: str = "checkout.session"
+    """The Stripe object it was read from: `checkout.session`, `payment_intent` or `charge`
+    (a charge carries no metadata of ours)."""
+    session_open: bool | None = None
+    """Whether the Checkout Session can still take money; None when the object is not a session."""
 
 
 @dataclass(frozen=True)

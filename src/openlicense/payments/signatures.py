@@ -40,9 +40,9 @@ def verify_webhook(
         raise InvalidSignature("the webhook body is not UTF-8") from err
     if now is not None and _timestamp(sig_header) < now - tolerance:
         raise InvalidSignature("the signature timestamp is outside the tolerance window")
-    try:
-        event = json.loads(payload)
-    except ValueError as err:
+    try:  # NaN and Infinity are not JSON (and no database stores them); deep nesting is refused
+        event = json.loads(payload, parse_constant=_no_constant)
+    except (ValueError, RecursionError) as err:
         raise InvalidSignature("the webhook body is not JSON") from err
     if not (
         isinstance(event, dict)
@@ -52,6 +52,10 @@ def verify_webhook(
     ):
         raise InvalidSignature("the webhook body is not a Stripe event")
     return event
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
 
 
 def sign_payload(payload: bytes, secret: str, *, timestamp: int) -> str:

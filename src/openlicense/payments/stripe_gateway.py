@@ -29,7 +29,7 @@ from openlicense.payments.gateway import (
 )
 
 DEFAULT_PAYMENT_METHOD_TYPES = ("card", "alipay", "wechat_pay")
-DEFAULT_TIMEOUT_SECONDS = 30.0
+DEFAULT_TIMEOUT_SECONDS = 10.0
 DEFAULT_MAX_NETWORK_RETRIES = 2
 """The SDK retries connection errors, 409 and 5xx with the same idempotency key."""
 STATUS_EXPAND = ["payment_intent", "payment_intent.latest_charge"]
@@ -182,15 +182,15 @@ class StripeGateway:
             )
         data = refund.to_dict()
         return RefundResult(
-            refund_id=data["id"],
+            refund_id=_text(data, "id", required=True) or "",
             payment_intent_id=_id(data.get("payment_intent")) or payment_intent_id,
-            amount_minor=int(data["amount"]),
-            state=str(data.get("status") or "pending"),
+            amount_minor=_amount(data, "amount"),
+            state=(_text(data, "status") or "pending")[:24],
         )
 
     async def close(self) -> None:
         if self._http_client is not None:
-            await self._http_client.close_async()
+            await self._http_client.close_async()  # type: ignore[no-untyped-call]  # untyped in stripe 16
 
 
 @contextmanager
@@ -226,25 +226,35 @@ def _retryable(err: stripe.StripeError) -> bool:
     return status >= 500 or status == 409  # 409: a concurrent request with the same key
 
 
+class UnreadableStripeObject(ValueError):
+    """A Stripe object whose fields do not have the types and ranges Stripe documents."""
+
+
+MAX_AMOUNT_MINOR = 10**12
+"""Far above any charge Stripe accepts (eight digits): a larger figure is not a real amount."""
+
+
 def checkout_from_session(session: Mapping[str, Any]) -> Checkout:
-    expires_at = session.get("expires_at")
     return Checkout(
-        session_id=session["id"],
-        url=session.get("url"),
+        session_id=_text(session, "id", required=True) or "",
+        url=_text(session, "url"),
         payment_intent_id=_id(session.get("payment_intent")),
         state=_session_state(session),
-        expires_at=datetime.datetime.fromtimestamp(expires_at, datetime.UTC)
-        if expires_at
-        else None,
+        expires_at=_timestamp(session, "expires_at"),
     )
 
 
 def payment_status_from_event(event: Mapping[str, Any]) -> PaymentStatus:
-    """The payment status a verified webhook event reports (see HANDLED_EVENT_TYPES)."""
+    """The payment status a verified webhook event reports (see HANDLED_EVENT_TYPES).
+    Raises `UnreadableStripeObject` (a ValueError) when the object is not what Stripe sends."""
     event_type = event.get("type")
     if event_type not in HANDLED_EVENT_TYPES:
         raise ValueError(f"unhandled event type: {event_type!r}")
-    status = payment_status_from_object(event["data"]["object"])
+    data = event.get("data")
+    obj = data.get("object") if isinstance(data, Mapping) else None
+    if not isinstance(obj, Mapping):
+        raise UnreadableStripeObject("the event carries no object")
+    status = payment_status_from_object(obj)
     if (
         event_type == "checkout.session.async_payment_failed"
         and status.state is PaymentState.PENDING
@@ -256,7 +266,8 @@ def payment_status_from_event(event: Mapping[str, Any]) -> PaymentStatus:
 
 def payment_status_from_object(obj: Mapping[str, Any]) -> PaymentStatus:
     """The payment status a Checkout Session, PaymentIntent or Charge shows (as retrieved, or as
-    `data.object` of a webhook event), so webhooks and reconciliation apply one mapping."""
+    `data.object` of a webhook event), so webhooks and reconciliation apply one mapping. Every
+    field is checked for its type and range first."""
     kind = obj.get("object")
     if kind == "checkout.session":
         return _from_session(obj)
@@ -264,20 +275,22 @@ def payment_status_from_object(obj: Mapping[str, Any]) -> PaymentStatus:
         return _from_payment_intent(obj)
     if kind == "charge":
         return _from_charge(obj)
-    raise ValueError(f"not a payment object: {kind!r}")
+    raise UnreadableStripeObject(f"not a payment object: {str(kind)[:40]!r}")
 
 
 def _from_session(session: Mapping[str, Any]) -> PaymentStatus:
     intent = _expanded(session.get("payment_intent"))
     charge = _expanded(intent.get("latest_charge")) if intent else None
     return PaymentStatus(
-        session_id=session["id"],
+        session_id=_text(session, "id", required=True),
         payment_intent_id=_id(session.get("payment_intent")),
         state=_session_state(session),
-        amount_minor=int(session.get("amount_total") or 0),
-        amount_refunded_minor=int(charge.get("amount_refunded") or 0) if charge else 0,
-        currency=str(session.get("currency") or "").upper(),
+        amount_minor=_amount(session, "amount_total"),
+        amount_refunded_minor=_amount(charge, "amount_refunded") if charge else 0,
+        currency=_currency(session),
         metadata=_metadata(session) or (_metadata(intent) if intent else {}),
+        source="checkout.session",
+        session_open=session.get("status") == "open",
     )
 
 
@@ -309,12 +322,13 @@ def _from_payment_intent(intent: Mapping[str, Any]) -> PaymentStatus:
         state = PaymentState.PENDING
     return PaymentStatus(
         session_id=None,
-        payment_intent_id=intent["id"],
+        payment_intent_id=_text(intent, "id", required=True),
         state=state,
-        amount_minor=int(intent.get("amount") or 0),
-        amount_refunded_minor=int(charge.get("amount_refunded") or 0) if charge else 0,
-        currency=str(intent.get("currency") or "").upper(),
+        amount_minor=_amount(intent, "amount"),
+        amount_refunded_minor=_amount(charge, "amount_refunded") if charge else 0,
+        currency=_currency(intent),
         metadata=_metadata(intent),
+        source="payment_intent",
     )
 
 
@@ -330,14 +344,19 @@ def _from_charge(charge: Mapping[str, Any]) -> PaymentStatus:
         state = PaymentState.FAILED
     else:
         state = PaymentState.PENDING
+    amount = _amount(charge, "amount")
+    refunded = _amount(charge, "amount_refunded")
+    if refunded > amount:
+        raise UnreadableStripeObject("a charge cannot refund more than it charged")
     return PaymentStatus(
         session_id=None,
         payment_intent_id=_id(charge.get("payment_intent")),
         state=state,
-        amount_minor=int(charge.get("amount") or 0),
-        amount_refunded_minor=int(charge.get("amount_refunded") or 0),
-        currency=str(charge.get("currency") or "").upper(),
+        amount_minor=amount,
+        amount_refunded_minor=refunded,
+        currency=_currency(charge),
         metadata=_metadata(charge),
+        source="charge",
     )
 
 
@@ -352,9 +371,9 @@ def _intent_failed(intent: Mapping[str, Any]) -> bool:
 def _fully_refunded(charge: Mapping[str, Any] | None) -> bool:
     if not charge:
         return False
-    amount = int(charge.get("amount") or 0)
-    return bool(charge.get("refunded")) or (
-        amount > 0 and int(charge.get("amount_refunded") or 0) >= amount
+    amount = _amount(charge, "amount")
+    return charge.get("refunded") is True or (
+        amount > 0 and _amount(charge, "amount_refunded") >= amount
     )
 
 
@@ -364,12 +383,58 @@ def _expanded(value: Any) -> Mapping[str, Any] | None:
 
 def _id(value: Any) -> str | None:
     if isinstance(value, Mapping):
-        return value.get("id")
-    return value if isinstance(value, str) else None
+        value = value.get("id")
+    if value is None:
+        return None
+    if not isinstance(value, str) or not 0 < len(value) <= 255:
+        raise UnreadableStripeObject("an object id is not a string of at most 255 characters")
+    return value
+
+
+def _text(obj: Mapping[str, Any], name: str, *, required: bool = False) -> str | None:
+    value = obj.get(name)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not 0 < len(value) <= 2048:
+        raise UnreadableStripeObject(f"`{name}` is not a string")
+    return value
+
+
+def _amount(obj: Mapping[str, Any], name: str) -> int:
+    """A non-negative integer amount in minor units (absent counts as 0, as Stripe omits it)."""
+    value = obj.get(name)
+    if value is None:
+        return 0
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_AMOUNT_MINOR:
+        raise UnreadableStripeObject(f"`{name}` is not an amount in minor units")
+    return value
+
+
+def _currency(obj: Mapping[str, Any]) -> str:
+    value = obj.get("currency")
+    if not isinstance(value, str) or len(value) != 3 or not value.isascii() or not value.isalpha():
+        raise UnreadableStripeObject("`currency` is not an ISO 4217 code")
+    return value.upper()
+
+
+def _timestamp(obj: Mapping[str, Any], name: str) -> datetime.datetime | None:
+    value = obj.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**36:
+        raise UnreadableStripeObject(f"`{name}` is not a Unix timestamp")
+    return datetime.datetime.fromtimestamp(value, datetime.UTC)
 
 
 def _metadata(obj: Mapping[str, Any]) -> dict[str, str]:
-    return {str(k): str(v) for k, v in (obj.get("metadata") or {}).items()}
+    value = obj.get("metadata")
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        raise UnreadableStripeObject("`metadata` is not a map of strings")
+    return dict(value)
 
 
 def online_payments_enabled(settings: Any) -> bool:
