@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Table, delete, insert, select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from builders import application_number, make_actor
@@ -239,3 +240,15 @@ async def test_refuses_unknown_columns_and_naive_datetimes(
     with pytest.raises((KeyError, TypeError)):
         async with db_sessionmaker.begin() as session:
             await insert_rows(session, _table(Patent), [bad(_patent(tto.organisation_id))])
+
+
+async def test_a_constraint_violation_is_sqlalchemys_integrity_error(
+    db_sessionmaker: async_sessionmaker,
+) -> None:
+    tto = await make_actor(db_sessionmaker, OrganisationKind.UNIVERSITY)
+    row = _patent(tto.organisation_id)
+    async with db_sessionmaker.begin() as session:
+        await insert_rows(session, _table(Patent), [row])
+    with pytest.raises(IntegrityError):
+        async with db_sessionmaker.begin() as session:
+            await insert_rows(session, _table(Patent), [row | {"id": uuid.uuid4()}])

@@ -293,9 +293,14 @@ def application_number(raw: Any) -> str | None:
         return None
 
 
-def duplicate_errors(numbers: dict[int, str | None]) -> list[RowError]:
-    """An application number repeated inside one file: every repeat names the first row."""
-    first_row: dict[str, int] = {}
+def duplicate_errors(
+    numbers: dict[int, str | None], first_row: dict[str, int] | None = None
+) -> list[RowError]:
+    """An application number repeated inside one file: every repeat names the first row.
+
+    A file read in chunks passes the same ``first_row`` (number → row) with every chunk: it is
+    updated with the chunk's new numbers, so a repeat in a later chunk is found too."""
+    first_row = {} if first_row is None else first_row
     errors = []
     for row_no, number in numbers.items():
         if number is None:

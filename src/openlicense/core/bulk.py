@@ -19,8 +19,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import asyncpg  # type: ignore[import-untyped]
 from sqlalchemy import Boolean, Column, Date, DateTime, Enum, Integer, String, Table, Text, select
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.sql.type_api import TypeEngine
 
@@ -150,9 +152,15 @@ async def _copy(
     driver = raw.driver_connection
     if driver is None:  # pragma: no cover - a live connection always has one
         raise RuntimeError("no driver connection")
-    await driver.copy_records_to_table(
-        table.name, records=records, columns=list(columns), schema_name=table.schema
-    )
+    try:
+        await driver.copy_records_to_table(
+            table.name, records=records, columns=list(columns), schema_name=table.schema
+        )
+    except asyncpg.IntegrityConstraintViolationError as exc:
+        # What SQLAlchemy raises for the same error through its own statements.
+        raise IntegrityError(f"COPY {table.name}", None, exc) from exc
+    except asyncpg.PostgresError as exc:
+        raise DBAPIError(f"COPY {table.name}", None, exc) from exc
 
 
 def _placeholders(dialect: Dialect, count: int) -> list[str]:
