@@ -44,6 +44,7 @@ FLAT_COLUMNS: Final = (
 )
 """Columns of the flat (CSV/XLSX) format, in the documented order."""
 
+_FLAT_COLUMN_SET: Final = frozenset(FLAT_COLUMNS)
 _LIST_COLUMNS: Final = frozenset({"ipc_codes", "inventors", "application_scenarios", "keywords"})
 _BOOL_COLUMNS: Final = frozenset({"pledged", "suspended"})
 _REPORT_PREFIX: Final = "evaluation_report_"
@@ -144,7 +145,7 @@ def _flatten(row: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]
     for column, text in cells.items():
         if column in _OWNER_COLUMNS or column.startswith(_REPORT_PREFIX):
             continue
-        if column not in FLAT_COLUMNS:
+        if column not in _FLAT_COLUMN_SET:
             if text is not None:
                 problems.append((column or "(unnamed column)", "unknown column"))
             continue
