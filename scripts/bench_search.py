@@ -75,7 +75,7 @@ def summary(latencies: list[float]) -> dict[str, float]:
 
 async def prepare(env: dict[str, str], patents: int) -> tuple[float, float]:
     os.environ.update(env)
-    from openlicense.app import make_search_engine as make_engine
+    from openlicense.app import make_document_source, make_search_engine as make_engine
     from openlicense.audit import ledger
     from openlicense.db import sqlalchemy_config
     from openlicense.db.migrate import alembic_commands
@@ -93,7 +93,7 @@ async def prepare(env: dict[str, str], patents: int) -> tuple[float, float]:
     seeded = time.perf_counter() - started
     engine = make_engine(settings)
     started = time.perf_counter()
-    count = await reindex(maker, engine, today=datetime.date(2026, 11, 23))
+    count = await reindex(maker, engine, make_document_source(), today=datetime.date(2026, 11, 23))
     indexed = time.perf_counter() - started
     await engine.close()
     await config.get_engine().dispose()
