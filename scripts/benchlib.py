@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import datetime
+import json
 import os
 import platform
+import re
 import resource
 import statistics
 import subprocess
@@ -23,6 +25,7 @@ POSTGRES = os.environ.get(
     "OPENLICENSE_BENCH_POSTGRES", "postgresql://openlicense:openlicense@127.0.0.1:5432"
 )
 """Server (role with CREATEDB) where the benchmarks create their databases."""
+WRK = ROOT / "scripts" / "wrk"
 OPENLICENSE = [str(Path(sys.executable).parent / "openlicense")]
 """The console script of the environment the benchmark runs in."""
 
@@ -142,3 +145,70 @@ def write_json(name: str, data: dict[str, Any]) -> Path:
     path = VAR / name
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     return path
+
+
+def sessions(db: Database) -> Any:
+    """`async with sessions(db) as maker`: a session maker on `db`, disposed on exit."""
+    from contextlib import asynccontextmanager
+
+    from openlicense.db import session_maker, sqlalchemy_config
+    from openlicense.settings import DatabaseSettings, Settings
+
+    @asynccontextmanager
+    async def opened() -> Any:
+        settings = Settings(database=DatabaseSettings(url=db.url), _env_file=None)  # type: ignore[call-arg]
+        config = sqlalchemy_config(settings)
+        try:
+            yield session_maker(config)
+        finally:
+            await config.get_engine().dispose()
+
+    return opened()
+
+
+def wrk(
+    url: str,
+    *,
+    duration: float,
+    connections: int,
+    script: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """One wrk run: rps, latency percentiles (ms), errors; `raw` keeps wrk's own output."""
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "10s"]
+    if script is not None:
+        command += ["-s", str(script)]
+    done = subprocess.run(  # noqa: S603 - a fixed tool on our own servers
+        [*command, url],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"wrk failed ({done.returncode}): {done.stderr or done.stdout}")
+    return parse_wrk(done.stdout)
+
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+def parse_wrk(out: str) -> dict[str, Any]:
+    def ms(text: str) -> float:
+        number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()  # type: ignore[union-attr]
+        return float(number) * _UNITS[unit]
+
+    result: dict[str, Any] = {"raw": out}
+    result["rps"] = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    for pct in ("50", "90", "99"):
+        found = re.search(rf"^\s+{pct}%\s+(\S+)", out, re.M)
+        result[f"p{pct}_ms"] = ms(found.group(1)) if found else None
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    socket = re.search(r"Socket errors: (.*)", out)
+    result["errors"] = int(non2xx.group(1)) if non2xx else 0
+    result["socket_errors"] = socket.group(1) if socket else None
+    statuses = re.search(r"^STATUSES (\{.*\})$", out, re.M)
+    if statuses:
+        result["statuses"] = json.loads(statuses.group(1))
+    result["requests"] = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    return result
