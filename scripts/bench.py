@@ -50,6 +50,7 @@ from benchlib import (
     median,
     openlicense,
     sessions,
+    update_doc,
     write_json,
     wrk,
 )
@@ -204,6 +205,11 @@ def main() -> None:
     parser.add_argument("--port-app", type=int, default=18731)
     parser.add_argument("--port-bare", type=int, default=18732)
     parser.add_argument(
+        "--update-docs",
+        action="store_true",
+        help="with --markdown: write the tables into docs/performance.md",
+    )
+    parser.add_argument(
         "--markdown",
         nargs="?",
         const=str(VAR / "bench-latest.json"),
@@ -211,7 +217,10 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.markdown:
-        print(markdown(json.loads(Path(args.markdown).read_text())))
+        text = markdown(json.loads(Path(args.markdown).read_text()))
+        if args.update_docs:
+            update_doc("request-path", text)
+        print(text)
         return
     if args.smoke:
         args.sizes, args.rounds, args.duration, args.accept_duration = "2000", 1, 3, 3

@@ -25,7 +25,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from benchlib import VAR, Database, Timed, machine, median, openlicense, write_json
+from benchlib import VAR, Database, Timed, machine, median, openlicense, update_doc, write_json
 
 STEPS = ("seed", "index", "import", "sync")
 TARGET_S = 60.0
@@ -95,6 +95,24 @@ def table(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def describe(result: dict[str, Any]) -> str:
+    """The table with the run's date, machine and load (for docs/performance.md)."""
+    m = result["machine"]
+    loads = [
+        x
+        for steps in result["databases"].values()
+        for step in steps.values()
+        for x in step["load_before"]
+    ]
+    return (
+        f"Run {m['date']} on {m['nproc']} cores ({m['cpu']}); medians of {result['repeat']} "
+        f"rounds, databases interleaved; load average (1 min) before each step "
+        f"{min(loads):.1f}–{max(loads):.1f}: the machine was shared with other work. CPU is the "
+        "user + system time of the command's processes (worker processes included).\n\n"
+        + table(result)
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -103,12 +121,18 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--markdown", action="store_true", help="print the last result's table")
+    parser.add_argument(
+        "--update-docs", action="store_true", help="with --markdown: write it into the docs"
+    )
     args = parser.parse_args()
     out = f"bulk-{args.patents}.json"
     if args.markdown:
         import json
 
-        print(table(json.loads((VAR / out).read_text())))
+        text = describe(json.loads((VAR / out).read_text()))
+        if args.update_docs:
+            update_doc("bulk", text)
+        print(text)
         return
 
     kinds = args.databases.split(",")
@@ -144,7 +168,7 @@ def main() -> None:
     }
     path = write_json(out, result)
     print()
-    print(table(result))
+    print(describe(result))
     print(f"\nmedians of {args.repeat} rounds; written to {path}")
 
 

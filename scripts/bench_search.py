@@ -76,14 +76,12 @@ def summary(latencies: list[float]) -> dict[str, float]:
 async def prepare(env: dict[str, str], patents: int) -> tuple[float, float]:
     os.environ.update(env)
     from openlicense.app import make_document_source, make_search_engine as make_engine
-    from openlicense.audit import ledger
     from openlicense.db import sqlalchemy_config
     from openlicense.db.migrate import alembic_commands
     from openlicense.search.reindex import reindex
     from openlicense.seed.generate import seed
     from openlicense.settings import Settings
 
-    ledger.install()
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     await asyncio.to_thread(alembic_commands(settings).upgrade, "head")
     config = sqlalchemy_config(settings)

@@ -212,3 +212,18 @@ def parse_wrk(out: str) -> dict[str, Any]:
         result["statuses"] = json.loads(statuses.group(1))
     result["requests"] = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
     return result
+
+
+DOC = ROOT / "docs" / "performance.md"
+
+
+def update_doc(block: str, text: str) -> None:
+    """Replace what stands between `<!-- bench:BLOCK -->` and `<!-- /bench:BLOCK -->` in
+    docs/performance.md with `text` (the tables there are generated from var/bench)."""
+    start, end = f"<!-- bench:{block} -->", f"<!-- /bench:{block} -->"
+    doc = DOC.read_text()
+    if start not in doc or end not in doc:
+        raise SystemExit(f"docs/performance.md has no {start} … {end} block")
+    head, rest = doc.split(start, 1)
+    _, tail = rest.split(end, 1)
+    DOC.write_text(f"{head}{start}\n{text.strip()}\n{end}{tail}")
