@@ -1,12 +1,14 @@
 # The two commands of the README, plus helpers. Everything installs what it needs.
-.PHONY: demo test install lint typecheck format postgres fonts bench-search bench-export test-meilisearch
+.PHONY: demo test install lint typecheck format postgres fonts wrk bench bench-smoke bench-bulk bench-search bench-export test-meilisearch
 
 SEED_PATENTS ?= 2000
 # uv from PATH, ~/.local/bin, or a private venv in .tools/ (installed on first use; PEP 668-safe).
 UV := $(shell scripts/ensure-uv.sh)
 
+# --compile-bytecode: where PYTHONDONTWRITEBYTECODE is set (as on the build machines) nothing
+# caches compiled modules, and every command and worker process recompiled its imports (~1.5 s).
 install:
-	$(UV) sync --locked
+	$(UV) sync --locked --compile-bytecode
 	@echo "The CLI: .venv/bin/openlicense (or add $$(dirname $(UV)) to PATH and use: uv run openlicense)"
 
 demo: install fonts
@@ -35,6 +37,22 @@ typecheck: install
 format: install
 	$(UV) run --locked ruff format src tests migrations
 	$(UV) run --locked ruff check --fix src tests migrations
+
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk) >/dev/null || (sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk); }
+
+# The request path against a bare Litestar handler (issue 10): SQLite and PostgreSQL, 2k/20k/100k
+# patents, wrk in interleaved rounds; results in var/bench/ (`scripts/bench.py --markdown`).
+bench: install postgres fonts wrk
+	$(UV) run --locked python scripts/bench.py $(if $(SIZES),--sizes $(SIZES),) $(BENCH_ARGS)
+
+# A few minutes: 2k patents, one short round of each, both databases (for CI).
+bench-smoke: install postgres fonts wrk
+	$(UV) run --locked python scripts/bench.py --smoke $(BENCH_ARGS)
+
+# Seed, import and index N patents through the openlicense command (medians of 3 rounds).
+bench-bulk: install postgres
+	$(UV) run --locked python scripts/bench_bulk.py --patents $(or $(PATENTS),100000) --repeat $(or $(REPEAT),3)
 
 bench-search: install
 	$(UV) run --locked python scripts/bench_search.py --patents $(or $(PATENTS),100000)

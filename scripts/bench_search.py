@@ -75,15 +75,13 @@ def summary(latencies: list[float]) -> dict[str, float]:
 
 async def prepare(env: dict[str, str], patents: int) -> tuple[float, float]:
     os.environ.update(env)
-    from openlicense.app import make_search_engine as make_engine
-    from openlicense.audit import ledger
+    from openlicense.app import make_document_source, make_search_engine as make_engine
     from openlicense.db import sqlalchemy_config
     from openlicense.db.migrate import alembic_commands
     from openlicense.search.reindex import reindex
     from openlicense.seed.generate import seed
     from openlicense.settings import Settings
 
-    ledger.install()
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     await asyncio.to_thread(alembic_commands(settings).upgrade, "head")
     config = sqlalchemy_config(settings)
@@ -93,7 +91,7 @@ async def prepare(env: dict[str, str], patents: int) -> tuple[float, float]:
     seeded = time.perf_counter() - started
     engine = make_engine(settings)
     started = time.perf_counter()
-    count = await reindex(maker, engine, today=datetime.date(2026, 11, 23))
+    count = await reindex(maker, engine, make_document_source(), today=datetime.date(2026, 11, 23))
     indexed = time.perf_counter() - started
     await engine.close()
     await config.get_engine().dispose()

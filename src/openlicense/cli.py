@@ -112,34 +112,35 @@ def import_group() -> None:
 @click.pass_obj
 def import_patents(settings: Settings, file: Path, university: str, partial: bool) -> None:
     """Import patents from FILE (.csv or .xlsx). All-or-nothing unless --partial."""
-    from openlicense.catalogue.files import read_file
     from openlicense.catalogue.imports import ImportReport
     from openlicense.catalogue.service.imports import import_file
     from openlicense.core.clock import SystemClock
-
-    rows = read_file(file)
 
     async def _run() -> ImportReport:
         async with _database(settings) as sessions:
             organisation_id = await _university_id(sessions, university)
             with Progress(console=console, transient=True) as progress:
-                task = progress.add_task(f"Importing {file.name}", total=len(rows))
+                # The file is read as it is imported: the total is not known beforehand.
+                task = progress.add_task(f"Importing {file.name}", total=None)
                 return await import_file(
                     sessions,
                     organisation_id,
                     file,
                     all_or_nothing=not partial,
-                    progress=lambda n: progress.update(task, advance=n),
+                    progress=lambda created: progress.update(task, completed=created),
                     clock=SystemClock(),
                 )
 
-    report = asyncio.run(_run())
+    try:
+        report = asyncio.run(_run())
+    except ValueError as exc:  # an unreadable file: nothing was written
+        raise click.ClickException(str(exc)) from exc
     if report.errors:
         table = Table("row", "field", "reason", title=f"{len(report.errors)} invalid rows")
         for error in report.errors:
             table.add_row(str(error.row), error.field, error.reason)
         console.print(table)
-    console.print(f"Created {report.created} of {len(rows)} patents.")
+    console.print(f"Created {report.created} of {report.rows} patents.")
     sys.exit(1 if report.errors else 0)
 
 

@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+import openlicense.catalogue.service.imports as imports_service
 from openlicense.accounts.models import Organisation, OrganisationKind
 from openlicense.catalogue.files import read_file
 from openlicense.catalogue.identifiers import check_character
@@ -21,7 +22,9 @@ from openlicense.catalogue.imports import FLAT_COLUMNS, FlatRowError, RowError, 
 from openlicense.catalogue.models import Patent, PatentOwner
 from openlicense.catalogue.schemas import PatentCreate
 from openlicense.catalogue.service.imports import PatentImporter, import_file
+from openlicense.catalogue.service.patents import build_patent
 from openlicense.core.clock import FixedClock
+from openlicense.search.models import SearchOutbox
 
 NOW = datetime.datetime(2026, 11, 23, 9, 0, tzinfo=datetime.UTC)
 TYPE_DIGIT = {"invention": "1", "utility_model": "2", "design": "3"}
@@ -419,3 +422,102 @@ async def test_large_file_is_inserted_in_chunks(db_sessionmaker: async_sessionma
     assert (report.created, report.errors) == (1_201, [])
     assert seen == [500, 1_000, 1_201]
     assert await count(db_sessionmaker) == 1_201
+
+
+# --------------------------------------------------------------------------------------------
+# Chunks: a file is checked and written chunk by chunk, with the same report as a single pass
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(imports_service, "INSERT_CHUNK", 2)
+
+
+@pytest.mark.usefixtures("small_chunks")
+async def test_an_error_in_a_later_chunk_creates_nothing(
+    db_sessionmaker: async_sessionmaker,
+) -> None:
+    org_id = await make_university(db_sessionmaker)
+    rows = [flat_row() for _ in range(4)] + [flat_row(trl="12")]
+    seen: list[int] = []
+
+    report = await run_import(db_sessionmaker, org_id, rows, progress=seen.append)
+
+    assert (report.created, report.rows) == (0, 5)
+    assert errors_of(report) == [(6, "trl")]
+    assert seen == [2, 4]  # written, then rolled back with the savepoint
+    assert await count(db_sessionmaker) == 0
+    assert await count(db_sessionmaker, PatentOwner) == 0
+    assert await count(db_sessionmaker, SearchOutbox) == 0
+
+
+@pytest.mark.usefixtures("small_chunks")
+async def test_duplicates_and_catalogued_numbers_across_chunks(
+    db_sessionmaker: async_sessionmaker,
+) -> None:
+    org_id = await make_university(db_sessionmaker)
+    catalogued = flat_row()
+    assert (await run_import(db_sessionmaker, org_id, [catalogued])).created == 1
+    repeated = number()
+    rows = [
+        flat_row(application_number=repeated),  # row 2, chunk 1
+        catalogued,  # row 3, chunk 1
+        flat_row(),  # row 4, chunk 2
+        flat_row(application_number="ZL " + repeated),  # row 5, chunk 2
+        dict(catalogued),  # row 6, chunk 3
+    ]
+
+    report = await run_import(db_sessionmaker, org_id, rows, all_or_nothing=False)
+
+    assert report.errors == [
+        RowError(3, "application_number", "already in the catalogue"),
+        RowError(5, "application_number", "duplicate of row 2"),
+        RowError(6, "application_number", "duplicate of row 3"),
+        RowError(6, "application_number", "already in the catalogue"),
+    ]
+    assert report.created == 2
+    assert await count(db_sessionmaker) == 3
+    assert await count(db_sessionmaker, SearchOutbox) == 3
+
+
+async def test_imported_rows_are_what_the_single_create_builds(
+    db_sessionmaker: async_sessionmaker,
+) -> None:
+    org_id = await make_university(db_sessionmaker)
+    data = PatentCreate.model_validate(
+        flat_row_to_patent(
+            flat_row(
+                evaluation_report_reference="ER-1",
+                evaluation_report_issued_on="2024-01-10",
+                evaluation_report_conclusion="positive",
+            )
+        )
+    )
+    built = build_patent(data, owner_organisation_id=org_id, now=NOW)
+
+    row = imports_service.patent_row(data, owner_organisation_id=org_id)
+    owners = imports_service.owner_rows(data, patent_id=row["id"], now=NOW)
+
+    generated = {"id", "created_at", "updated_at", "sa_orm_sentinel"}  # defaults, both ways
+    assert set(row) == {c.key for c in Patent.__table__.columns} - generated | {"id"}
+    for key in set(row) - generated:
+        assert row[key] == getattr(built, key), key
+    assert len(owners) == len(built.co_owners) == 2
+    for owner, orm_owner in zip(owners, built.co_owners, strict=True):
+        assert set(owner) == {c.key for c in PatentOwner.__table__.columns} - generated | {"id"}
+        for key in set(owner) - generated - {"patent_id"}:
+            assert owner[key] == getattr(orm_owner, key), key
+
+
+async def test_a_file_that_is_not_utf8_writes_nothing(
+    db_sessionmaker: async_sessionmaker, tmp_path: Path
+) -> None:
+    org_id = await make_university(db_sessionmaker)
+    path = tmp_path / "gbk.csv"
+    path.write_bytes(",".join(FLAT_COLUMNS).encode() + b"\n" + "1,一种方法\n".encode("gbk") * 3)
+
+    with pytest.raises(ValueError, match="not UTF-8"):
+        await import_file(db_sessionmaker, org_id, path, clock=FixedClock(NOW))
+
+    assert await count(db_sessionmaker) == 0

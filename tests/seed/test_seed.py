@@ -10,11 +10,12 @@ from itertools import pairwise
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlalchemy.orm import selectinload
 
 import openlicense.seed.generate as generate
+import openlicense.seed.workers as workers
 from openlicense.accounts.models import Organisation, OrganisationKind, Role, User
 from openlicense.accounts.passwords import verify_password
 from openlicense.accounts.rules import is_sme
@@ -140,6 +141,33 @@ async def test_a_larger_run_adds_only_the_new_patents(db_sessionmaker: async_ses
         after = dict((await session.execute(select(Patent.id, Patent.updated_at))).tuples().all())
     assert len(after) == 150
     assert {k: after[k] for k in before} == before
+
+
+async def _patent_rows(sessionmaker: async_sessionmaker) -> dict[str, list[Any]]:
+    async with sessionmaker() as session:
+        return {
+            name: list(await session.execute(select(model.__table__).order_by(model.id)))
+            for name, model in TABLES.items()
+            if name not in ("organisations", "users")
+        }
+
+
+async def test_worker_processes_build_the_same_rows(
+    db_sessionmaker: async_sessionmaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(generate, "CHUNK", 64)
+    await seed(db_sessionmaker, patents=150, today=TODAY)
+    inline = await _patent_rows(db_sessionmaker)
+    async with db_sessionmaker.begin() as session:
+        for model in (DeclarationWithdrawal, Declaration, PatentOwner, Patent):
+            await session.execute(delete(model))
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(workers, "_cpus", lambda: 2)
+
+    report = await seed(db_sessionmaker, patents=150, today=TODAY)
+
+    assert report.patents == 150
+    assert await _patent_rows(db_sessionmaker) == inline
 
 
 async def test_an_existing_organisation_of_the_same_name_is_reused(

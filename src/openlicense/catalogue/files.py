@@ -1,10 +1,13 @@
-"""Reading import files: CSV and XLSX into numbered rows of text cells."""
+"""Reading import files: CSV and XLSX into numbered rows of text cells.
+
+`iter_rows` streams a file row by row (a 100k-row import never holds the whole file);
+`read_file` is the same as a list."""
 
 from __future__ import annotations
 
 import csv
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +21,13 @@ def read_file(path: Path) -> list[tuple[int, dict[str, str]]]:
     is row 1, so the first data row is 2. Blank cells are ``""``; column names are stripped
     and lower-cased. Other suffixes raise :class:`ValueError`.
     """
+    return list(iter_rows(path))
+
+
+def iter_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    """`read_file`, one row at a time. An unsupported suffix raises at once; a file that cannot
+    be read (not UTF-8, not a workbook) raises :class:`ValueError` when iteration reaches the
+    problem."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".csv":
@@ -35,19 +45,17 @@ def _header(names: Iterable[Any]) -> list[str]:
     return [(cell_text(name) or "").lower() for name in names]
 
 
-def _read_csv(path: Path) -> list[tuple[int, dict[str, str]]]:
+def _read_csv(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     try:
         with path.open(encoding="utf-8-sig", newline="") as f:
             reader = csv.DictReader(f, restkey="(extra cells)", restval="")
             if reader.fieldnames is None:
-                return []
+                return
             reader.fieldnames = _header(reader.fieldnames)
-            out: list[tuple[int, dict[str, str]]] = []
             for row_no, record in enumerate(reader, start=2):
                 row = {k: cell_text(v) or "" for k, v in record.items()}
                 if any(row.values()):
-                    out.append((row_no, row))
-            return out
+                    yield row_no, row
     except UnicodeDecodeError as exc:
         raise ValueError(
             f"{path.name!r} is not UTF-8 text (byte {exc.start}); in Excel save it as "
@@ -71,7 +79,7 @@ def _xlsx_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _read_xlsx(path: Path) -> list[tuple[int, dict[str, str]]]:
+def _read_xlsx(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     from openpyxl import load_workbook  # imported late: only the file import needs it
 
     try:
@@ -83,9 +91,8 @@ def _read_xlsx(path: Path) -> list[tuple[int, dict[str, str]]]:
         rows = sheet.iter_rows(values_only=True)
         header_cells = next(rows, None)
         if header_cells is None:
-            return []
+            return
         header = _header(header_cells)
-        out: list[tuple[int, dict[str, str]]] = []
         for row_no, values in enumerate(rows, start=2):
             row: dict[str, str] = {}
             for i, value in enumerate(values):
@@ -96,7 +103,6 @@ def _read_xlsx(path: Path) -> list[tuple[int, dict[str, str]]]:
                 elif text:  # a value under no header: keep it so it is reported
                     row[f"(column {i + 1})"] = text
             if any(row.values()):
-                out.append((row_no, row))
-        return out
+                yield row_no, row
     finally:
         workbook.close()

@@ -16,6 +16,7 @@ The patent number is ``ZL`` + the application number.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 import unicodedata
 from typing import Final
@@ -111,6 +112,13 @@ def normalise_application_number(raw: str) -> str:
     """
     if not isinstance(raw, str):
         raise InvalidIdentifier("an application number must be a string")
+    return _normalise_application_number(raw)
+
+
+@functools.lru_cache(maxsize=4096)
+def _normalise_application_number(raw: str) -> str:
+    # Cached: validating one imported row normalises its number four times (schema, duplicate
+    # check, type digit, patent number). Errors are raised, never cached.
     text = _fold(raw)
     for prefix in _PREFIXES:
         if text.startswith(prefix):

@@ -44,6 +44,7 @@ FLAT_COLUMNS: Final = (
 )
 """Columns of the flat (CSV/XLSX) format, in the documented order."""
 
+_FLAT_COLUMN_SET: Final = frozenset(FLAT_COLUMNS)
 _LIST_COLUMNS: Final = frozenset({"ipc_codes", "inventors", "application_scenarios", "keywords"})
 _BOOL_COLUMNS: Final = frozenset({"pledged", "suspended"})
 _REPORT_PREFIX: Final = "evaluation_report_"
@@ -144,7 +145,7 @@ def _flatten(row: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]
     for column, text in cells.items():
         if column in _OWNER_COLUMNS or column.startswith(_REPORT_PREFIX):
             continue
-        if column not in FLAT_COLUMNS:
+        if column not in _FLAT_COLUMN_SET:
             if text is not None:
                 problems.append((column or "(unnamed column)", "unknown column"))
             continue
@@ -293,9 +294,14 @@ def application_number(raw: Any) -> str | None:
         return None
 
 
-def duplicate_errors(numbers: dict[int, str | None]) -> list[RowError]:
-    """An application number repeated inside one file: every repeat names the first row."""
-    first_row: dict[str, int] = {}
+def duplicate_errors(
+    numbers: dict[int, str | None], first_row: dict[str, int] | None = None
+) -> list[RowError]:
+    """An application number repeated inside one file: every repeat names the first row.
+
+    A file read in chunks passes the same ``first_row`` (number → row) with every chunk: it is
+    updated with the chunk's new numbers, so a repeat in a later chunk is found too."""
+    first_row = {} if first_row is None else first_row
     errors = []
     for row_no, number in numbers.items():
         if number is None:

@@ -20,7 +20,9 @@ licences with a free six-month trial or rising rates). Each declaration passes t
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+from collections import deque
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -28,6 +30,7 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from openlicense.core.bulk import BulkTarget
 from openlicense.seed.common import MAX_PATENTS
 from openlicense.seed.data import DEMO_PASSWORD, DEMO_USERS
 from openlicense.seed.organisations import (
@@ -35,7 +38,8 @@ from openlicense.seed.organisations import (
     _insert_users,
     _organisations_and_users,
 )
-from openlicense.seed.patents import _insert_patents, _World
+from openlicense.seed.patents import _Chunk, _missing, _World, _write_chunk
+from openlicense.seed.workers import ChunkBuilder, chunk_builder
 
 __all__ = ["DEMO_PASSWORD", "DEMO_USERS", "MAX_PATENTS", "SeedReport", "seed"]
 
@@ -76,20 +80,51 @@ async def seed(
     if not 0 <= patents <= MAX_PATENTS:
         raise ValueError(f"patents must be between 0 and {MAX_PATENTS}, got {patents}")
     orgs, users, enterprise_fields = _organisations_and_users(today)
-    counts = dict.fromkeys(("patents", "patent_owners", "declarations", "withdrawals"), 0)
     async with session_maker() as session:
         async with session.begin():
             new_orgs, org_ids = await _insert_organisations(session, orgs)
             new_users, user_ids = await _insert_users(session, users, org_ids)
         world = _World.build(today, orgs, enterprise_fields, org_ids, user_ids)
-        for start in range(0, patents, CHUNK):
-            end = min(start + CHUNK, patents)
-            async with session.begin(), _sqlite_cache(session):
-                for key, n in (await _insert_patents(session, world, start, end)).items():
-                    counts[key] += n
-            if progress is not None:
-                progress(end - start)
+        target = BulkTarget.of(session.get_bind().dialect)
+        with chunk_builder(world, target, patents) as builder:
+            counts = await _seed_patents(session, builder, patents, progress)
     return SeedReport(organisations=new_orgs, users=new_users, **counts)
+
+
+async def _seed_patents(
+    session: AsyncSession,
+    builder: ChunkBuilder,
+    patents: int,
+    progress: Callable[[int], None] | None,
+) -> dict[str, int]:
+    """Chunk by chunk, one transaction each: write the oldest chunk in flight, then ask which
+    patents of the next chunk are missing and start building them (`builder.ahead` chunks in
+    flight). No transaction is open while waiting for a chunk to be built."""
+    counts = dict.fromkeys(("patents", "patent_owners", "declarations", "withdrawals"), 0)
+    pending: deque[tuple[int, int, asyncio.Future[_Chunk]]] = deque()
+
+    async def refill(next_start: int) -> int:
+        while next_start < patents and len(pending) < builder.ahead:
+            end = min(next_start + CHUNK, patents)
+            pending.append(
+                (next_start, end, builder.submit(await _missing(session, next_start, end)))
+            )
+            next_start = end
+        return next_start
+
+    async with session.begin():
+        next_start = await refill(0)
+    while pending:
+        start, end, future = pending.popleft()
+        chunk = await future
+        async with session.begin(), _sqlite_cache(session):
+            written = await _write_chunk(session, builder.world, builder.target, chunk)
+            next_start = await refill(next_start)
+        for key, n in written.items():
+            counts[key] += n
+        if progress is not None:
+            progress(end - start)
+    return counts
 
 
 @asynccontextmanager

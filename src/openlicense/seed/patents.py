@@ -8,7 +8,6 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import openlicense.seed.data as data
@@ -24,6 +23,7 @@ from openlicense.catalogue.models import (
     PatentType,
 )
 from openlicense.catalogue.rules import OwnerFacts, PatentFacts, check_declarable
+from openlicense.core.bulk import BulkTarget, Prepared, prepare_rows, write_rows
 from openlicense.core.dates import add_months
 from openlicense.seed.common import (
     _DAY,
@@ -113,36 +113,68 @@ class _World:
         )
 
 
-async def _insert_patents(
-    session: AsyncSession, world: _World, start: int, end: int
-) -> dict[str, int]:
-    ids = {i: _uid(f"patent:{i}") for i in range(start, end)}
-    table = table_of(Patent)
-    have = await _existing(session, table.c.id, list(ids.values()))
-    bundles = [_build_patent(i, ids[i], world) for i in ids if ids[i] not in have]
-    # Skip numbers someone already entered by hand (application_number is unique).
-    taken = await _existing(
-        session, table.c.application_number, [b.patent["application_number"] for b in bundles]
+_TABLES = (
+    ("patents", Patent),
+    ("patent_owners", PatentOwner),
+    ("declarations", Declaration),
+    ("withdrawals", DeclarationWithdrawal),
+)
+"""What a chunk writes, in insert order (foreign keys), with the name `SeedReport` counts it by."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Chunk:
+    """Demo patents built and converted to driver values, ready to write (built in a worker
+    process for large runs, see `seed.workers`)."""
+
+    indices: list[int]
+    numbers: list[str]
+    """Application numbers, aligned with `indices`."""
+    tables: list[Prepared]
+    """Rows per table of `_TABLES`, in its order."""
+
+    def counts(self) -> dict[str, int]:
+        return {name: len(p.records) for (name, _), p in zip(_TABLES, self.tables, strict=True)}
+
+
+def _build_chunk(world: _World, target: BulkTarget, indices: list[int]) -> _Chunk:
+    """Pure: the same indices give the same rows, wherever this runs."""
+    bundles = [_build_patent(i, _uid(f"patent:{i}"), world) for i in indices]
+    rows: tuple[list[dict[str, Any]], ...] = (
+        [b.patent for b in bundles],
+        [o for b in bundles for o in b.owners],
+        [b.declaration for b in bundles if b.declaration is not None],
+        [b.withdrawal for b in bundles if b.withdrawal is not None],
     )
-    bundles = [b for b in bundles if b.patent["application_number"] not in taken]
-    patents = [b.patent for b in bundles]
-    owners = [o for b in bundles for o in b.owners]
-    declarations = [b.declaration for b in bundles if b.declaration is not None]
-    withdrawals = [b.withdrawal for b in bundles if b.withdrawal is not None]
-    for model, rows in (
-        (Patent, patents),
-        (PatentOwner, owners),
-        (Declaration, declarations),
-        (DeclarationWithdrawal, withdrawals),
-    ):
-        if rows:
-            await session.execute(insert(table_of(model)), rows)
-    return {
-        "patents": len(patents),
-        "patent_owners": len(owners),
-        "declarations": len(declarations),
-        "withdrawals": len(withdrawals),
-    }
+    return _Chunk(
+        indices=indices,
+        numbers=[b.patent["application_number"] for b in bundles],
+        tables=[
+            prepare_rows(table_of(model), target, table_rows)
+            for (_, model), table_rows in zip(_TABLES, rows, strict=True)
+        ],
+    )
+
+
+async def _missing(session: AsyncSession, start: int, end: int) -> list[int]:
+    """The indices in [start, end) whose patent is not in the database yet."""
+    ids = {i: _uid(f"patent:{i}") for i in range(start, end)}
+    have = await _existing(session, table_of(Patent).c.id, list(ids.values()))
+    return [i for i, patent_id in ids.items() if patent_id not in have]
+
+
+async def _write_chunk(
+    session: AsyncSession, world: _World, target: BulkTarget, chunk: _Chunk
+) -> dict[str, int]:
+    # Skip numbers someone already entered by hand (application_number is unique): rare, so
+    # the chunk is simply built again without them.
+    taken = await _existing(session, table_of(Patent).c.application_number, chunk.numbers)
+    if taken:
+        keep = [i for i, n in zip(chunk.indices, chunk.numbers, strict=True) if n not in taken]
+        chunk = _build_chunk(world, target, keep)
+    for (_, model), prepared in zip(_TABLES, chunk.tables, strict=True):
+        await write_rows(session, table_of(model), prepared)
+    return chunk.counts()
 
 
 def _build_patent(i: int, patent_id: uuid.UUID, w: _World) -> _Bundle:
