@@ -101,6 +101,26 @@ class AuditSettings(BaseModel):
     """Rate limit per API key on the audit API; over it → 429 with Retry-After."""
 
 
+class WebSettings(BaseModel):
+    """The web pages: the page session cookie, CSRF, and what the footer shows."""
+
+    session_secret: SecretStr = SecretStr("change-me-in-production-page-sessions-local-demo")
+    """Key material for the encrypted page-session cookie and the CSRF tokens (both are derived
+    from it). Set a long random value in every deployment."""
+    session_max_age_seconds: int = 8 * 3600
+    cookie_secure: bool = True
+    """Send the session and CSRF cookies only over HTTPS (browsers treat http://127.0.0.1 and
+    http://localhost as secure, so the demo works with the default)."""
+    operator: str = "开放许可平台运营中心"
+    """The platform operator named in the footer."""
+    contact_email: str = "service@openlicense.test"
+    icp_filing: str = ""
+    """ICP filing number (ICP备案号) shown in the footer; sites served in mainland China must show
+    one. Empty in the demo."""
+    public_security_filing: str = ""
+    """公安备案号, shown beside the ICP number when set."""
+
+
 class ServerSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = 8000
@@ -124,5 +144,6 @@ class Settings(BaseSettings):
     stripe: StripeSettings = Field(default_factory=StripeSettings)
     audit: AuditSettings = Field(default_factory=AuditSettings)
     server: ServerSettings = Field(default_factory=ServerSettings)
+    web: WebSettings = Field(default_factory=WebSettings)
     data_dir: Path = Path("var")
     """Local state (SQLite file, embedded search index)."""

@@ -6,7 +6,8 @@ import datetime
 import uuid
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from anyio import to_thread
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from openlicense.accounts import rules as sme
@@ -26,6 +27,8 @@ from openlicense.accounts.schemas import (
     UserCreate,
 )
 from openlicense.accounts.tokens import NewApiKey, generate_api_key
+from openlicense.audit import ledger
+from openlicense.audit.ledger import LedgerRecord
 from openlicense.core.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 
 if TYPE_CHECKING:
@@ -48,7 +51,7 @@ class AccountService:
                 "Only universities and enterprises can sign up; ask the platform for other kinds.",
                 code="organisation_kind_not_self_service",
             )
-        organisation = await self.create_organisation(data.organisation)
+        organisation = await self.create_organisation(data.organisation, verified=False)
         return await self._add_user(
             email=data.email,
             password=data.password,
@@ -56,8 +59,15 @@ class AccountService:
             organisation=organisation,
         )
 
-    async def create_organisation(self, data: OrganisationCreate) -> Organisation:
-        organisation = Organisation(**data.model_dump())
+    async def create_organisation(
+        self, data: OrganisationCreate, *, verified: bool = True
+    ) -> Organisation:
+        """A platform admin's organisation is verified on creation; a self-registered one waits
+        for `verify_organisation`."""
+        organisation = Organisation(
+            **data.model_dump(),
+            verified_at=datetime.datetime.now(datetime.UTC) if verified else None,
+        )
         self.session.add(organisation)
         await self._flush_unique("An organisation with this name or credit code already exists.")
         return organisation
@@ -92,10 +102,12 @@ class AccountService:
                 code="weak_password",
                 errors=[{"field": "password", "message": p, "source": "body"} for p in problems],
             )
+        # argon2 holds the CPU for tens of milliseconds: never on the event loop.
+        password_hash = await to_thread.run_sync(hash_password, password)
         user = User(
             email=email.lower(),
             display_name=display_name,
-            password_hash=hash_password(password),
+            password_hash=password_hash,
             role=ROLE_FOR_KIND[organisation.kind],
             organisation_id=organisation.id,
         )
@@ -106,7 +118,9 @@ class AccountService:
     async def login(self, email: str, password: str) -> User:
         user = await self.session.scalar(select(User).where(User.email == email.lower()))
         # Same answer for unknown email and wrong password: no account enumeration.
-        if user is None or not user.is_active or not verify_password(user.password_hash, password):
+        if user is None or not user.is_active:
+            raise Unauthorized("Email or password is wrong.", code="invalid_credentials")
+        if not await to_thread.run_sync(verify_password, user.password_hash, password):
             raise Unauthorized("Email or password is wrong.", code="invalid_credentials")
         user.last_login_at = datetime.datetime.now(datetime.UTC)
         return user
@@ -123,11 +137,54 @@ class AccountService:
             raise NotFound("No such organisation.")
         return organisation
 
-    async def list_organisations(self, kind: OrganisationKind | None = None) -> list[Organisation]:
+    async def list_organisations(
+        self, kind: OrganisationKind | None = None, *, verified: bool | None = None
+    ) -> list[Organisation]:
         query = select(Organisation).order_by(Organisation.name)
         if kind is not None:
             query = query.where(Organisation.kind == kind)
+        if verified is not None:
+            query = query.where(
+                Organisation.verified_at.is_not(None)
+                if verified
+                else Organisation.verified_at.is_(None)
+            )
         return list(await self.session.scalars(query))
+
+    async def verify_organisation(
+        self, principal: Principal, organisation_id: uuid.UUID
+    ) -> Organisation:
+        """A platform admin confirms a university or enterprise is who it says (idempotent);
+        the ledger records who did it."""
+        if not principal.is_admin:
+            raise Forbidden("Only platform admins verify organisations.", code="not_an_admin")
+        organisation = await self.get_organisation(organisation_id)
+        if organisation.verified_at is not None:
+            return organisation
+        organisation.verified_at = datetime.datetime.now(datetime.UTC)
+        await ledger.append(
+            self.session,
+            LedgerRecord(
+                action="organisation.verified",
+                subject_type="organisation",
+                subject_id=str(organisation.id),
+                actor_id=ledger.actor(principal.user_id),
+                data={"name": organisation.name, "kind": organisation.kind.value},
+            ),
+        )
+        await self.session.flush()
+        return organisation
+
+    async def list_users(self, organisation_id: uuid.UUID) -> list[User]:
+        query = select(User).where(User.organisation_id == organisation_id).order_by(User.email)
+        return list(await self.session.scalars(query))
+
+    async def count_users(self) -> dict[uuid.UUID, int]:
+        """Users per organisation, for the admin's organisation list."""
+        rows = await self.session.execute(
+            select(User.organisation_id, func.count()).group_by(User.organisation_id)
+        )
+        return {org_id: n for org_id, n in rows.all()}
 
     async def create_api_key(self, principal: Principal, name: str) -> tuple[ApiKey, NewApiKey]:
         new = generate_api_key()
