@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -15,7 +16,7 @@ from sqlalchemy.orm import selectinload
 from uuid_utils.compat import uuid7
 
 from openlicense.accounts.models import Organisation, OrganisationKind, User
-from openlicense.agreements.contract import render_contract, seal
+from openlicense.agreements.contract import RenderedContract, render_contract, seal
 from openlicense.agreements.models import (
     LIVE_STATUSES,
     Agreement,
@@ -36,6 +37,19 @@ from openlicense.clauses.library import clauses_from_ref
 from openlicense.clauses.registry import shipped_library
 from openlicense.core.errors import Conflict, Forbidden, Invalid, NotFound, RuleViolationError
 from openlicense.pricing.schedule import Schedule, ScheduleItem, build_schedule
+
+PREVIEW_NUMBER = "（确认后生成 / assigned on confirmation）"
+"""The agreement number a contract preview shows: the real one exists only once accepted."""
+
+
+@dataclass(frozen=True, slots=True)
+class ContractPreview:
+    declaration_version: int
+    terms_hash: str
+    schedule: Schedule
+    text_zh: str
+    text_en: str
+
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -91,37 +105,12 @@ class AcceptanceService:
         today, now = self.clock.today(), self.clock.now()
         _check_acceptable(declaration, patent, data, today)
         await self._refuse_second_live_licence(principal.organisation_id, patent.id)
-
-        terms = DeclarationTerms.model_validate(declaration.terms)
-        schedule = build_schedule(
-            terms.fee_standard,
-            currency=terms.currency,
-            acceptance_date=today,
-            declared_start=terms.licence_start,
-            declared_end=terms.licence_end,
-        )
         agreement_id = uuid7()  # time-ordered, like every other key
         number = agreement_number(agreement_id, today.year)
-        notice = Notice(
-            user=await self.session.get_one(User, principal.user_id),
-            organisation=await self.session.get_one(Organisation, principal.organisation_id),
-            at=now,
-            ip=ip,
-            user_agent=user_agent,
-            idempotency_key=idempotency_key,
+        notice = await self._notice(principal, now, ip, user_agent, idempotency_key)
+        terms, schedule, snapshot, rendered = await self._draft(
+            declaration, agreement_id, number, notice, today
         )
-        clauses = clauses_from_ref(declaration.clause_set or [], shipped_library())
-        snapshot = build_snapshot(
-            agreement_id=agreement_id,
-            number=number,
-            declaration=declaration,
-            patent=patent,
-            licensor=await self.session.get_one(Organisation, patent.owner_organisation_id),
-            notice=notice,
-            schedule=schedule,
-            clauses=clauses,
-        )
-        rendered = render_contract(snapshot)
         agreement = Agreement(
             id=agreement_id,
             number=number,
@@ -158,6 +147,74 @@ class AcceptanceService:
             now=now,
         )
         return agreement
+
+    async def preview(self, principal: Principal, declaration_id: uuid.UUID) -> ContractPreview:
+        """The contract as accepting now would seal it — same terms, schedule, clauses and text,
+        only without its number: step 2 of the licence flow. Nothing is saved."""
+        if principal.organisation_kind is not OrganisationKind.ENTERPRISE:
+            raise Forbidden("Only enterprises accept open licences.", code="not_an_enterprise")
+        declaration = await self._declaration(declaration_id)
+        today, now = self.clock.today(), self.clock.now()
+        _check_acceptable(declaration, declaration.patent, AcceptanceRequest(), today)
+        notice = await self._notice(principal, now, None, None, "preview")
+        _, schedule, _, rendered = await self._draft(
+            declaration, uuid7(), PREVIEW_NUMBER, notice, today
+        )
+        return ContractPreview(
+            declaration_version=declaration.version,
+            terms_hash=declaration.terms_hash or "",
+            schedule=schedule,
+            text_zh=rendered.text_zh,
+            text_en=rendered.text_en,
+        )
+
+    async def _notice(
+        self,
+        principal: Principal,
+        now: datetime.datetime,
+        ip: str | None,
+        user_agent: str | None,
+        idempotency_key: str,
+    ) -> Notice:
+        return Notice(
+            user=await self.session.get_one(User, principal.user_id),
+            organisation=await self.session.get_one(Organisation, principal.organisation_id),
+            at=now,
+            ip=ip,
+            user_agent=user_agent,
+            idempotency_key=idempotency_key,
+        )
+
+    async def _draft(
+        self,
+        declaration: Declaration,
+        agreement_id: uuid.UUID,
+        number: str,
+        notice: Notice,
+        today: datetime.date,
+    ) -> tuple[DeclarationTerms, Schedule, dict[str, Any], RenderedContract]:
+        """Terms, schedule, snapshot and contract text of an acceptance on `today`."""
+        patent = declaration.patent
+        terms = DeclarationTerms.model_validate(declaration.terms)
+        schedule = build_schedule(
+            terms.fee_standard,
+            currency=terms.currency,
+            acceptance_date=today,
+            declared_start=terms.licence_start,
+            declared_end=terms.licence_end,
+        )
+        clauses = clauses_from_ref(declaration.clause_set or [], shipped_library())
+        snapshot = build_snapshot(
+            agreement_id=agreement_id,
+            number=number,
+            declaration=declaration,
+            patent=patent,
+            licensor=await self.session.get_one(Organisation, patent.owner_organisation_id),
+            notice=notice,
+            schedule=schedule,
+            clauses=clauses,
+        )
+        return terms, schedule, snapshot, render_contract(snapshot)
 
     async def _declaration(self, declaration_id: uuid.UUID) -> Declaration:
         declaration = await self.session.scalar(

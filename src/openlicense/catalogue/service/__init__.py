@@ -9,12 +9,16 @@ from openlicense.catalogue.service.patents import (
     open_licence_active,
     provide_patents,
 )
+from openlicense.catalogue.service.portfolio import AttentionItem, Portfolio, portfolio
 
 __all__ = [
+    "AttentionItem",
     "DeclarationService",
     "PatentService",
+    "Portfolio",
     "open_licence_active",
     "patent_facts",
+    "portfolio",
     "provide_declarations",
     "provide_patents",
 ]

@@ -95,11 +95,10 @@ class DeclarationService:
         patent = declaration.patent
         ensure_manages(principal, patent)
         today = self.clock.today()
-        other_active = await open_licence_active(self.session, patent.id, today)
-        violations = check_publishable(declaration.status.value, other_active_version=other_active)
         terms = DeclarationTerms.model_validate(declaration.terms)
-        violations += check_declaration(patent_facts(patent), terms, today, self.rules)
-        violations += _clause_violations(terms)
+        violations = await self._publication_violations(
+            patent, terms, declaration.status.value, today
+        )
         _raise_if(violations)
         declaration.status = DeclarationStatus.PUBLISHED
         declaration.terms = _canonical(terms)
@@ -118,6 +117,23 @@ class DeclarationService:
         await ledger.append(self.session, published_record(declaration))
         await self.session.flush()
         return declaration, [v for v in violations if v.warning]
+
+    async def check(
+        self, principal: Principal, patent_id: uuid.UUID, terms: DeclarationTerms
+    ) -> list[RuleViolation]:
+        """What publishing `terms` for the patent today would be told (rules 1–12, 16, 29–30),
+        without saving anything: the declaration wizard shows it live; `publish` runs the same."""
+        patent = await self._patent(patent_id)
+        ensure_manages(principal, patent)
+        return await self._publication_violations(patent, terms, "draft", self.clock.today())
+
+    async def _publication_violations(
+        self, patent: Patent, terms: DeclarationTerms, status: str, today: datetime.date
+    ) -> list[RuleViolation]:
+        other_active = await open_licence_active(self.session, patent.id, today)
+        violations = check_publishable(status, other_active_version=other_active)
+        violations += check_declaration(patent_facts(patent), terms, today, self.rules)
+        return violations + _clause_violations(terms)
 
     async def withdraw(
         self, principal: Principal, declaration_id: uuid.UUID, data: DeclarationWithdraw

@@ -93,6 +93,20 @@ class PatentService:
         ensure_visible(principal, patent)
         return patent
 
+    async def get_by_number(self, principal: Principal | None, number: str) -> Patent:
+        """By application or patent number as people write it (`ZL 2021 1 0123456.7`, full-width
+        digits …): the stable address of a patent's public page."""
+        try:
+            canonical = identifiers.normalise_application_number(number)
+        except identifiers.InvalidIdentifier as exc:
+            raise NotFound("No such patent.") from exc
+        patent_id = await self.session.scalar(
+            select(Patent.id).where(Patent.application_number == canonical)
+        )
+        if patent_id is None:
+            raise NotFound("No such patent.")
+        return await self.get(principal, patent_id)
+
     async def list(
         self,
         principal: Principal | None,
@@ -103,8 +117,11 @@ class PatentService:
         technology_field: str | None = None,
         owner_organisation_id: uuid.UUID | None = None,
         mine: bool = False,
+        listing_status: ListingStatus | None = None,
     ) -> tuple[list[Patent], int]:
         query = select(Patent).where(_visible_clause(principal, mine=mine))
+        if listing_status is not None:
+            query = query.where(Patent.listing_status == listing_status)
         if q:
             like = f"%{q}%"
             query = query.where(or_(Patent.title_zh.ilike(like), Patent.title_en.ilike(like)))
