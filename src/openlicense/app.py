@@ -18,7 +18,6 @@ from litestar.di import Provide
 from litestar.logging import LoggingConfig
 from litestar.middleware.base import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -45,6 +44,7 @@ from openlicense.search.meili import MeilisearchEngine
 from openlicense.search.outbox import DocumentSource
 from openlicense.search.setup import load_definition
 from openlicense.settings import Settings
+from openlicense.web import config as web_config, web_router
 
 
 def make_search_engine(settings: Settings) -> SearchEngine:
@@ -99,6 +99,8 @@ def create_app(
             payments_router,
             oversight_router(settings, session_maker),
             Router(path="/", route_handlers=[JobController]),
+            web_router(),
+            web_config.static_router(),
         ],
         dependencies={
             "settings": _value(settings),
@@ -110,10 +112,16 @@ def create_app(
         },
         plugins=[SQLAlchemyPlugin(config=db_config), problem_details_plugin()],
         middleware=[
+            web_config.session_config(settings).middleware,  # pages only; before auth
             DefineMiddleware(
-                AuthMiddleware, settings=settings, db_config=db_config, exclude=["^/schema"]
-            )
+                AuthMiddleware,
+                settings=settings,
+                db_config=db_config,
+                exclude=["^/schema", "^/static"],
+            ),
         ],
+        csrf_config=web_config.csrf_config(settings),
+        template_config=web_config.template_config(settings),
         lifespan=[
             _resources(engine, owned),
             background_loops(settings, clock, session_maker, engine, documents),
@@ -161,7 +169,7 @@ def _openapi() -> OpenAPIConfig:
             "Errors are RFC 9457 problem details."
         ),
         path="/schema",
-        render_plugins=[SwaggerRenderPlugin(), ScalarRenderPlugin(path="/scalar")],
+        render_plugins=web_config.openapi_renderers(),  # their assets served from /static
         components=Components(
             security_schemes={
                 "BearerToken": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT"),

@@ -7,6 +7,7 @@ import uuid
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
+from anyio import to_thread
 from litestar import Controller, Request, Response, Router, get, post
 from litestar.di import Provide
 from litestar.params import Parameter
@@ -14,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from openlicense.accounts.guards import allow, public
 from openlicense.accounts.models import Role
-from openlicense.agreements.contract import RenderedContract, render_contract, seal
+from openlicense.agreements.contract import RenderedContract
 from openlicense.agreements.pdf import render_pdf
 from openlicense.agreements.rules import LifecycleConfig
 from openlicense.agreements.schemas import (
@@ -29,6 +30,7 @@ from openlicense.agreements.schemas import (
     SealCheck,
 )
 from openlicense.agreements.service import AcceptanceService, ObligationService, quote
+from openlicense.agreements.service.seal import seal_check
 from openlicense.catalogue.schemas import Page
 from openlicense.catalogue.service import DeclarationService, provide_declarations
 from openlicense.core.clock import Clock
@@ -161,7 +163,8 @@ class AgreementController(Controller):
         self, request: AnyRequest, agreement_id: uuid.UUID, obligations: ObligationService
     ) -> Response[bytes]:
         agreement = await obligations.get(request.user, agreement_id)
-        pdf = render_pdf(agreement.snapshot, RenderedContract(agreement.text_zh, agreement.text_en))
+        texts = RenderedContract(agreement.text_zh, agreement.text_en)
+        pdf = await to_thread.run_sync(render_pdf, agreement.snapshot, texts)  # CPU: off the loop
         return Response(
             pdf,
             media_type="application/pdf",
@@ -173,21 +176,7 @@ class AgreementController(Controller):
         self, request: AnyRequest, agreement_id: uuid.UUID, obligations: ObligationService
     ) -> SealCheck:
         """Recompute the seal over the stored snapshot and texts: any later change shows."""
-        agreement = await obligations.get(request.user, agreement_id)
-        stored = RenderedContract(agreement.text_zh, agreement.text_en)
-        recomputed = seal(agreement.snapshot, stored)
-        try:
-            fresh = render_contract(agreement.snapshot)
-            matches = fresh == stored
-        except Exception:  # a tampered snapshot may not even render
-            matches = False
-        return SealCheck(
-            agreement_id=agreement.id,
-            seal=agreement.seal,
-            recomputed=recomputed,
-            intact=recomputed == agreement.seal and matches,
-            text_matches_snapshot=matches,
-        )
+        return seal_check(await obligations.get(request.user, agreement_id))
 
     @post(
         "/{agreement_id:uuid}/royalty-reports",

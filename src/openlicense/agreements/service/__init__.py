@@ -19,6 +19,7 @@ from openlicense.agreements.service.overview import (
     licensor_totals,
     recording_lines,
 )
+from openlicense.agreements.service.seal import seal_check
 from openlicense.agreements.service.settlement import settle_entry
 
 __all__ = [
@@ -39,5 +40,6 @@ __all__ = [
     "recording_lines",
     "run_lifecycle",
     "schedule_entries",
+    "seal_check",
     "settle_entry",
 ]
