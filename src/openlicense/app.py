@@ -99,7 +99,7 @@ def create_app(
             payments_router,
             oversight_router(settings, session_maker),
             Router(path="/", route_handlers=[JobController]),
-            web_router(),
+            web_router(session_maker),
             web_config.static_router(),
         ],
         dependencies={

@@ -11,13 +11,20 @@ from litestar import Router
 from litestar.datastructures import ResponseHeader
 from litestar.exceptions import HTTPException, ValidationException
 from litestar_htmx import HTMXRequest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from openlicense.core.errors import OpenLicenseError
+from openlicense.oversight.access_log import AuditAccessMiddleware
 from openlicense.web.account import AccountPages
+from openlicense.web.admin import AdminPages
 from openlicense.web.deps import DEPENDENCIES
+from openlicense.web.office import OfficePages
 from openlicense.web.public import PublicPages
 from openlicense.web.rendering import page_error
 from openlicense.web.sme import SME_CONTROLLERS
+from openlicense.web.tto import TtoPages
+from openlicense.web.tto_declare import DeclarePages
+from openlicense.web.tto_import import ImportPages
 
 SECURITY_HEADERS: Final = [
     ResponseHeader(
@@ -36,10 +43,25 @@ SECURITY_HEADERS: Final = [
 ]
 
 
-def web_router() -> Router:
+def web_router(session_maker: async_sessionmaker[AsyncSession]) -> Router:
+    """Every page, by audience. IP-office pages are logged like the audit API's reads."""
+    office = Router(
+        path="/",
+        route_handlers=[OfficePages],
+        middleware=[AuditAccessMiddleware(session_maker)],
+    )
     return Router(
         path="/",
-        route_handlers=[PublicPages, AccountPages, *SME_CONTROLLERS],
+        route_handlers=[
+            PublicPages,
+            AccountPages,
+            *SME_CONTROLLERS,
+            TtoPages,
+            DeclarePages,
+            ImportPages,
+            office,
+            AdminPages,
+        ],
         dependencies=DEPENDENCIES,
         request_class=HTMXRequest,
         # The same keys as the app's problem-details handlers, so the pages' win here.

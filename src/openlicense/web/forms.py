@@ -53,6 +53,8 @@ MESSAGES = {
     "date_from_datetime_inexact": N_("Write a date as YYYY-MM-DD."),
     "decimal_parsing": N_("Write a number, e.g. 12500 or 3.5."),
     "int_parsing": N_("Write a whole number."),
+    "int_type": N_("Required."),
+    "decimal_type": N_("Required."),
     "greater_than_equal": N_("Too small."),
     "greater_than": N_("Too small."),
     "less_than_equal": N_("Too large."),
@@ -66,18 +68,45 @@ MESSAGES = {
 }
 
 
+VALUE_ERRORS = (
+    ("needs a rate", N_("Enter the rate.")),
+    ("needs amount_per_unit_minor", N_("Enter the fee per unit.")),
+    ("first instalment must be due on acceptance", N_("The first instalment is due at month 0.")),
+    ("strictly increasing months", N_("Instalments must fall in increasing months.")),
+    ("licence_end must be after licence_start", N_("The end must be after the start.")),
+    ("needs duration_months", N_("Enter the trial length in months.")),
+)
+
+
 def field_errors(
     tr: Translator, exc: ValidationError, fields: dict[str, str] | None = None
 ) -> dict[str, str]:
     """Field name → message in the visitor's language (the first error of each field)."""
     out: dict[str, str] = {}
     for error in exc.errors():
-        path = ".".join(str(p) for p in error["loc"])
+        path = _path(error["loc"])
         name = (fields or {}).get(path) or _closest(path, fields or {}) or path
-        message = MESSAGES.get(error["type"])
-        text = tr.gettext(message) if message else str(error["msg"]).removeprefix("Value error, ")
-        out.setdefault(name, text)
+        out.setdefault(name, _message(tr, error))
     return out
+
+
+def _path(loc: tuple[Any, ...]) -> str:
+    """`fee_standard.STAGED.stages.1.standard.ROYALTY.rate` → `fee_standard.rate`: union tags
+    and list positions dropped, and a fee standard's field named by its last part."""
+    parts = [str(p) for p in loc if not isinstance(p, int) and not str(p).isupper()]
+    if len(parts) > 1 and parts[0] == "fee_standard":
+        return "fee_standard." + ("instalments" if "instalments" in parts else parts[-1])
+    return ".".join(parts)
+
+
+def _message(tr: Translator, error: Any) -> str:
+    text = str(error["msg"]).removeprefix("Value error, ")
+    if error["type"] == "value_error":
+        for needle, message in VALUE_ERRORS:
+            if needle in text:
+                return tr.gettext(message)
+    message = MESSAGES.get(error["type"])
+    return tr.gettext(message) if message else text
 
 
 def _closest(path: str, fields: dict[str, str]) -> str | None:
@@ -272,11 +301,17 @@ DECLARATION_FIELDS = {
     "fee_standard.amount_minor": "amount",
     "fee_standard.due_days_after_acceptance": "due_days",
     "fee_standard.instalments": "instalments",
+    "fee_standard.due_months_after_acceptance": "instalments",
     "fee_standard.base": "royalty_base",
     "fee_standard.rate": "rate_percent",
+    "fee_standard.rate_steps": "rate_percent",
     "fee_standard.amount_per_unit_minor": "unit_fee",
     "fee_standard.entry_fee_minor": "entry_fee",
     "fee_standard.annual_minimum_minor": "annual_minimum",
+    "fee_standard.payable_on_acceptance_minor": "on_acceptance",
+    "fee_standard.reporting_period": "reporting_period",
+    "fee_standard.report_due_days": "report_due_days",
+    "fee_standard.duration_months": "trial_months",
     "fee_standard.stages": "trial_months",
     "fee_standard": "fee_type",
     "licence_end": "licence_end",

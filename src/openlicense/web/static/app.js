@@ -30,6 +30,8 @@
       var source = document.getElementById(el.getAttribute("data-chart"));
       if (!source) return;
       var spec = JSON.parse(source.textContent);
+      var key = el.getAttribute("data-chart-key");
+      if (key) spec = spec[key];
       var chart = window.echarts.init(el, null, { renderer: "svg" });
       chart.setOption({
         aria: { enabled: true, decal: { show: true }, label: { enabled: true } },
@@ -46,7 +48,29 @@
     });
   }
 
+  // The declaration wizard shows the fields of the chosen fee type only (all without JS).
+  function feeGroups(root) {
+    var form = root.querySelector ? root.querySelector("#declare-form") : null;
+    if (!form) return;
+    function value(name) {
+      var el = form.querySelector("[name=" + name + "]:checked") || form.querySelector("select[name=" + name + "]");
+      return el ? el.value : "";
+    }
+    function update() {
+      var fee = value("fee_type");
+      var active = [fee];
+      if (fee === "STAGED_TRIAL") active.push(value("after_trial"));
+      form.querySelectorAll("[data-fee-groups]").forEach(function (el) {
+        var groups = el.getAttribute("data-fee-groups").split(" ");
+        el.hidden = !groups.some(function (g) { return active.indexOf(g) >= 0; });
+      });
+    }
+    form.addEventListener("change", update);
+    update();
+  }
+
   function enhance(root) {
+    feeGroups(root);
     foldFilters(root);
     guardForms(root);
     drawCharts(root);
