@@ -47,6 +47,9 @@ def read(locale: str) -> Catalog:
 
 
 def write(path: Path, catalog: Catalog) -> None:
+    catalog.project, catalog.version = "openlicense", "0.1.0"
+    catalog.copyright_holder, catalog.msgid_bugs_address = "openlicense", ""
+    catalog.fuzzy = False
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as f:
         write_po(f, catalog, width=100, sort_output=True, omit_header=False)
@@ -60,6 +63,10 @@ def update() -> None:
         catalog = read(locale) if path.exists() else Catalog(locale=locale, charset="utf-8")
         catalog.update(template, no_fuzzy_matching=True)
         catalog.obsolete.clear()
+        if locale == "en":  # English is the source language: every message is its own id
+            for message in catalog:
+                if message.id and not message.string:
+                    message.string = message.id
         write(path, catalog)
 
 
