@@ -46,7 +46,6 @@ PRICE_BANDS: Final = {
     "over1m": (100_000_001, None),
 }
 """Amount due at the start, in fen (the search document's `entry_price_minor`)."""
-PriceBand = Literal["free", "upto10k", "10k-100k", "100k-1m", "over1m"]
 Sort = Literal["relevance", "newest", "price_asc", "expiry"]
 Multi = Annotated[list[str] | None, Parameter(max_items=40)]
 
@@ -104,11 +103,12 @@ class PublicPages(Controller):
         ipc_section: Multi = None,
         province: Multi = None,
         university_id: Multi = None,
-        price: PriceBand | None = None,
+        price: Annotated[str | None, Parameter(max_length=12)] = None,
         has_trial: bool | None = None,
         sort: Sort = "relevance",
         page_no: Annotated[int, Parameter(query="page", ge=1, le=500)] = 1,
     ) -> Template:
+        price = price if price in PRICE_BANDS else None  # "" = any price (the form's default)
         low, high = PRICE_BANDS[price] if price else (None, None)
         query = SearchQuery(
             q=q,
