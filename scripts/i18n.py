@@ -10,6 +10,7 @@ Message ids are English; the zh_CN catalog translates every one of them (the che
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -90,12 +91,13 @@ def problems() -> list[str]:
         ids = message.id if isinstance(message.id, (list, tuple)) else [message.id]
         if _placeholders(ids[0]) != _placeholders(strings[0]):
             out.append(f"placeholders differ in zh_CN: {key!r}")
+        in_template = any(path.endswith(".html") for path, _ in message.locations)
+        if in_template and "%" in re.sub(r"%\(\w+\)[sd]|%%", "", strings[0]):
+            out.append(f"a lone % in zh_CN (templates format every message; write %%): {key!r}")
     return out
 
 
 def _placeholders(text: str) -> set[str]:
-    import re
-
     return set(re.findall(r"%\(\w+\)[sd]", text))
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
 from litestar import Litestar, Router
 from litestar.di import Provide
+from litestar.exceptions import NotFoundException
 from litestar.logging import LoggingConfig
 from litestar.middleware.base import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
@@ -45,6 +46,7 @@ from openlicense.search.outbox import DocumentSource
 from openlicense.search.setup import load_definition
 from openlicense.settings import Settings
 from openlicense.web import config as web_config, web_router
+from openlicense.web.rendering import not_found
 
 
 def make_search_engine(settings: Settings) -> SearchEngine:
@@ -121,6 +123,7 @@ def create_app(
             ),
         ],
         csrf_config=web_config.csrf_config(settings),
+        exception_handlers={NotFoundException: not_found},  # a page, or the API's problem
         template_config=web_config.template_config(settings),
         lifespan=[
             _resources(engine, owned),

@@ -34,14 +34,15 @@ class AdminPages(Controller):
         self,
         request: AnyRequest,
         accounts: AccountService,
-        kind: OrganisationKind | None = None,
+        kind: str | None = None,
         pending: bool = False,
     ) -> Template:
-        rows = await accounts.list_organisations(kind, verified=False if pending else None)
+        chosen = OrganisationKind(kind) if kind in set(OrganisationKind) else None
+        rows = await accounts.list_organisations(chosen, verified=False if pending else None)
         rows.sort(key=lambda o: (o.verified_at is not None, pinyin_key(o.name)))
         context = {
             "rows": rows,
-            "kind": kind.value if kind else "",
+            "kind": chosen.value if chosen else "",
             "pending": pending,
             "users": await accounts.count_users(),
             "errors": {},

@@ -6,6 +6,7 @@ through the import's flat-row validation (`PatentCreate`), a declaration through
 from __future__ import annotations
 
 import datetime
+import uuid
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -185,6 +186,10 @@ def patent_row(data: dict[str, Any]) -> dict[str, str]:
     return row
 
 
+FeeTypeCode = Literal[
+    "FREE", "LUMP_SUM", "INSTALMENTS", "ROYALTY", "ENTRY_FEE_PLUS_ROYALTY", "STAGED"
+]
+AgreementState = Literal["notified", "paid", "effective", "suspended", "terminated", "ended"]
 FeeChoice = Literal[
     "FREE", "LUMP_SUM", "INSTALMENTS", "ROYALTY", "ENTRY_FEE_PLUS_ROYALTY", "STAGED_TRIAL"
 ]
@@ -322,6 +327,18 @@ DECLARATION_FIELDS = {
     "fee_cap_justification": "fee_cap_justification",
 }
 """Where a `DeclarationTerms` error (by its location) is shown in the wizard."""
+
+
+class AgreementFilterForm(_Form):
+    """The IP office's agreement filters (a GET form: blank fields mean "any")."""
+
+    date_from: Day = None
+    date_to: Day = None
+    university_id: Annotated[uuid.UUID | None, Opt] = None
+    province: Annotated[Annotated[str, Field(max_length=32)] | None, Opt] = None
+    fee_type: Annotated[FeeTypeCode | None, Opt] = None
+    status: Annotated[AgreementState | None, Opt] = None
+    recording_status: Annotated[Literal["open", "filed", "overdue", "none"] | None, Opt] = None
 
 
 class OrganisationForm(_Form):

@@ -9,11 +9,13 @@ import json
 import uuid
 from collections.abc import AsyncIterator
 from typing import Annotated, Any, Final, Literal
+from urllib.parse import urlencode
 
 from anyio import to_thread
 from litestar import Controller, Request, Response, get
 from litestar.params import Parameter
 from litestar.response import Stream, Template
+from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -33,6 +35,7 @@ from openlicense.oversight.schemas import AuditAgreement, audit_agreement
 from openlicense.oversight.verification import verify_all
 from openlicense.settings import Settings
 from openlicense.web.contracts import contract_html
+from openlicense.web.forms import AgreementFilterForm, field_errors
 from openlicense.web.i18n import N_, Translator
 from openlicense.web.labels import FEE_TYPES, TECHNOLOGY_FIELDS, label, pinyin_key, province
 from openlicense.web.rendering import page
@@ -82,29 +85,6 @@ def chart_specs(tr: Translator, group_by: str, rows: list[dict[str, Any]]) -> di
             ],
         },
     }
-
-
-def _filters(
-    date_from: datetime.date | None,
-    date_to: datetime.date | None,
-    university_id: uuid.UUID | None,
-    province_name: str | None,
-    fee_type: str | None,
-    status: str | None,
-    recording_status: str | None,
-) -> AgreementFilters:
-    return AgreementFilters(
-        date_from=date_from,
-        date_to=date_to,
-        university_id=university_id,
-        province=province_name or None,
-        fee_type=fee_type or None,
-        status=status or None,
-        recording_status=recording_status or None,
-    )
-
-
-Recording = Literal["open", "filed", "overdue", "none"]
 
 
 class OfficePages(Controller):
@@ -163,33 +143,29 @@ class OfficePages(Controller):
     async def agreements(
         self,
         request: AnyRequest,
+        tr: Translator,
         db_session: AsyncSession,
         accounts: AccountService,
         clock: Clock,
-        date_from: datetime.date | None = None,
-        date_to: datetime.date | None = None,
-        university_id: uuid.UUID | None = None,
-        province_name: Annotated[str | None, Parameter(query="province", max_length=32)] = None,
-        fee_type: str | None = None,
-        status: str | None = None,
-        recording_status: Recording | None = None,
         cursor: Annotated[str | None, Parameter(max_length=200)] = None,
     ) -> Template:
-        filters = _filters(
-            date_from, date_to, university_id, province_name, fee_type, status, recording_status
-        )
+        raw = {k: v for k, v in request.query_params.items() if k != "cursor"}
+        errors: dict[str, str] = {}
+        try:
+            form = AgreementFilterForm.model_validate(raw)
+        except ValidationError as exc:
+            form, errors = AgreementFilterForm(), field_errors(tr, exc)
+        filters = AgreementFilters(**form.model_dump())
         rows, next_cursor = await queries.agreement_page(
             db_session, filters, today=clock.today(), limit=50, cursor=cursor
         )
-        items: list[AuditAgreement] = [audit_agreement(r, clock.today()) for r in rows]
-        query = request.url.query or ""
-        keep = "&".join(p for p in query.split("&") if p and not p.startswith("cursor="))
         universities = await accounts.list_organisations(OrganisationKind.UNIVERSITY)
         context = {
-            "items": items,
+            "items": [audit_agreement(r, clock.today()) for r in rows],
             "filters": filters,
+            "errors": errors,
             "next_cursor": next_cursor,
-            "keep": keep,
+            "keep": urlencode([(k, v) for k, v in raw.items() if v]),
             "universities": sorted(universities, key=lambda o: pinyin_key(o.name)),
         }
         return page(request, "office/agreements.html", context)
@@ -263,7 +239,9 @@ class OfficePages(Controller):
         status: str | None = None,
         fee_type: str | None = None,
     ) -> Stream:
-        filters = _filters(date_from, date_to, None, None, fee_type, status, None)
+        filters = AgreementFilters(
+            date_from=date_from, date_to=date_to, status=status or None, fee_type=fee_type or None
+        )
         today = clock.today()
 
         async def rows() -> AsyncIterator[dict[str, Any]]:

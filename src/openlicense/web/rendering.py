@@ -8,11 +8,12 @@ import urllib.parse
 from typing import Any, Final
 
 from litestar import Request, Response
-from litestar.exceptions import HTTPException
+from litestar.exceptions import HTTPException, NotFoundException
 from litestar.response import Redirect, Template
 from litestar_htmx import HTMXRequest, HTMXTemplate
 
 from openlicense.core.errors import OpenLicenseError, Unauthorized
+from openlicense.problems import from_http_exception
 from openlicense.web.explain import error_message
 from openlicense.web.jinja import request_translator
 
@@ -70,6 +71,16 @@ def local_path(target: str | None, default: str = "/") -> str:
 def login_url(request: AnyRequest) -> str:
     here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     return "/login?" + urllib.parse.urlencode({"next": here})
+
+
+NOT_PAGES: Final = ("/api", "/webhooks", "/schema", "/static", "/health")
+
+
+def not_found(request: AnyRequest, exc: NotFoundException) -> Response[Any]:
+    """App-wide 404 for addresses no route serves: a page for people, a problem for the API."""
+    if request.url.path.startswith(NOT_PAGES):
+        return from_http_exception(exc).to_response(request)
+    return page_error(request, exc)
 
 
 def page_error(request: AnyRequest, exc: Exception) -> Response[Any]:

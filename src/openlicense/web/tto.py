@@ -66,7 +66,7 @@ class TtoPages(Controller):
         request: AnyRequest,
         patents: PatentService,
         q: Annotated[str | None, Parameter(max_length=100)] = None,
-        status: ListingStatus | None = None,
+        status: str | None = None,
         field: str | None = None,
         page_no: Annotated[int, Parameter(query="page", ge=1, le=10_000)] = 1,
     ) -> Template:
@@ -77,9 +77,9 @@ class TtoPages(Controller):
             q=q or None,
             technology_field=field or None,
             mine=True,
-            listing_status=status,
+            listing_status=ListingStatus(status) if status in set(ListingStatus) else None,
         )
-        filters = {"q": q or "", "status": status.value if status else "", "field": field or ""}
+        filters = {"q": q or "", "status": status or "", "field": field or ""}
         base = "/tto/patents?" + "".join(f"{k}={v}&" for k, v in filters.items() if v)
         context = {"rows": rows, "total": total, "filters": filters, "fields": TECHNOLOGY_FIELDS}
         context |= {"page_no": page_no, "pages": -(-total // PER_PAGE), "base": base}
