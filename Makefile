@@ -1,5 +1,5 @@
 # The two commands of the README, plus helpers. Everything installs what it needs.
-.PHONY: demo test install lint format postgres fonts bench-search bench-export test-meilisearch
+.PHONY: demo test install lint format typecheck postgres fonts chromium i18n bench-search bench-export bench-pages test-meilisearch
 
 SEED_PATENTS ?= 2000
 export PATH := $(HOME)/.local/bin:$(PATH)
@@ -20,12 +20,25 @@ postgres:
 fonts:
 	scripts/ensure-fonts.sh
 
-test: install postgres fonts
+# Debian's Chromium for the browser tests (tests/web); the CJK font above renders their text.
+chromium:
+	scripts/ensure-chromium.sh
+
+test: install postgres fonts chromium
 	scripts/run-tests.sh
 
 lint: install
-	uv run --locked ruff check src tests migrations
-	uv run --locked ruff format --check src tests migrations
+	uv run --locked ruff check src tests migrations scripts/i18n.py scripts/bench_pages.py
+	uv run --locked ruff format --check src tests migrations scripts/i18n.py scripts/bench_pages.py
+
+# mypy --strict on the web pages and the service code they added (see [tool.mypy]).
+typecheck: install
+	uv run --locked mypy
+
+# Web-page messages: extract them, merge into the catalogs, check zh-CN is complete.
+i18n: install
+	uv run --locked python scripts/i18n.py update
+	uv run --locked python scripts/i18n.py check
 
 format: install
 	uv run --locked ruff format src tests migrations
@@ -36,6 +49,10 @@ bench-search: install
 
 bench-export: install
 	uv run --locked python scripts/bench_export.py
+
+# Server-side p50/p99 of the catalogue and patent pages at 100k patents (docs/performance.md).
+bench-pages: install
+	uv run --locked python scripts/bench_pages.py --patents $(or $(PATENTS),100000)
 
 # The search contract suite against a real Meilisearch: MEILISEARCH_URL=http://127.0.0.1:7700 make test-meilisearch
 test-meilisearch: install

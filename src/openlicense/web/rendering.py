@@ -88,10 +88,11 @@ def page_error(request: AnyRequest, exc: Exception) -> Response[Any]:
     if isinstance(exc, Unauthorized):
         return redirect(request, login_url(request))
     tr = request_translator(request)
+    code = "internal_error"
     if isinstance(exc, OpenLicenseError):
-        status, message = exc.http_status, error_message(tr, exc)
+        status, message, code = exc.http_status, error_message(tr, exc), exc.instance_code
     elif isinstance(exc, HTTPException):
-        status = exc.status_code
+        status, code = exc.status_code, f"http_{exc.status_code}"
         message = tr.gettext("The request could not be handled.")
         if status == 404:
             message = tr.gettext("This page does not exist.")
@@ -102,4 +103,6 @@ def page_error(request: AnyRequest, exc: Exception) -> Response[Any]:
     else:
         logger.exception("unhandled page error", exc_info=exc)
         status, message = 500, tr.gettext("Something went wrong on our side. Please try again.")
-    return page(request, "error.html", {"status": status, "message": message}, status=status)
+    response = page(request, "error.html", {"status": status, "message": message}, status=status)
+    response.headers["X-Error-Code"] = code  # the stable code, as the API's problem has it
+    return response
