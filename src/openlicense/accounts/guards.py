@@ -1,10 +1,11 @@
 """Route guards. Every route names who may call it: `allow(...)` or `public`.
 
-The role × endpoint matrix test reads `__roles__` from these guards."""
+The role × endpoint matrix test reads `__roles__` from these guards. They are coroutines:
+Litestar runs a plain-function guard in a worker thread, a hop every request would pay."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar.connection import ASGIConnection
@@ -13,7 +14,7 @@ from litestar.handlers.base import BaseRouteHandler
 from openlicense.accounts.models import Role
 from openlicense.core.errors import Forbidden, Unauthorized
 
-Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]
+Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], Awaitable[None]]
 
 ALL_ROLES = frozenset(Role)
 
@@ -23,7 +24,7 @@ def allow(*roles: Role, api_keys: bool = False) -> Guard:
     machine access is for read-only audit routes."""
     allowed = frozenset(roles)
 
-    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         principal = connection.scope.get("user")
         if principal is None:
             raise Unauthorized("Sign in (Bearer token) or send an API key to use this endpoint.")
@@ -39,7 +40,7 @@ def allow(*roles: Role, api_keys: bool = False) -> Guard:
     return guard
 
 
-def public(_: ASGIConnection[Any, Any, Any, Any], __: BaseRouteHandler) -> None:
+async def public(_: ASGIConnection[Any, Any, Any, Any], __: BaseRouteHandler) -> None:
     """Anyone, signed in or not. Handlers still filter what anonymous callers may see."""
 
 

@@ -18,6 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Final
 
+from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -90,6 +91,12 @@ def negotiate(cookie: str | None, accept_language: str | None) -> str:
     return min(weighted)[2] if weighted else DEFAULT
 
 
+@cache
+def _babel(locale: str) -> Locale:
+    """Parsed once: Babel would parse the identifier again on every date and number."""
+    return Locale.parse(locale)
+
+
 @dataclass(frozen=True, slots=True)
 class Translator:
     """One locale's messages and formats: what a page handler and a template use."""
@@ -116,7 +123,7 @@ class Translator:
 
     def number(self, value: int | Decimal, digits: int = 2) -> str:
         pattern = "#,##0" + ("." + "#" * digits if digits else "")
-        return format_decimal(value, format=pattern, locale=self.locale)
+        return format_decimal(value, format=pattern, locale=_babel(self.locale))
 
     def money(self, amount_minor: int | None, currency: str = "CNY") -> str:
         """¥5,000 / 12.5 万元 in Chinese, RMB 125,000 in English; other currencies per Babel."""
@@ -124,7 +131,7 @@ class Translator:
             return "—"
         major = Decimal(amount_minor).scaleb(-minor_unit_exponent(currency))
         if currency != "CNY":
-            return format_currency(major, currency, locale=self.locale)
+            return format_currency(major, currency, locale=_babel(self.locale))
         if self.zh and major >= WAN:
             return self.gettext("%(amount)s 万元", amount=self.number(major / WAN, 4))
         if self.zh:
@@ -134,7 +141,7 @@ class Translator:
     def rate(self, value: Decimal | str | None) -> str:
         if value is None:
             return "—"
-        return format_percent(Decimal(value), format="#,##0.###%", locale=self.locale)
+        return format_percent(Decimal(value), format="#,##0.###%", locale=_babel(self.locale))
 
     def date(self, day: datetime.date | str | None) -> str:
         if day is None or day == "":
@@ -143,7 +150,7 @@ class Translator:
             day = datetime.date.fromisoformat(day)
         if isinstance(day, datetime.datetime):
             day = day.date()
-        return format_date(day, "long" if self.zh else "d MMM y", locale=self.locale)
+        return format_date(day, "long" if self.zh else "d MMM y", locale=_babel(self.locale))
 
     def datetime(self, moment: datetime.datetime | None) -> str:
         """In China Standard Time, whatever the server's zone (stored times are UTC)."""
@@ -152,7 +159,7 @@ class Translator:
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=datetime.UTC)
         pattern = "y年M月d日 HH:mm" if self.zh else "d MMM y, HH:mm"
-        return format_datetime(moment, pattern, tzinfo=CHINA_TIME, locale=self.locale)
+        return format_datetime(moment, pattern, tzinfo=CHINA_TIME, locale=_babel(self.locale))
 
     def days_left(self, day: datetime.date | None, today: datetime.date) -> str:
         """还有 12 天 / 12 days left; 今天到期 / due today; 逾期 3 天 / 3 days overdue."""

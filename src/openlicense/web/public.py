@@ -19,9 +19,9 @@ from openlicense.accounts.models import Organisation, OrganisationKind
 from openlicense.accounts.service import AccountService
 from openlicense.agreements.contract import describe_fee_standard
 from openlicense.agreements.schemas import Quote
-from openlicense.agreements.service import quote
+from openlicense.agreements.service import quote_declaration
 from openlicense.catalogue.models import Declaration, Patent
-from openlicense.catalogue.service import DeclarationService, PatentService
+from openlicense.catalogue.service import DeclarationService, PatentService, acceptable_on
 from openlicense.catalogue.terms import DeclarationTerms
 from openlicense.core.clock import Clock
 from openlicense.core.errors import Invalid, NotFound
@@ -233,13 +233,13 @@ async def _offer(
     estimate: Decimal | None,
 ) -> Offer | None:
     """The current public version, whether it can be accepted today, and its quote."""
-    versions = await declarations.list_for_patent(viewer(request), patent.id)
+    versions = await declarations.versions_of(viewer(request), patent)
     public_versions = [d for d in versions if d.terms_hash is not None]
     if not public_versions:
         return None
     current = public_versions[-1]
     terms = DeclarationTerms.model_validate(current.terms)
-    _, violations = await declarations.acceptability(viewer(request), current.id, None)
+    violations = acceptable_on(current, patent, clock.today())
     base = royalty_base(terms)
     estimated = None
     if estimate is not None and base is not None:
@@ -247,12 +247,8 @@ async def _offer(
     offered: Quote | None = None
     if not violations:
         try:
-            offered = await quote(
-                declarations,
-                viewer(request),
-                current.id,
-                acceptance_date=clock.today(),
-                estimated_annual_base=estimated,
+            offered = quote_declaration(
+                current, acceptance_date=clock.today(), estimated_annual_base=estimated
             )
         except Invalid:
             offered = None

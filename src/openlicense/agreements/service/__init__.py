@@ -10,7 +10,7 @@ from openlicense.agreements.service.acceptance import (
 from openlicense.agreements.service.access import AgreementReader, ensure_party, find_entry
 from openlicense.agreements.service.lifecycle import LifecycleReport, run_lifecycle
 from openlicense.agreements.service.obligations import ObligationService, RoyaltyPreview
-from openlicense.agreements.service.offers import quote
+from openlicense.agreements.service.offers import quote, quote_declaration
 from openlicense.agreements.service.overview import (
     AgreementLine,
     LicensorTotals,
@@ -37,6 +37,7 @@ __all__ = [
     "find_entry",
     "licensor_totals",
     "quote",
+    "quote_declaration",
     "recording_lines",
     "run_lifecycle",
     "schedule_entries",

@@ -2,7 +2,11 @@
 
 Other domains use the catalogue through this package (and its `models`, `schemas`, `rules`)."""
 
-from openlicense.catalogue.service.declarations import DeclarationService, provide_declarations
+from openlicense.catalogue.service.declarations import (
+    DeclarationService,
+    acceptable_on,
+    provide_declarations,
+)
 from openlicense.catalogue.service.facts import patent_facts
 from openlicense.catalogue.service.patents import (
     PatentService,
@@ -16,6 +20,7 @@ __all__ = [
     "DeclarationService",
     "PatentService",
     "Portfolio",
+    "acceptable_on",
     "open_licence_active",
     "patent_facts",
     "portfolio",

@@ -181,9 +181,14 @@ class DeclarationService:
     ) -> list[Declaration]:
         patent = await self._patent(patent_id)
         ensure_visible(principal, patent)
+        return await self.versions_of(principal, patent)
+
+    async def versions_of(self, principal: Principal | None, patent: Patent) -> list[Declaration]:
+        """The versions of an already loaded patent the caller may see, oldest first (one
+        query; the patent's own visibility is the caller's to have checked)."""
         rows = await self.session.scalars(
             select(Declaration)
-            .where(Declaration.patent_id == patent_id)
+            .where(Declaration.patent_id == patent.id)
             .options(selectinload(Declaration.withdrawal))
             .order_by(Declaration.version)
         )
@@ -195,14 +200,7 @@ class DeclarationService:
         """Rules 23–24: may a new licensee accept this version on `on` (default today)?"""
         declaration = await self.get(principal, declaration_id)
         day = on or self.clock.today()
-        withdrawal = declaration.withdrawal
-        return day, check_acceptable(
-            declaration_status=declaration.status.value,
-            withdrawal_effective=withdrawal.effective_date if withdrawal else None,
-            licence_end=declaration.licence_end,
-            patent=patent_facts(declaration.patent),
-            today=day,
-        )
+        return day, acceptable_on(declaration, declaration.patent, day)
 
     async def _patent(self, patent_id: uuid.UUID) -> Patent:
         patent = await self.session.scalar(
@@ -232,6 +230,20 @@ class DeclarationService:
         if declaration is None:
             raise NotFound("No such declaration.")
         return declaration
+
+
+def acceptable_on(
+    declaration: Declaration, patent: Patent, day: datetime.date
+) -> list[RuleViolation]:
+    """Rules 23–24 on loaded objects (its `withdrawal`; the patent's owners and licences)."""
+    withdrawal = declaration.withdrawal
+    return check_acceptable(
+        declaration_status=declaration.status.value,
+        withdrawal_effective=withdrawal.effective_date if withdrawal else None,
+        licence_end=declaration.licence_end,
+        patent=patent_facts(patent),
+        today=day,
+    )
 
 
 def published_record(declaration: Declaration) -> LedgerRecord:

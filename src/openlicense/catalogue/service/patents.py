@@ -100,12 +100,13 @@ class PatentService:
             canonical = identifiers.normalise_application_number(number)
         except identifiers.InvalidIdentifier as exc:
             raise NotFound("No such patent.") from exc
-        patent_id = await self.session.scalar(
-            select(Patent.id).where(Patent.application_number == canonical)
+        patent = await self.session.scalar(
+            _with_children(select(Patent).where(Patent.application_number == canonical))
         )
-        if patent_id is None:
+        if patent is None:
             raise NotFound("No such patent.")
-        return await self.get(principal, patent_id)
+        ensure_visible(principal, patent)
+        return patent
 
     async def list(
         self,
