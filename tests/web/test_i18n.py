@@ -57,7 +57,7 @@ def test_dates_and_deadlines_in_both_languages() -> None:
     assert translator("en").days_left(day, today) == "12 days left"
     assert translator("en").days_left(today, day) == "12 days overdue"
     moment = datetime.datetime(2026, 12, 3, 1, 30, tzinfo=datetime.UTC)
-    assert translator("zh_CN").datetime(moment) == "2026年12月3日 09:30"  # China Standard Time
+    assert translator("zh_CN").moment(moment) == "2026年12月3日 09:30"  # China Standard Time
 
 
 @pytest.mark.parametrize(

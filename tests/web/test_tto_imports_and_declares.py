@@ -71,6 +71,7 @@ async def test_tto_imports_a_spreadsheet_and_declares_an_open_licence(
     await expect(row.locator("td").nth(0)).to_have_text("3")  # the header is row 1
     await expect(row.locator("td").nth(1)).to_have_text("application_number")
     await expect(row.locator("td").nth(2)).to_contain_text("校验位错误：应为 3")
+    await visitor.shot("tto-import-errors", full_page=True)
 
     await _upload(visitor, _csv(FIXED))
     await expect(page.locator(".alert.ok")).to_contain_text("已从 patents.csv 导入 2 项专利")
@@ -86,6 +87,8 @@ async def test_tto_imports_a_spreadsheet_and_declares_an_open_licence(
     check = page.locator("#rule-check")
     await expect(check).to_contain_text("规则 9")
     await expect(check).to_contain_text("许可期限不少于12个月")
+    await check.scroll_into_view_if_needed()
+    await visitor.shot("tto-declare-rule-check")
 
     await page.get_by_label(re.compile("许可期限截止日")).fill("2029-11-22")
     await expect(check).to_contain_text("全部通过")

@@ -106,8 +106,8 @@ def _message(tr: Translator, error: Any) -> str:
         for needle, message in VALUE_ERRORS:
             if needle in text:
                 return tr.gettext(message)
-    message = MESSAGES.get(error["type"])
-    return tr.gettext(message) if message else text
+    known = MESSAGES.get(error["type"])
+    return tr.gettext(known) if known else text
 
 
 def _closest(path: str, fields: dict[str, str]) -> str | None:

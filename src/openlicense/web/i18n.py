@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from babel import Locale
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_datetime, get_timezone
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal, format_percent
@@ -152,14 +152,15 @@ class Translator:
             day = day.date()
         return format_date(day, "long" if self.zh else "d MMM y", locale=_babel(self.locale))
 
-    def datetime(self, moment: datetime.datetime | None) -> str:
+    def moment(self, moment: datetime.datetime | None) -> str:
         """In China Standard Time, whatever the server's zone (stored times are UTC)."""
         if moment is None:
             return "—"
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=datetime.UTC)
         pattern = "y年M月d日 HH:mm" if self.zh else "d MMM y, HH:mm"
-        return format_datetime(moment, pattern, tzinfo=CHINA_TIME, locale=_babel(self.locale))
+        zone = get_timezone(CHINA_TIME)
+        return format_datetime(moment, pattern, tzinfo=zone, locale=_babel(self.locale))
 
     def days_left(self, day: datetime.date | None, today: datetime.date) -> str:
         """还有 12 天 / 12 days left; 今天到期 / due today; 逾期 3 天 / 3 days overdue."""

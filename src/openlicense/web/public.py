@@ -26,7 +26,13 @@ from openlicense.catalogue.terms import DeclarationTerms
 from openlicense.core.clock import Clock
 from openlicense.core.errors import Invalid, NotFound
 from openlicense.pricing.fee_standards import RoyaltyTerms, Staged
-from openlicense.search.engine import SearchEngine, SearchQuery, SearchResult, SearchUnavailable
+from openlicense.search.engine import (
+    FacetName,
+    SearchEngine,
+    SearchQuery,
+    SearchResult,
+    SearchUnavailable,
+)
 from openlicense.web.explain import explain_all
 from openlicense.web.forms import QuoteForm
 from openlicense.web.i18n import Translator
@@ -35,7 +41,7 @@ from openlicense.web.rendering import page
 
 AnyRequest = Request[Any, Any, Any]
 PER_PAGE: Final = 20
-FACETS: Final = [
+FACETS: Final[list[FacetName]] = [
     "technology_field", "fee_type", "ipc_section", "province", "university_id", "has_trial",
 ]  # fmt: skip
 PRICE_BANDS: Final = {
@@ -123,7 +129,7 @@ class PublicPages(Controller):
             sort=sort,
             page=page_no,
             per_page=PER_PAGE,
-            facets=FACETS,  # type: ignore[arg-type]
+            facets=FACETS,
         )
         result: SearchResult | None
         try:

@@ -46,7 +46,7 @@ def page(
             template_name=partial,
             context=values,
             status_code=status,
-            push_url=push_url,  # type: ignore[arg-type]  # litestar-htmx types it as a Literal
+            push_url=push_url,
         )
     return Template(template_name=template, context=values, status_code=status)
 
