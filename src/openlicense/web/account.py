@@ -10,6 +10,8 @@ from typing import Any, Final
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
+from litestar.di import NamedDependency
+from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 from pydantic import ValidationError
 
@@ -38,12 +40,16 @@ class AccountPages(Controller):
     include_in_schema = False
 
     @get("/login", guards=[public], name="login")
-    async def login_form(self, request: AnyRequest, next: str | None = None) -> Template:
+    async def login_form(self, request: AnyRequest, next: FromQuery[str | None] = None) -> Template:
         return page(request, "public/login.html", {"next": local_path(next, ""), "errors": {}})
 
     @post("/login", guards=[public])
     async def login(
-        self, request: AnyRequest, tr: Translator, accounts: AccountService, settings: Settings
+        self,
+        request: AnyRequest,
+        tr: NamedDependency[Translator],
+        accounts: NamedDependency[AccountService],
+        settings: NamedDependency[Settings],
     ) -> Response[Any]:
         data = await form_data(request)
         target = local_path(data.get("next"), "")
@@ -70,7 +76,9 @@ class AccountPages(Controller):
         return redirect(request, "/")
 
     @get("/lang/{tag:str}", guards=[public], name="language")
-    async def language(self, tag: str, settings: Settings, next: str | None = None) -> Redirect:
+    async def language(
+        self, tag: str, settings: NamedDependency[Settings], next: FromQuery[str | None] = None
+    ) -> Redirect:
         """The language switch: remembered for a year in the `lang` cookie."""
         locale = from_tag(tag)
         response = Redirect(path=local_path(next), status_code=SEE_OTHER)

@@ -7,6 +7,8 @@ import uuid
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromQuery
 from litestar.response import Template
 from pydantic import ValidationError
 
@@ -33,9 +35,9 @@ class AdminPages(Controller):
     async def organisations(
         self,
         request: AnyRequest,
-        accounts: AccountService,
-        kind: str | None = None,
-        pending: bool = False,
+        accounts: NamedDependency[AccountService],
+        kind: FromQuery[str | None] = None,
+        pending: FromQuery[bool] = False,
     ) -> Template:
         chosen = OrganisationKind(kind) if kind in set(OrganisationKind) else None
         rows = await accounts.list_organisations(chosen, verified=False if pending else None)
@@ -52,7 +54,10 @@ class AdminPages(Controller):
 
     @post("/organisations", guards=[ADMIN], name="admin_organisation_create")
     async def create_organisation(
-        self, request: AnyRequest, tr: Translator, accounts: AccountService
+        self,
+        request: AnyRequest,
+        tr: NamedDependency[Translator],
+        accounts: NamedDependency[AccountService],
     ) -> Response[Any]:
         data = await form_data(request)
         try:
@@ -84,8 +89,8 @@ class AdminPages(Controller):
         self,
         request: AnyRequest,
         organisation_id: uuid.UUID,
-        accounts: AccountService,
-        done: str | None = None,
+        accounts: NamedDependency[AccountService],
+        done: FromQuery[str | None] = None,
     ) -> Template:
         context = {
             "organisation": await accounts.get_organisation(organisation_id),
@@ -98,7 +103,10 @@ class AdminPages(Controller):
 
     @post("/organisations/{organisation_id:uuid}/verify", guards=[ADMIN], name="admin_verify")
     async def verify(
-        self, request: AnyRequest, organisation_id: uuid.UUID, accounts: AccountService
+        self,
+        request: AnyRequest,
+        organisation_id: uuid.UUID,
+        accounts: NamedDependency[AccountService],
     ) -> Response[Any]:
         await accounts.verify_organisation(request.user, organisation_id)
         return redirect(request, f"/admin/organisations/{organisation_id}?done=verified")
@@ -107,9 +115,9 @@ class AdminPages(Controller):
     async def add_user(
         self,
         request: AnyRequest,
-        tr: Translator,
+        tr: NamedDependency[Translator],
         organisation_id: uuid.UUID,
-        accounts: AccountService,
+        accounts: NamedDependency[AccountService],
     ) -> Response[Any]:
         data = await form_data(request)
         errors: dict[str, str] = {}

@@ -6,13 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from openlicense.accounts.service import AccountService
 from openlicense.agreements.rules import LifecycleConfig
 from openlicense.agreements.service import AcceptanceService, ObligationService
-from openlicense.catalogue.service import provide_declarations, provide_patents
+from openlicense.catalogue.rules import RuleConfig
+from openlicense.catalogue.service import DeclarationService, PatentService
 from openlicense.core.clock import Clock
 from openlicense.payments.gateway import PaymentGateway
 from openlicense.payments.service import PaymentService
@@ -25,23 +26,47 @@ async def provide_tr(request: Request[Any, Any, Any]) -> Translator:
     return request_translator(request)
 
 
-async def provide_accounts(db_session: AsyncSession, settings: Settings) -> AccountService:
+async def provide_accounts(
+    db_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings]
+) -> AccountService:
     return AccountService(db_session, auth=settings.auth)
 
 
+async def provide_patents(
+    db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]
+) -> PatentService:
+    return PatentService(db_session, clock=clock)
+
+
+async def provide_declarations(
+    db_session: NamedDependency[AsyncSession],
+    clock: NamedDependency[Clock],
+    settings: NamedDependency[Settings],
+) -> DeclarationService:
+    rules = RuleConfig.from_settings(settings.rules)
+    return DeclarationService(db_session, clock=clock, rules=rules)
+
+
 async def provide_acceptance(
-    db_session: AsyncSession, clock: Clock, settings: Settings
+    db_session: NamedDependency[AsyncSession],
+    clock: NamedDependency[Clock],
+    settings: NamedDependency[Settings],
 ) -> AcceptanceService:
     config = LifecycleConfig.from_settings(settings.lifecycle)
     return AcceptanceService(db_session, clock=clock, config=config)
 
 
-async def provide_obligations(db_session: AsyncSession, clock: Clock) -> ObligationService:
+async def provide_obligations(
+    db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]
+) -> ObligationService:
     return ObligationService(db_session, clock=clock)
 
 
 async def provide_payments(
-    db_session: AsyncSession, payment_gateway: PaymentGateway, clock: Clock, settings: Settings
+    db_session: NamedDependency[AsyncSession],
+    payment_gateway: NamedDependency[PaymentGateway],
+    clock: NamedDependency[Clock],
+    settings: NamedDependency[Settings],
 ) -> PaymentService:
     return PaymentService(db_session, gateway=payment_gateway, clock=clock, settings=settings)
 

@@ -13,7 +13,8 @@ from urllib.parse import urlencode
 
 from anyio import to_thread
 from litestar import Controller, Request, Response, get
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromQuery, QueryParameter
 from litestar.response import Stream, Template
 from pydantic import ValidationError
 from sqlalchemy import func, select
@@ -95,12 +96,12 @@ class OfficePages(Controller):
     async def statistics(
         self,
         request: AnyRequest,
-        tr: Translator,
-        db_session: AsyncSession,
-        clock: Clock,
-        group_by: GroupBy = "quarter",
-        date_from: datetime.date = START,
-        date_to: datetime.date | None = None,
+        tr: NamedDependency[Translator],
+        db_session: NamedDependency[AsyncSession],
+        clock: NamedDependency[Clock],
+        group_by: FromQuery[GroupBy] = "quarter",
+        date_from: FromQuery[datetime.date] = START,
+        date_to: FromQuery[datetime.date | None] = None,
     ) -> Template:
         until = date_to or clock.today()
         rows = await stats.statistics(
@@ -123,11 +124,11 @@ class OfficePages(Controller):
     @get("/statistics.csv", guards=[OFFICE], name="office_statistics_csv")
     async def statistics_csv(
         self,
-        db_session: AsyncSession,
-        clock: Clock,
-        group_by: GroupBy = "quarter",
-        date_from: datetime.date = START,
-        date_to: datetime.date | None = None,
+        db_session: NamedDependency[AsyncSession],
+        clock: NamedDependency[Clock],
+        group_by: FromQuery[GroupBy] = "quarter",
+        date_from: FromQuery[datetime.date] = START,
+        date_to: FromQuery[datetime.date | None] = None,
     ) -> Stream:
         rows = await stats.statistics(
             db_session,
@@ -143,11 +144,11 @@ class OfficePages(Controller):
     async def agreements(
         self,
         request: AnyRequest,
-        tr: Translator,
-        db_session: AsyncSession,
-        accounts: AccountService,
-        clock: Clock,
-        cursor: Annotated[str | None, Parameter(max_length=200)] = None,
+        tr: NamedDependency[Translator],
+        db_session: NamedDependency[AsyncSession],
+        accounts: NamedDependency[AccountService],
+        clock: NamedDependency[Clock],
+        cursor: Annotated[str | None, QueryParameter(max_length=200)] = None,
     ) -> Template:
         raw = {k: v for k, v in request.query_params.items() if k != "cursor"}
         errors: dict[str, str] = {}
@@ -174,11 +175,11 @@ class OfficePages(Controller):
     async def agreement(
         self,
         request: AnyRequest,
-        tr: Translator,
+        tr: NamedDependency[Translator],
         agreement_id: uuid.UUID,
-        db_session: AsyncSession,
-        clock: Clock,
-        text: Literal["zh", "en"] | None = None,
+        db_session: NamedDependency[AsyncSession],
+        clock: NamedDependency[Clock],
+        text: FromQuery[Literal["zh", "en"] | None] = None,
     ) -> Template:
         agreement = await AgreementReader(db_session).load(agreement_id)
         row = await queries.agreement_row(db_session, agreement_id, today=clock.today())
@@ -194,7 +195,9 @@ class OfficePages(Controller):
         return page(request, "office/agreement.html", context)
 
     @get("/agreements/{agreement_id:uuid}/contract.pdf", guards=[OFFICE], name="office_pdf")
-    async def pdf(self, agreement_id: uuid.UUID, db_session: AsyncSession) -> Response[bytes]:
+    async def pdf(
+        self, agreement_id: uuid.UUID, db_session: NamedDependency[AsyncSession]
+    ) -> Response[bytes]:
         agreement = await AgreementReader(db_session).load(agreement_id)
         texts = RenderedContract(agreement.text_zh, agreement.text_en)
         content = await to_thread.run_sync(render_pdf, agreement.snapshot, texts)
@@ -205,7 +208,10 @@ class OfficePages(Controller):
 
     @get("/ledger", guards=[OFFICE], name="office_ledger")
     async def ledger(
-        self, request: AnyRequest, db_session: AsyncSession, settings: Settings
+        self,
+        request: AnyRequest,
+        db_session: NamedDependency[AsyncSession],
+        settings: NamedDependency[Settings],
     ) -> Template:
         latest = await db_session.scalar(
             select(LedgerCheckpoint).order_by(LedgerCheckpoint.seq.desc()).limit(1)
@@ -216,7 +222,10 @@ class OfficePages(Controller):
 
     @get("/ledger/verify", guards=[OFFICE], name="office_ledger_verify")
     async def verify(
-        self, request: AnyRequest, db_session: AsyncSession, settings: Settings
+        self,
+        request: AnyRequest,
+        db_session: NamedDependency[AsyncSession],
+        settings: NamedDependency[Settings],
     ) -> Template:
         """Recompute the whole chain and compare every agreement with it (can take a while)."""
         report = await verify_all(db_session, settings)
@@ -232,12 +241,12 @@ class OfficePages(Controller):
     @get("/exports/agreements.csv", guards=[OFFICE], name="office_export_agreements")
     async def export_agreements(
         self,
-        session_maker: async_sessionmaker[AsyncSession],
-        clock: Clock,
-        date_from: datetime.date | None = None,
-        date_to: datetime.date | None = None,
-        status: str | None = None,
-        fee_type: str | None = None,
+        session_maker: NamedDependency[async_sessionmaker[AsyncSession]],
+        clock: NamedDependency[Clock],
+        date_from: FromQuery[datetime.date | None] = None,
+        date_to: FromQuery[datetime.date | None] = None,
+        status: FromQuery[str | None] = None,
+        fee_type: FromQuery[str | None] = None,
     ) -> Stream:
         filters = AgreementFilters(
             date_from=date_from, date_to=date_to, status=status or None, fee_type=fee_type or None
@@ -253,7 +262,9 @@ class OfficePages(Controller):
         return _download(csv_stream(rows(), columns), "agreements.csv")
 
     @get("/exports/ledger.ndjson", guards=[OFFICE], name="office_export_ledger")
-    async def export_ledger(self, session_maker: async_sessionmaker[AsyncSession]) -> Stream:
+    async def export_ledger(
+        self, session_maker: NamedDependency[async_sessionmaker[AsyncSession]]
+    ) -> Stream:
         async def rows() -> AsyncIterator[dict[str, Any]]:
             async with session_maker() as session:
                 async for entry in queries.stream_ledger(session):

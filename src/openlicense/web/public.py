@@ -10,7 +10,8 @@ from typing import Annotated, Any, Final, Literal
 from urllib.parse import urlencode
 
 from litestar import Controller, Request, Response, get
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 from pydantic import ValidationError
 
@@ -53,7 +54,7 @@ PRICE_BANDS: Final = {
 }
 """Amount due at the start, in fen (the search document's `entry_price_minor`)."""
 Sort = Literal["relevance", "newest", "price_asc", "expiry"]
-Multi = Annotated[list[str] | None, Parameter(max_items=40)]
+Multi = Annotated[list[str] | None, QueryParameter(max_items=40)]
 
 
 def viewer(request: AnyRequest) -> Any:
@@ -88,7 +89,9 @@ class PublicPages(Controller):
     include_in_schema = False
 
     @get("/", guards=[public], name="home")
-    async def home(self, request: AnyRequest, search_engine: SearchEngine) -> Template:
+    async def home(
+        self, request: AnyRequest, search_engine: NamedDependency[SearchEngine]
+    ) -> Template:
         try:
             latest = await search_engine.search(
                 SearchQuery(sort="newest", per_page=6, facets=["technology_field"])
@@ -101,18 +104,18 @@ class PublicPages(Controller):
     async def catalogue(
         self,
         request: AnyRequest,
-        search_engine: SearchEngine,
-        accounts: AccountService,
-        q: Annotated[str, Parameter(max_length=200)] = "",
+        search_engine: NamedDependency[SearchEngine],
+        accounts: NamedDependency[AccountService],
+        q: Annotated[str, QueryParameter(max_length=200)] = "",
         technology_field: Multi = None,
         fee_type: Multi = None,
         ipc_section: Multi = None,
         province: Multi = None,
         university_id: Multi = None,
-        price: Annotated[str | None, Parameter(max_length=12)] = None,
-        has_trial: bool | None = None,
-        sort: Sort = "relevance",
-        page_no: Annotated[int, Parameter(query="page", ge=1, le=500)] = 1,
+        price: Annotated[str | None, QueryParameter(max_length=12)] = None,
+        has_trial: FromQuery[bool | None] = None,
+        sort: FromQuery[Sort] = "relevance",
+        page_no: Annotated[int, QueryParameter(name="page", ge=1, le=500)] = 1,
     ) -> Template:
         price = price if price in PRICE_BANDS else None  # "" = any price (the form's default)
         low, high = PRICE_BANDS[price] if price else (None, None)
@@ -159,13 +162,13 @@ class PublicPages(Controller):
     async def patent_page(
         self,
         request: AnyRequest,
-        tr: Translator,
+        tr: NamedDependency[Translator],
         number: str,
-        patents: PatentService,
-        declarations: DeclarationService,
-        accounts: AccountService,
-        clock: Clock,
-        estimate: Annotated[str | None, Parameter(max_length=30)] = None,
+        patents: NamedDependency[PatentService],
+        declarations: NamedDependency[DeclarationService],
+        accounts: NamedDependency[AccountService],
+        clock: NamedDependency[Clock],
+        estimate: Annotated[str | None, QueryParameter(max_length=30)] = None,
     ) -> Response[Any]:
         patent = await patents.get_by_number(viewer(request), number)
         if number != patent.application_number:  # one address per patent
@@ -193,7 +196,9 @@ class PublicPages(Controller):
         return page(request, "public/privacy.html")
 
     @get("/universities", guards=[public], name="universities")
-    async def universities(self, request: AnyRequest, accounts: AccountService) -> Template:
+    async def universities(
+        self, request: AnyRequest, accounts: NamedDependency[AccountService]
+    ) -> Template:
         names = sorted(
             (await university_names(accounts)).values(), key=lambda o: pinyin_key(o.name)
         )
@@ -204,9 +209,9 @@ class PublicPages(Controller):
         self,
         request: AnyRequest,
         name: str,
-        accounts: AccountService,
-        search_engine: SearchEngine,
-        page_no: Annotated[int, Parameter(query="page", ge=1, le=500)] = 1,
+        accounts: NamedDependency[AccountService],
+        search_engine: NamedDependency[SearchEngine],
+        page_no: Annotated[int, QueryParameter(name="page", ge=1, le=500)] = 1,
     ) -> Template:
         found = [o for o in (await university_names(accounts)).values() if slug(o) == name]
         if not found:

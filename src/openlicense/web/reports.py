@@ -7,6 +7,8 @@ import uuid
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromQuery
 from litestar.response import Template
 from pydantic import ValidationError
 
@@ -50,9 +52,9 @@ class ReportPages(Controller):
         self,
         request: AnyRequest,
         agreement_id: uuid.UUID,
-        obligations: ObligationService,
-        clock: Clock,
-        entry: str | None = None,
+        obligations: NamedDependency[ObligationService],
+        clock: NamedDependency[Clock],
+        entry: FromQuery[str | None] = None,
     ) -> Template:
         agreement = await obligations.get(request.user, agreement_id)
         context = {
@@ -69,10 +71,10 @@ class ReportPages(Controller):
     async def submit(
         self,
         request: AnyRequest,
-        tr: Translator,
+        tr: NamedDependency[Translator],
         agreement_id: uuid.UUID,
-        obligations: ObligationService,
-        clock: Clock,
+        obligations: NamedDependency[ObligationService],
+        clock: NamedDependency[Clock],
     ) -> Response[Any]:
         data = await form_data(request)
         agreement = await obligations.get(request.user, agreement_id)

@@ -9,7 +9,8 @@ from typing import Annotated, Any, Literal
 
 from anyio import to_thread
 from litestar import Controller, Request, Response, get, post
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -58,11 +59,11 @@ class OfferPages(Controller):
     async def choose(
         self,
         request: AnyRequest,
-        tr: Translator,
+        tr: NamedDependency[Translator],
         declaration_id: uuid.UUID,
-        declarations: DeclarationService,
-        patents: PatentService,
-        clock: Clock,
+        declarations: NamedDependency[DeclarationService],
+        patents: NamedDependency[PatentService],
+        clock: NamedDependency[Clock],
     ) -> Template:
         context = await _offer_context(request, tr, declaration_id, declarations, patents, clock)
         return page(request, "sme/offer.html", {**context, "step": 1})
@@ -72,9 +73,9 @@ class OfferPages(Controller):
         self,
         request: AnyRequest,
         declaration_id: uuid.UUID,
-        acceptance: AcceptanceService,
-        tr: Translator,
-        text: Lang | None = None,
+        acceptance: NamedDependency[AcceptanceService],
+        tr: NamedDependency[Translator],
+        text: FromQuery[Lang | None] = None,
     ) -> Template:
         preview = await acceptance.preview(request.user, declaration_id)
         lang = text or ("zh" if tr.zh else "en")
@@ -86,11 +87,11 @@ class OfferPages(Controller):
     async def confirm_form(
         self,
         request: AnyRequest,
-        tr: Translator,
+        tr: NamedDependency[Translator],
         declaration_id: uuid.UUID,
-        declarations: DeclarationService,
-        patents: PatentService,
-        clock: Clock,
+        declarations: NamedDependency[DeclarationService],
+        patents: NamedDependency[PatentService],
+        clock: NamedDependency[Clock],
     ) -> Template:
         context = await _offer_context(request, tr, declaration_id, declarations, patents, clock)
         # Made once per showing of step 3: a double click, or "back" and confirm again, sends
@@ -102,12 +103,12 @@ class OfferPages(Controller):
     async def accept(
         self,
         request: AnyRequest,
-        tr: Translator,
+        tr: NamedDependency[Translator],
         declaration_id: uuid.UUID,
-        acceptance: AcceptanceService,
-        declarations: DeclarationService,
-        patents: PatentService,
-        clock: Clock,
+        acceptance: NamedDependency[AcceptanceService],
+        declarations: NamedDependency[DeclarationService],
+        patents: NamedDependency[PatentService],
+        clock: NamedDependency[Clock],
     ) -> Response[Any]:
         data = await form_data(request)
         try:
@@ -182,10 +183,10 @@ class AgreementPages(Controller):
     async def mine(
         self,
         request: AnyRequest,
-        db_session: AsyncSession,
-        clock: Clock,
-        status: str | None = None,
-        page_no: Annotated[int, Parameter(query="page", ge=1, le=1000)] = 1,
+        db_session: NamedDependency[AsyncSession],
+        clock: NamedDependency[Clock],
+        status: FromQuery[str | None] = None,
+        page_no: Annotated[int, QueryParameter(name="page", ge=1, le=1000)] = 1,
     ) -> Template:
         lines, total = await agreement_lines(
             db_session, request.user, status=status, limit=50, offset=(page_no - 1) * 50
@@ -198,15 +199,15 @@ class AgreementPages(Controller):
     async def agreement(
         self,
         request: AnyRequest,
-        tr: Translator,
+        tr: NamedDependency[Translator],
         agreement_id: uuid.UUID,
-        obligations: ObligationService,
-        payments: PaymentService,
-        settings: Settings,
-        clock: Clock,
-        text: Lang | None = None,
-        done: str | None = None,
-        accepted: bool = False,
+        obligations: NamedDependency[ObligationService],
+        payments: NamedDependency[PaymentService],
+        settings: NamedDependency[Settings],
+        clock: NamedDependency[Clock],
+        text: FromQuery[Lang | None] = None,
+        done: FromQuery[str | None] = None,
+        accepted: FromQuery[bool] = False,
     ) -> Template:
         agreement = await obligations.get(request.user, agreement_id)
         paid, refunds = await payments.list_for(request.user, agreement_id)
@@ -231,7 +232,10 @@ class AgreementPages(Controller):
 
     @get("/agreements/{agreement_id:uuid}/contract.pdf", guards=[PARTIES], name="agreement_pdf")
     async def pdf(
-        self, request: AnyRequest, agreement_id: uuid.UUID, obligations: ObligationService
+        self,
+        request: AnyRequest,
+        agreement_id: uuid.UUID,
+        obligations: NamedDependency[ObligationService],
     ) -> Response[bytes]:
         agreement = await obligations.get(request.user, agreement_id)
         texts = RenderedContract(agreement.text_zh, agreement.text_en)
@@ -244,14 +248,20 @@ class AgreementPages(Controller):
 
     @get("/agreements/{agreement_id:uuid}/seal", guards=[PARTIES], name="agreement_seal")
     async def seal(
-        self, request: AnyRequest, agreement_id: uuid.UUID, obligations: ObligationService
+        self,
+        request: AnyRequest,
+        agreement_id: uuid.UUID,
+        obligations: NamedDependency[ObligationService],
     ) -> Template:
         check = seal_check(await obligations.get(request.user, agreement_id))
         return page(request, "sme/seal.html", {"check": check}, partial="sme/_seal.html")
 
     @post("/agreements/{agreement_id:uuid}/pay", guards=[ENTERPRISE], name="agreement_pay")
     async def pay(
-        self, request: AnyRequest, agreement_id: uuid.UUID, payments: PaymentService
+        self,
+        request: AnyRequest,
+        agreement_id: uuid.UUID,
+        payments: NamedDependency[PaymentService],
     ) -> Response[Any]:
         """Stripe Checkout for one amount due; back to /payments/success or /cancelled."""
         data = await form_data(request)
@@ -264,7 +274,10 @@ class AgreementPages(Controller):
 
     @post("/agreements/{agreement_id:uuid}/end-trial", guards=[ENTERPRISE], name="end_trial")
     async def end_trial(
-        self, request: AnyRequest, agreement_id: uuid.UUID, obligations: ObligationService
+        self,
+        request: AnyRequest,
+        agreement_id: uuid.UUID,
+        obligations: NamedDependency[ObligationService],
     ) -> Response[Any]:
         await obligations.end_trial(request.user, agreement_id)
         return redirect(request, f"/agreements/{agreement_id}?done=trial_ended")
@@ -273,9 +286,9 @@ class AgreementPages(Controller):
     async def recording(
         self,
         request: AnyRequest,
-        tr: Translator,
+        tr: NamedDependency[Translator],
         agreement_id: uuid.UUID,
-        obligations: ObligationService,
+        obligations: NamedDependency[ObligationService],
     ) -> Response[Any]:
         try:
             form = RecordingForm.model_validate(await form_data(request))
@@ -297,9 +310,9 @@ class CheckoutReturnPages(Controller):
     async def success(
         self,
         request: AnyRequest,
-        payments: PaymentService,
-        payment_gateway: PaymentGateway,
-        session_id: Annotated[str, Parameter(max_length=200)] = "",
+        payments: NamedDependency[PaymentService],
+        payment_gateway: NamedDependency[PaymentGateway],
+        session_id: Annotated[str, QueryParameter(max_length=200)] = "",
     ) -> Template:
         """Ask Stripe how the checkout went and apply it now (the webhook would, a little
         later): the same `apply_status` as the webhook and reconciliation."""

@@ -8,7 +8,8 @@ import uuid
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromQuery, QueryParameter
 from litestar.response import Template
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -45,9 +46,9 @@ class TtoPages(Controller):
     async def dashboard(
         self,
         request: AnyRequest,
-        db_session: AsyncSession,
-        accounts: AccountService,
-        clock: Clock,
+        db_session: NamedDependency[AsyncSession],
+        accounts: NamedDependency[AccountService],
+        clock: NamedDependency[Clock],
     ) -> Template:
         org = request.user.organisation_id
         today = clock.today()
@@ -64,11 +65,11 @@ class TtoPages(Controller):
     async def patents_list(
         self,
         request: AnyRequest,
-        patents: PatentService,
-        q: Annotated[str | None, Parameter(max_length=100)] = None,
-        status: str | None = None,
-        field: str | None = None,
-        page_no: Annotated[int, Parameter(query="page", ge=1, le=10_000)] = 1,
+        patents: NamedDependency[PatentService],
+        q: Annotated[str | None, QueryParameter(max_length=100)] = None,
+        status: FromQuery[str | None] = None,
+        field: FromQuery[str | None] = None,
+        page_no: Annotated[int, QueryParameter(name="page", ge=1, le=10_000)] = 1,
     ) -> Template:
         rows, total = await patents.list(
             request.user,
@@ -91,7 +92,10 @@ class TtoPages(Controller):
 
     @post("/patents/new", guards=[TTO], name="tto_patent_create")
     async def create(
-        self, request: AnyRequest, tr: Translator, patents: PatentService
+        self,
+        request: AnyRequest,
+        tr: NamedDependency[Translator],
+        patents: NamedDependency[PatentService],
     ) -> Response[Any]:
         data = await form_data(request)
         created, errors = validate_row(1, patent_row(data))
@@ -110,9 +114,9 @@ class TtoPages(Controller):
         self,
         request: AnyRequest,
         patent_id: uuid.UUID,
-        patents: PatentService,
-        declarations: DeclarationService,
-        done: str | None = None,
+        patents: NamedDependency[PatentService],
+        declarations: NamedDependency[DeclarationService],
+        done: FromQuery[str | None] = None,
     ) -> Template:
         patent = await patents.get(request.user, patent_id)
         versions = await declarations.list_for_patent(request.user, patent_id)
@@ -121,14 +125,18 @@ class TtoPages(Controller):
 
     @get("/patents/{patent_id:uuid}/edit", guards=[TTO], name="tto_patent_edit")
     async def edit_form(
-        self, request: AnyRequest, patent_id: uuid.UUID, patents: PatentService
+        self, request: AnyRequest, patent_id: uuid.UUID, patents: NamedDependency[PatentService]
     ) -> Template:
         patent = await patents.get(request.user, patent_id)
         return page(request, "tto/patent_form.html", _form_context(_values(patent), {}, patent))
 
     @post("/patents/{patent_id:uuid}/edit", guards=[TTO], name="tto_patent_update")
     async def update(
-        self, request: AnyRequest, tr: Translator, patent_id: uuid.UUID, patents: PatentService
+        self,
+        request: AnyRequest,
+        tr: NamedDependency[Translator],
+        patent_id: uuid.UUID,
+        patents: NamedDependency[PatentService],
     ) -> Response[Any]:
         patent = await patents.get(request.user, patent_id)
         data = {**await form_data(request), **{k: str(getattr(patent, k)) for k in IMMUTABLE}}
@@ -143,7 +151,7 @@ class TtoPages(Controller):
 
     @post("/patents/{patent_id:uuid}/publish", guards=[TTO], name="tto_patent_publish")
     async def publish_listing(
-        self, request: AnyRequest, patent_id: uuid.UUID, patents: PatentService
+        self, request: AnyRequest, patent_id: uuid.UUID, patents: NamedDependency[PatentService]
     ) -> Response[Any]:
         await patents.publish_listing(request.user, patent_id)
         return redirect(request, f"/tto/patents/{patent_id}?done=listed")
@@ -152,10 +160,10 @@ class TtoPages(Controller):
     async def agreements(
         self,
         request: AnyRequest,
-        db_session: AsyncSession,
-        clock: Clock,
-        status: str | None = None,
-        page_no: Annotated[int, Parameter(query="page", ge=1, le=10_000)] = 1,
+        db_session: NamedDependency[AsyncSession],
+        clock: NamedDependency[Clock],
+        status: FromQuery[str | None] = None,
+        page_no: Annotated[int, QueryParameter(name="page", ge=1, le=10_000)] = 1,
     ) -> Template:
         lines, total = await agreement_lines(
             db_session, request.user, status=status, limit=PER_PAGE,
@@ -170,9 +178,9 @@ class TtoPages(Controller):
     async def confirm_payment(
         self,
         request: AnyRequest,
-        tr: Translator,
+        tr: NamedDependency[Translator],
         agreement_id: uuid.UUID,
-        payments: PaymentService,
+        payments: NamedDependency[PaymentService],
     ) -> Response[Any]:
         """A bank transfer arrived: the offline confirmation of the payments service."""
         agreement = await payments.get(request.user, agreement_id)

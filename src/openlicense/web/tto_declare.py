@@ -9,6 +9,7 @@ import uuid
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
 from litestar.response import Template
 from pydantic import ValidationError
 
@@ -36,7 +37,11 @@ class DeclarePages(Controller):
 
     @get("/", guards=[TTO], name="tto_declare")
     async def wizard(
-        self, request: AnyRequest, patent_id: uuid.UUID, patents: PatentService, clock: Clock
+        self,
+        request: AnyRequest,
+        patent_id: uuid.UUID,
+        patents: NamedDependency[PatentService],
+        clock: NamedDependency[Clock],
     ) -> Template:
         patent = await patents.get(request.user, patent_id)
         context = {"patent": patent, "values": _defaults(patent, clock.today()), "errors": {}}
@@ -46,9 +51,9 @@ class DeclarePages(Controller):
     async def check(
         self,
         request: AnyRequest,
-        tr: Translator,
+        tr: NamedDependency[Translator],
         patent_id: uuid.UUID,
-        declarations: DeclarationService,
+        declarations: NamedDependency[DeclarationService],
     ) -> Template:
         """The live rule check (htmx, on every change): nothing is saved."""
         data = await form_data(request)
@@ -59,10 +64,10 @@ class DeclarePages(Controller):
     async def publish(
         self,
         request: AnyRequest,
-        tr: Translator,
+        tr: NamedDependency[Translator],
         patent_id: uuid.UUID,
-        patents: PatentService,
-        declarations: DeclarationService,
+        patents: NamedDependency[PatentService],
+        declarations: NamedDependency[DeclarationService],
     ) -> Response[Any]:
         data = await form_data(request)
         result = await _check(request, tr, patent_id, data, declarations)

@@ -13,6 +13,7 @@ from typing import Any, Final
 from anyio import to_thread
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -78,7 +79,11 @@ class ImportPages(Controller):
 
     @post("/", guards=[TTO], name="tto_import_upload", request_max_body_size=MAX_BYTES + 65536)
     async def upload(
-        self, request: AnyRequest, tr: Translator, db_session: AsyncSession, clock: Clock
+        self,
+        request: AnyRequest,
+        tr: NamedDependency[Translator],
+        db_session: NamedDependency[AsyncSession],
+        clock: NamedDependency[Clock],
     ) -> Template:
         form = await request.form()
         upload = form.get("file")
