@@ -1,5 +1,5 @@
 # The two commands of the README, plus helpers. Everything installs what it needs.
-.PHONY: demo test install lint typecheck format postgres fonts wrk bench bench-smoke bench-bulk bench-search bench-export test-meilisearch
+.PHONY: demo test install lint typecheck format postgres fonts chromium i18n wrk bench bench-smoke bench-bulk bench-search bench-export bench-pages test-meilisearch
 
 SEED_PATENTS ?= 2000
 # uv from PATH, ~/.local/bin, or a private venv in .tools/ (installed on first use; PEP 668-safe).
@@ -23,7 +23,11 @@ postgres:
 fonts:
 	scripts/ensure-fonts.sh
 
-test: install postgres fonts
+# Debian's Chromium for the browser tests (tests/web); the CJK font above renders their text.
+chromium:
+	scripts/ensure-chromium.sh
+
+test: install postgres fonts chromium
 	scripts/run-tests.sh
 
 lint: install
@@ -33,6 +37,11 @@ lint: install
 
 typecheck: install
 	$(UV) run --locked mypy
+
+# Web-page messages: extract them, merge into the catalogs, check zh-CN is complete.
+i18n: install
+	$(UV) run --locked python scripts/i18n.py update
+	$(UV) run --locked python scripts/i18n.py check
 
 format: install
 	$(UV) run --locked ruff format src tests migrations
@@ -59,6 +68,10 @@ bench-search: install
 
 bench-export: install
 	$(UV) run --locked python scripts/bench_export.py
+
+# Server-side p50/p99 of the catalogue and patent pages at 100k patents (docs/performance.md).
+bench-pages: install
+	$(UV) run --locked python scripts/bench_pages.py --patents $(or $(PATENTS),100000)
 
 # The search contract suite against a real Meilisearch: MEILISEARCH_URL=http://127.0.0.1:7700 make test-meilisearch
 test-meilisearch: install

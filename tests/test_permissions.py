@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from typing import Any
 
 import pytest
 from litestar import Litestar
@@ -80,6 +81,63 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/audit/indicators"): {AUD, ADMIN},
     ("GET", "/api/audit/exports/agreements"): {AUD, ADMIN},
     ("GET", "/api/audit/exports/ledger"): {AUD, ADMIN},
+    # --- web pages (web/): anonymous visitors of a signed-in page are sent to /login
+    ("GET", "/"): EVERYONE,
+    ("GET", "/admin"): {ADMIN},
+    ("POST", "/admin/organisations"): {ADMIN},
+    ("GET", "/admin/organisations/{organisation_id:uuid}"): {ADMIN},
+    ("POST", "/admin/organisations/{organisation_id:uuid}/users"): {ADMIN},
+    ("POST", "/admin/organisations/{organisation_id:uuid}/verify"): {ADMIN},
+    ("GET", "/agreements/{agreement_id:uuid}"): {TTO, ENT},
+    ("GET", "/agreements/{agreement_id:uuid}/contract.pdf"): {TTO, ENT},
+    ("POST", "/agreements/{agreement_id:uuid}/end-trial"): {ENT},
+    ("POST", "/agreements/{agreement_id:uuid}/pay"): {ENT},
+    ("POST", "/agreements/{agreement_id:uuid}/recording"): {TTO, ENT},
+    ("GET", "/agreements/{agreement_id:uuid}/report"): {ENT},
+    ("POST", "/agreements/{agreement_id:uuid}/report"): {ENT},
+    ("GET", "/agreements/{agreement_id:uuid}/seal"): {TTO, ENT},
+    ("GET", "/lang/{tag:str}"): EVERYONE,
+    ("GET", "/login"): EVERYONE,
+    ("POST", "/login"): EVERYONE,
+    ("POST", "/logout"): EVERYONE,
+    ("GET", "/my/agreements"): {ENT},
+    ("GET", "/offers/{declaration_id:uuid}"): {ENT},
+    ("POST", "/offers/{declaration_id:uuid}/accept"): {ENT},
+    ("GET", "/offers/{declaration_id:uuid}/confirm"): {ENT},
+    ("GET", "/offers/{declaration_id:uuid}/contract"): {ENT},
+    ("GET", "/office"): {AUD, ADMIN},
+    ("GET", "/office/agreements"): {AUD, ADMIN},
+    ("GET", "/office/agreements/{agreement_id:uuid}"): {AUD, ADMIN},
+    ("GET", "/office/agreements/{agreement_id:uuid}/contract.pdf"): {AUD, ADMIN},
+    ("GET", "/office/exports"): {AUD, ADMIN},
+    ("GET", "/office/exports/agreements.csv"): {AUD, ADMIN},
+    ("GET", "/office/exports/ledger.ndjson"): {AUD, ADMIN},
+    ("GET", "/office/ledger"): {AUD, ADMIN},
+    ("GET", "/office/ledger/verify"): {AUD, ADMIN},
+    ("GET", "/office/statistics.csv"): {AUD, ADMIN},
+    ("GET", "/patents"): EVERYONE,
+    ("GET", "/patents/{number:str}"): EVERYONE,
+    ("GET", "/payments/cancelled"): {ENT},
+    ("GET", "/payments/success"): {ENT},
+    ("GET", "/privacy"): EVERYONE,
+    ("GET", "/tto"): {TTO},
+    ("GET", "/tto/agreements"): {TTO},
+    ("POST", "/tto/agreements/{agreement_id:uuid}/payments"): {TTO},
+    ("GET", "/tto/import"): {TTO},
+    ("POST", "/tto/import"): {TTO},
+    ("GET", "/tto/import/template.csv"): {TTO},
+    ("GET", "/tto/patents"): {TTO},
+    ("GET", "/tto/patents/new"): {TTO},
+    ("POST", "/tto/patents/new"): {TTO},
+    ("GET", "/tto/patents/{patent_id:uuid}"): {TTO},
+    ("GET", "/tto/patents/{patent_id:uuid}/declare"): {TTO},
+    ("POST", "/tto/patents/{patent_id:uuid}/declare"): {TTO},
+    ("POST", "/tto/patents/{patent_id:uuid}/declare/check"): {TTO},
+    ("GET", "/tto/patents/{patent_id:uuid}/edit"): {TTO},
+    ("POST", "/tto/patents/{patent_id:uuid}/edit"): {TTO},
+    ("POST", "/tto/patents/{patent_id:uuid}/publish"): {TTO},
+    ("GET", "/universities"): EVERYONE,
+    ("GET", "/universities/{name:str}"): EVERYONE,
 }
 
 
@@ -123,6 +181,9 @@ async def world(client: AsyncTestClient, db_sessionmaker: async_sessionmaker) ->
         )
     ).json()
     ids = {
+        "number": patent["application_number"],
+        "name": "no-such-university",
+        "tag": "en",
         "patent_id": patent["id"],
         "declaration_id": declaration["id"],
         "organisation_id": str(tto.organisation_id),
@@ -134,7 +195,19 @@ async def world(client: AsyncTestClient, db_sessionmaker: async_sessionmaker) ->
 
 
 def _fill(path: str, ids: dict[str, str]) -> str:
-    return re.sub(r"\{(\w+):uuid\}", lambda m: ids[m.group(1)], path)
+    return re.sub(r"\{(\w+):(?:uuid|str)\}", lambda m: ids[m.group(1)], path)
+
+
+def _is_page(path: str) -> bool:
+    """Web pages answer in HTML: a sign-in redirect instead of 401, a page with the error's code
+    in `X-Error-Code` instead of a problem body."""
+    return not path.startswith(("/api/", "/webhooks/", "/health"))
+
+
+async def _csrf(client: AsyncTestClient) -> dict[str, str]:
+    """A page form post needs the CSRF cookie and its token (here as the htmx header)."""
+    token = (await client.get("/login")).cookies["ol_csrf"]
+    return {"x-csrftoken": token, "cookie": f"ol_csrf={token}"}
 
 
 @pytest.mark.parametrize(("method", "path"), sorted(MATRIX))
@@ -143,9 +216,18 @@ async def test_role_matrix_is_enforced(
 ) -> None:
     allowed = MATRIX[(method, path)]
     url = _fill(path, world["ids"])  # type: ignore[arg-type]
+    page = _is_page(path)
+    csrf = await _csrf(client) if page and method == "POST" else {}
     for role in sorted(EVERYONE):
         actor = world["actors"].get(role)  # type: ignore[attr-defined]
-        headers = actor.headers if actor else {}
+        headers = {**(actor.headers if actor else {}), **csrf}
+        if page:
+            headers["content-type"] = "application/x-www-form-urlencoded"
+            response = await client.request(
+                method, url, headers=headers, content=b"", follow_redirects=False
+            )
+            _check_page(role, allowed, response)
+            continue
         body = [] if path.endswith("/batch") else {}
         response = await client.request(
             method, url, headers=headers, json=body if method in {"POST", "PATCH"} else None
@@ -157,3 +239,14 @@ async def test_role_matrix_is_enforced(
             assert response.status_code == 401, (role, response.text)
         else:
             assert response.status_code == 403 and code == "role_not_allowed", (role, response.text)
+
+
+def _check_page(role: str, allowed: set[str], response: Any) -> None:
+    to_login = response.status_code == 303 and response.headers["location"].startswith("/login")
+    code = response.headers.get("x-error-code")
+    if role in allowed:
+        assert not to_login and code != "role_not_allowed", (role, response.status_code, code)
+    elif role == ANON:
+        assert to_login, (role, response.status_code, code)
+    else:
+        assert response.status_code == 403 and code == "role_not_allowed", (role, code)

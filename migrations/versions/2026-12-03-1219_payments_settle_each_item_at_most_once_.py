@@ -6,7 +6,7 @@ second settlement of an item, or a second open Checkout Session for it, cannot b
 Existing rows are filled in by the next revision (a data backfill).
 
 Revision ID: 918d3444e725
-Revises: 51eb12354ebf
+Revises: 5c0e2f7a9b1d
 Create Date: 2026-12-03 12:19:18.758631+00:00
 """
 
@@ -22,7 +22,7 @@ sa.DateTimeUTC = DateTimeUTC  # type: ignore[attr-defined]
 sa.JsonB = JsonB  # type: ignore[attr-defined]
 
 revision = "918d3444e725"
-down_revision = "51eb12354ebf"
+down_revision = "5c0e2f7a9b1d"
 branch_labels = None
 depends_on = None
 

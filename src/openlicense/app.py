@@ -15,10 +15,10 @@ from typing import Any
 from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
 from litestar import Litestar, Router
 from litestar.di import Provide
+from litestar.exceptions import NotFoundException
 from litestar.logging import LoggingConfig
 from litestar.middleware.base import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -41,7 +41,14 @@ from openlicense.health import health
 from openlicense.jobs.controllers import JobController
 from openlicense.jobs.loops import background_loops
 from openlicense.oversight.controllers import oversight_router
-from openlicense.payments.controllers import router as payments_router
+from openlicense.payments.controllers import (
+    provide_checkout,
+    provide_offline_payments,
+    provide_payment_reader,
+    provide_refunds,
+    provide_webhooks,
+    router as payments_router,
+)
 from openlicense.payments.gateway import PaymentGateway
 from openlicense.payments.offline import OfflineGateway
 from openlicense.payments.stripe_gateway import StripeGateway, online_payments_enabled
@@ -53,6 +60,8 @@ from openlicense.search.meili import MeilisearchEngine
 from openlicense.search.outbox import DocumentSource
 from openlicense.search.setup import load_definition
 from openlicense.settings import Settings
+from openlicense.web import config as web_config, web_router
+from openlicense.web.rendering import not_found
 
 
 def make_search_engine(settings: Settings) -> SearchEngine:
@@ -107,6 +116,8 @@ def create_app(
             payments_router,
             oversight_router(settings, sessions),
             Router(path="/", route_handlers=[JobController]),
+            web_router(sessions),
+            web_config.static_router(),
         ],
         dependencies={
             "settings": _value(settings),
@@ -120,13 +131,25 @@ def create_app(
             "declarations": Provide(provide_declarations),
             "acceptance": Provide(provide_acceptance_service),
             "obligations": Provide(provide_obligation_service),
+            "payment_reader": Provide(provide_payment_reader),
+            "checkout": Provide(provide_checkout),
+            "offline_payments": Provide(provide_offline_payments),
+            "refunds": Provide(provide_refunds),
+            "webhooks": Provide(provide_webhooks),
         },
         plugins=[SQLAlchemyPlugin(config=db_config), problem_details_plugin()],
         middleware=[
+            web_config.session_config(settings).middleware,  # pages only; before auth
             DefineMiddleware(
-                AuthMiddleware, settings=settings, db_config=db_config, exclude=["^/schema"]
-            )
+                AuthMiddleware,
+                settings=settings,
+                db_config=db_config,
+                exclude=["^/schema", "^/static"],
+            ),
         ],
+        csrf_config=web_config.csrf_config(settings),
+        exception_handlers={NotFoundException: not_found},  # a page, or the API's problem
+        template_config=web_config.template_config(settings),
         lifespan=[
             _resources(engine, owned),
             background_loops(settings, clock, sessions, engine, documents, gateway),
@@ -174,7 +197,7 @@ def _openapi() -> OpenAPIConfig:
             "Errors are RFC 9457 problem details."
         ),
         path="/schema",
-        render_plugins=[SwaggerRenderPlugin(), ScalarRenderPlugin(path="/scalar")],
+        render_plugins=web_config.openapi_renderers(),  # their assets served from /static
         components=Components(
             security_schemes={
                 "BearerToken": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT"),

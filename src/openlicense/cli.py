@@ -76,24 +76,36 @@ def db_check(settings: Settings) -> None:
 @click.option(
     "--patents", "patent_count", default=2000, show_default=True, type=click.IntRange(0, 1_000_000)
 )
+@click.option(
+    "--licences",
+    "licence_count",
+    default=60,
+    show_default=True,
+    type=click.IntRange(0, 10_000),
+    help="Demo acceptances of free licences and trials (statistics, dashboards).",
+)
 @click.pass_obj
-def seed(settings: Settings, patent_count: int) -> None:
+def seed(settings: Settings, patent_count: int, licence_count: int) -> None:
     """Load the deterministic demo data set. Idempotent: a second run adds nothing."""
     from openlicense.seed.generate import SeedReport, seed as run_seed
+    from openlicense.seed.licences import seed_licences
 
-    async def _run() -> SeedReport:
+    async def _run() -> tuple[SeedReport, int]:
+        today = datetime.datetime.now(datetime.UTC).date()
         async with _database(settings) as sessions:
             with Progress(console=console, transient=True) as progress:
                 task = progress.add_task("Seeding patents", total=patent_count)
-                return await run_seed(
+                report = await run_seed(
                     sessions,
                     patents=patent_count,
-                    today=datetime.datetime.now(datetime.UTC).date(),
+                    today=today,
                     progress=lambda n: progress.update(task, advance=n),
                 )
+            made = await seed_licences(sessions, count=licence_count, today=today)
+            return report, made
 
-    report = asyncio.run(_run())
-    console.print(f"[green]Seeded[/green] {report}")
+    report, made = asyncio.run(_run())
+    console.print(f"[green]Seeded[/green] {report}; {made} demo licences")
 
 
 @main.group("import")

@@ -19,6 +19,7 @@ class DatabaseSettings(BaseModel):
     """PostgreSQL: replace pooled connections after this long (there is no ping per checkout)."""
 
 
+DEMO_PAGE_SECRET = "change-me-in-production-page-sessions-local-demo"  # noqa: S105 - refused in production
 DEMO_JWT_SECRET = "change-me-in-production-this-is-only-for-local-demo"  # noqa: S105 - refused in production
 
 
@@ -131,6 +132,26 @@ class JobsSettings(BaseModel):
     worker_concurrency: int = 4
 
 
+class WebSettings(BaseModel):
+    """The web pages: the page session cookie, CSRF, and what the footer shows."""
+
+    session_secret: SecretStr = SecretStr(DEMO_PAGE_SECRET)
+    """Key material for the encrypted page-session cookie and the CSRF tokens (both are derived
+    from it). Set a long random value in every deployment."""
+    session_max_age_seconds: int = 8 * 3600
+    cookie_secure: bool = True
+    """Send the session and CSRF cookies only over HTTPS (browsers treat http://127.0.0.1 and
+    http://localhost as secure, so the demo works with the default)."""
+    operator: str = "开放许可平台运营中心"
+    """The platform operator named in the footer."""
+    contact_email: str = "service@openlicense.test"
+    icp_filing: str = ""
+    """ICP filing number (ICP备案号) shown in the footer; sites served in mainland China must show
+    one. Empty in the demo."""
+    public_security_filing: str = ""
+    """公安备案号, shown beside the ICP number when set."""
+
+
 class ServerSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = 8000
@@ -157,6 +178,7 @@ class Settings(BaseSettings):
     audit: AuditSettings = Field(default_factory=AuditSettings)
     jobs: JobsSettings = Field(default_factory=JobsSettings)
     server: ServerSettings = Field(default_factory=ServerSettings)
+    web: WebSettings = Field(default_factory=WebSettings)
     data_dir: Path = Path("var")
     """Local state (SQLite file, embedded search index, rendered contract PDFs)."""
     pdf_font: Path | None = None
@@ -177,6 +199,11 @@ class Settings(BaseSettings):
             )
         if self.audit.signing_key is None:
             problems.append("OPENLICENSE_AUDIT__SIGNING_KEY must be set (Ed25519, see docs)")
+        page_secret = self.web.session_secret.get_secret_value()
+        if page_secret == DEMO_PAGE_SECRET or len(page_secret) < 32:
+            problems.append(
+                "OPENLICENSE_WEB__SESSION_SECRET must be a random secret of 32+ characters"
+            )
         if problems:
             raise ValueError("refusing to run in production: " + "; ".join(problems))
         return self

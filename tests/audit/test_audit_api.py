@@ -322,6 +322,12 @@ async def test_statistics_on_a_known_data_set(market: Market, auditor: Actor) ->
         )
     ).json()
     assert [r["licences_granted"] for r in by_university] == [3]
+    by_fee_type = (
+        await market.client.get(
+            "/api/audit/statistics", params={"group_by": "fee_type"}, headers=auditor.headers
+        )
+    ).json()
+    assert {r["group"]: r["licences_granted"] for r in by_fee_type} == {"LUMP_SUM": 1, "STAGED": 2}
     indicators = (await market.client.get("/api/audit/indicators", headers=auditor.headers)).json()
     assert indicators["universities_with_licence"] == 1
     assert indicators["enterprises_served"] == 3

@@ -1,10 +1,14 @@
-"""Authentication middleware: `Authorization: Bearer <jwt>` or `X-API-Key: ol_…`.
+"""Authentication middleware: `Authorization: Bearer <jwt>` or `X-API-Key: ol_…`, or for the web
+pages the signed-in user of the page session (an encrypted, HttpOnly cookie; see `web/`).
 
-No credentials → anonymous (guards decide). Bad credentials → 401, never silently anonymous."""
+No credentials → anonymous (guards decide). Bad credentials → 401, never silently anonymous; a
+stale page session (expired, user disabled) is simply anonymous, so public pages keep working.
+The JSON API never sees the page session: the session middleware skips `/api`."""
 
 from __future__ import annotations
 
 import datetime
+import uuid
 from typing import TYPE_CHECKING, Any
 
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
@@ -17,8 +21,6 @@ from openlicense.accounts.tokens import read_access_token, secrets_match, split_
 from openlicense.core.errors import Unauthorized
 
 if TYPE_CHECKING:
-    import uuid
-
     from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig
     from litestar.connection import ASGIConnection
     from litestar.types import ASGIApp
@@ -45,10 +47,15 @@ class AuthMiddleware(AbstractAuthenticationMiddleware):
     ) -> AuthenticationResult:
         header = connection.headers.get("authorization", "")
         api_key = connection.headers.get("x-api-key")
-        if not header and not api_key:
+        page_user = None if header or api_key else session_user_id(connection.scope.get("session"))
+        if not header and not api_key and page_user is None:
             return AuthenticationResult(user=None, auth=None)
         session = self.db_config.provide_session(connection.app.state, connection.scope)
         try:
+            if page_user is not None:
+                return AuthenticationResult(
+                    user=await _page_principal(session, page_user), auth="session"
+                )
             if api_key:
                 return AuthenticationResult(
                     user=await _from_api_key(session, api_key), auth=api_key
@@ -67,6 +74,29 @@ class AuthMiddleware(AbstractAuthenticationMiddleware):
         if user_id is None:
             raise InvalidToken("The access token is invalid or has expired.")
         return await _principal(session, user_id)
+
+
+SESSION_USER = "uid"
+SESSION_EXPIRES = "exp"
+
+
+def session_user_id(data: Any) -> uuid.UUID | None:
+    """The user a page session names, if it has not expired (`web.session` writes it)."""
+    if not isinstance(data, dict) or SESSION_USER not in data:
+        return None
+    try:
+        expires = float(data.get(SESSION_EXPIRES, 0))
+        user_id = uuid.UUID(str(data[SESSION_USER]))
+    except (TypeError, ValueError):
+        return None
+    return user_id if expires > datetime.datetime.now(datetime.UTC).timestamp() else None
+
+
+async def _page_principal(session: AsyncSession, user_id: uuid.UUID) -> Principal | None:
+    try:
+        return await _principal(session, user_id)
+    except Unauthorized:  # disabled or deleted since signing in: just not signed in any more
+        return None
 
 
 async def _principal(

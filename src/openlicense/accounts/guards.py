@@ -1,6 +1,8 @@
 """Route guards. Every route names who may call it: `allow(...)` or `public`.
 
-The role × endpoint matrix test reads `roles` and `public` from these guards."""
+The role × endpoint matrix test reads `roles` and `public` from these guards. A guard is a
+coroutine: Litestar runs a plain-function guard in a worker thread, a hop every request would
+pay."""
 
 from __future__ import annotations
 
@@ -26,7 +28,9 @@ class RoleGuard:
     public: bool = False
     api_keys: bool = False
 
-    def __call__(self, connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    async def __call__(
+        self, connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
+    ) -> None:
         if self.public:
             return  # handlers still filter what anonymous callers may see
         principal = connection.scope.get("user")

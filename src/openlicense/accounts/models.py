@@ -51,6 +51,10 @@ class Organisation(UUIDv7AuditBase):
     headcount: Mapped[int | None]
     annual_revenue_minor: Mapped[int | None] = mapped_column(BigInteger)
     """Enterprise operating revenue of the last year, in fen (CNY minor units)."""
+    verified_at: Mapped[datetime.datetime | None] = mapped_column(index=True)
+    """When a platform admin checked the organisation (credit code, letter of authority).
+    Self-registered universities and enterprises start unverified; who verified it is in the
+    audit ledger (`organisation.verified`)."""
 
 
 class User(UUIDv7AuditBase):

@@ -65,6 +65,7 @@ class OrganisationRead(_Out):
     headcount: int | None
     annual_revenue_minor: int | None
     is_sme: bool | None = None
+    verified_at: datetime.datetime | None = None
     created_at: datetime.datetime
 
 

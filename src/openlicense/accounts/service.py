@@ -6,7 +6,7 @@ import datetime
 import uuid
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from openlicense.accounts import rules as sme
@@ -36,7 +36,9 @@ from openlicense.accounts.schemas import (
     UserCreate,
 )
 from openlicense.accounts.tokens import NewApiKey, generate_api_key
-from openlicense.core.errors import NotFound
+from openlicense.audit import ledger
+from openlicense.audit.ledger import LedgerRecord
+from openlicense.core.errors import Forbidden, NotFound
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -59,7 +61,7 @@ class AccountService:
             )
         # Hash before the first write: on SQLite the write lock is not held while argon2 runs.
         password_hash = await self._password_hash(data.password, data.email)
-        organisation = await self.create_organisation(data.organisation)
+        organisation = await self.create_organisation(data.organisation, verified=False)
         return await self._add_user(
             email=data.email,
             password_hash=password_hash,
@@ -67,8 +69,15 @@ class AccountService:
             organisation=organisation,
         )
 
-    async def create_organisation(self, data: OrganisationCreate) -> Organisation:
-        organisation = Organisation(**data.model_dump())
+    async def create_organisation(
+        self, data: OrganisationCreate, *, verified: bool = True
+    ) -> Organisation:
+        """A platform admin's organisation is verified on creation; a self-registered one waits
+        for `verify_organisation`."""
+        organisation = Organisation(
+            **data.model_dump(),
+            verified_at=datetime.datetime.now(datetime.UTC) if verified else None,
+        )
         self.session.add(organisation)
         await self._flush_unique("An organisation with this name or credit code already exists.")
         return organisation
@@ -138,11 +147,54 @@ class AccountService:
             raise NotFound("No such organisation.")
         return organisation
 
-    async def list_organisations(self, kind: OrganisationKind | None = None) -> list[Organisation]:
+    async def list_organisations(
+        self, kind: OrganisationKind | None = None, *, verified: bool | None = None
+    ) -> list[Organisation]:
         query = select(Organisation).order_by(Organisation.name)
         if kind is not None:
             query = query.where(Organisation.kind == kind)
+        if verified is not None:
+            query = query.where(
+                Organisation.verified_at.is_not(None)
+                if verified
+                else Organisation.verified_at.is_(None)
+            )
         return list(await self.session.scalars(query))
+
+    async def verify_organisation(
+        self, principal: Principal, organisation_id: uuid.UUID
+    ) -> Organisation:
+        """A platform admin confirms a university or enterprise is who it says (idempotent);
+        the ledger records who did it."""
+        if not principal.is_admin:
+            raise Forbidden("Only platform admins verify organisations.", code="not_an_admin")
+        organisation = await self.get_organisation(organisation_id)
+        if organisation.verified_at is not None:
+            return organisation
+        organisation.verified_at = datetime.datetime.now(datetime.UTC)
+        ledger.append(
+            self.session,
+            LedgerRecord(
+                action="organisation.verified",
+                subject_type="organisation",
+                subject_id=str(organisation.id),
+                actor_id=ledger.actor(principal.user_id),
+                data={"name": organisation.name, "kind": organisation.kind.value},
+            ),
+        )
+        await self.session.flush()
+        return organisation
+
+    async def list_users(self, organisation_id: uuid.UUID) -> list[User]:
+        query = select(User).where(User.organisation_id == organisation_id).order_by(User.email)
+        return list(await self.session.scalars(query))
+
+    async def count_users(self) -> dict[uuid.UUID, int]:
+        """Users per organisation, for the admin's organisation list."""
+        rows = await self.session.execute(
+            select(User.organisation_id, func.count()).group_by(User.organisation_id)
+        )
+        return {org_id: n for org_id, n in rows.all()}
 
     async def create_api_key(self, principal: Principal, name: str) -> tuple[ApiKey, NewApiKey]:
         new = generate_api_key()

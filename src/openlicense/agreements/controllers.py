@@ -7,8 +7,6 @@ import uuid
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-import anyio
-import anyio.to_process
 from litestar import Controller, Request, Response, Router, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
@@ -16,9 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from openlicense.accounts.guards import allow, public
 from openlicense.accounts.models import Role
-from openlicense.agreements.contract import RenderedContract, render_contract, seal
 from openlicense.agreements.errors import InvalidEstimate
-from openlicense.agreements.pdf import cache_path, render_to
 from openlicense.agreements.rules import LifecycleConfig
 from openlicense.agreements.schemas import (
     AcceptanceRequest,
@@ -32,6 +28,8 @@ from openlicense.agreements.schemas import (
     SealCheck,
 )
 from openlicense.agreements.service import AcceptanceService, ObligationService, quote
+from openlicense.agreements.service.printing import contract_pdf
+from openlicense.agreements.service.seal import seal_check
 from openlicense.agreements.states import AgreementStatus
 from openlicense.catalogue.schemas import CursorPage
 from openlicense.catalogue.service import DeclarationService
@@ -177,14 +175,7 @@ class AgreementController(Controller):
     ) -> Response[bytes]:
         """The sealed contract as PDF, rendered in a worker process and cached by its seal."""
         agreement = await obligations.get(request.user, agreement_id)
-        rendered = RenderedContract(agreement.text_zh, agreement.text_en)
-        path = cache_path(agreement.snapshot, rendered, settings.data_dir / "contracts")
-        if await anyio.Path(path).is_file():
-            pdf = await anyio.Path(path).read_bytes()
-        else:  # fpdf2 is pure Python: a worker process, so requests never wait on its CPU
-            pdf = await anyio.to_process.run_sync(
-                render_to, path, agreement.snapshot, rendered, settings.pdf_font
-            )
+        pdf = await contract_pdf(agreement, settings)
         return Response(
             pdf,
             media_type="application/pdf",
@@ -199,21 +190,7 @@ class AgreementController(Controller):
         obligations: NamedDependency[ObligationService],
     ) -> SealCheck:
         """Recompute the seal over the stored snapshot and texts: any later change shows."""
-        agreement = await obligations.get(request.user, agreement_id)
-        stored = RenderedContract(agreement.text_zh, agreement.text_en)
-        recomputed = seal(agreement.snapshot, stored)
-        try:
-            fresh = render_contract(agreement.snapshot)
-            matches = fresh == stored
-        except Exception:  # a tampered snapshot may not even render
-            matches = False
-        return SealCheck(
-            agreement_id=agreement.id,
-            seal=agreement.seal,
-            recomputed=recomputed,
-            intact=recomputed == agreement.seal and matches,
-            text_matches_snapshot=matches,
-        )
+        return seal_check(await obligations.get(request.user, agreement_id))
 
     @post(
         "/{agreement_id:uuid}/royalty-reports",

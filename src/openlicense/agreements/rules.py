@@ -314,6 +314,32 @@ def _overdue(plan: _Plan, today: datetime.date, config: LifecycleConfig) -> None
         )
 
 
+# --- ending a trial (先试用后付费) -------------------------------------------------------------
+
+TRIAL_ENDABLE = frozenset({Status.NOTIFIED, Status.PAID, Status.EFFECTIVE})
+
+
+def trial_end_refusal(facts: AgreementFacts, today: datetime.date) -> str | None:
+    """Why the licensee may not end its trial today (None = it may). The sealed terms allow it
+    while their first stage is a free trial (rule 10: a FREE first stage of a staged standard)
+    and the paid stage has not started: ending then costs nothing and leaves nothing owed."""
+    if len(facts.stages) < 2 or not facts.stages[0].detail.get("is_trial"):
+        return "no_trial"
+    if facts.status not in TRIAL_ENDABLE:
+        return "not_live"
+    if today >= facts.stages[1].start:
+        return "trial_over"
+    return None
+
+
+def end_trial(facts: AgreementFacts, today: datetime.date) -> list[Change]:
+    """The licensee ends the licence during its trial: ENDED today, and every obligation of the
+    paid stages (all after today) is cancelled with it. Check `trial_end_refusal` first."""
+    plan = _Plan(facts)
+    plan.add(_end(Status.ENDED, today, reason="trial_ended_by_licensee", rule=10))
+    return plan.changes
+
+
 def cancelled_on_end(entries: tuple[EntryFacts, ...], ended_on: datetime.date) -> list[str]:
     """Rule 24: future obligations end with the licence (arrears stay recorded, rule 20)."""
     return [

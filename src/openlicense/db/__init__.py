@@ -106,7 +106,7 @@ def sqlalchemy_config(settings: Settings) -> DatabaseConfig:
         connection_string=url,
         engine_config=engine,
         session_config=AsyncSessionConfig(expire_on_commit=False, autoflush=False),
-        before_send_handler="autocommit",
+        before_send_handler="autocommit_include_redirects",  # pages answer a form post with 303
         create_all=False,
         alembic_config=AlembicAsyncConfig(
             script_location=str(MIGRATIONS_DIR),

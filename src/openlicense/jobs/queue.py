@@ -77,9 +77,7 @@ def build_queue(resources: Resources) -> App:
         gateway = resources.payment_gateway
 
         @queue.periodic(cron=settings.jobs.reconcile_cron)
-        @queue.task(
-            name="payments.reconcile", queueing_lock="payments.reconcile", lock="payments"
-        )
+        @queue.task(name="payments.reconcile", queueing_lock="payments.reconcile", lock="payments")
         async def payments_reconcile(timestamp: int) -> None:
             await reconcile_payments_once(
                 resources.session_maker, gateway, settings, resources.clock

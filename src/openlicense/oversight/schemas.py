@@ -48,6 +48,46 @@ class AuditAgreement(BaseModel):
     seal: str
 
 
+def audit_agreement(row: tuple[Any, Any, Any, Any], today: datetime.date) -> AuditAgreement:
+    """One audit-API agreement from an `(agreement, licensor, licensee, patent)` row."""
+    agreement, licensor, licensee, patent = row
+    task = agreement.recording
+    declaration = agreement.snapshot.get("declaration", {})
+    return AuditAgreement(
+        id=agreement.id,
+        number=agreement.number,
+        status=agreement.status.value,
+        status_reason=agreement.status_reason,
+        fee_type=agreement.fee_type,
+        currency=agreement.currency,
+        notified_at=agreement.notified_at,
+        effective_on=agreement.effective_on,
+        ended_on=agreement.ended_on,
+        licence_start=agreement.licence_start,
+        licence_end=agreement.licence_end,
+        declaration_id=agreement.declaration_id,
+        declaration_version=declaration.get("version", 0),
+        announcement_ref=declaration.get("announcement_ref"),
+        patent_id=patent.id,
+        patent_number=patent.patent_number,
+        ipc_codes=list(patent.ipc_codes),
+        licensor_id=licensor.id,
+        licensor=licensor.name,
+        licensor_province=licensor.province,
+        licensee_id=licensee.id,
+        licensee=licensee.name,
+        licensee_province=licensee.province,
+        recording_status=task.status.value if task else "none",
+        recording_due=task.due_date if task else None,
+        recording_overdue=bool(task and task.status.value == "open" and task.due_date < today),
+        clause_refs=[
+            {"key": c["key"], "option": c["option"], "version": c["version"]}
+            for c in agreement.snapshot.get("clauses", [])
+        ],
+        seal=agreement.seal,
+    )
+
+
 class AgreementPage(BaseModel):
     items: list[AuditAgreement]
     next_cursor: str | None

@@ -21,7 +21,7 @@ from openlicense.catalogue.models import Declaration, DeclarationStatus, Patent
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
-GroupBy = Literal["quarter", "university", "province", "technology_field"]
+GroupBy = Literal["quarter", "university", "province", "technology_field", "fee_type"]
 
 
 @dataclass
@@ -67,13 +67,15 @@ async def statistics(
     orgs = {o.id: o for o in await session.scalars(select(Organisation))}
     buckets: dict[str, Bucket] = defaultdict(Bucket)
 
-    def key_for(day: datetime.date, university_id: Any, field_: str) -> str:
+    def key_for(day: datetime.date, university_id: Any, field_: str, fee_type: str) -> str:
         if group_by == "quarter":
             return quarter(day)
         if group_by == "university":
             return orgs[university_id].name
         if group_by == "province":
             return orgs[university_id].province or "unknown"
+        if group_by == "fee_type":
+            return fee_type
         return field_
 
     declarations = await session.execute(
@@ -83,7 +85,9 @@ async def statistics(
     )
     declared: dict[str, set[Any]] = defaultdict(set)
     for declaration, university_id, technology_field in declarations.all():
-        bucket_key = key_for(declaration.announcement_date, university_id, technology_field)
+        bucket_key = key_for(
+            declaration.announcement_date, university_id, technology_field, declaration.fee_type
+        )
         declared[bucket_key].add(declaration.patent_id)
         if declaration.status is DeclarationStatus.PUBLISHED:
             buckets[bucket_key].active_declarations += 1
@@ -102,7 +106,10 @@ async def statistics(
     for agreement, technology_field in agreements.all():
         bucket = buckets[
             key_for(
-                agreement.notified_at.date(), agreement.licensor_organisation_id, technology_field
+                agreement.notified_at.date(),
+                agreement.licensor_organisation_id,
+                technology_field,
+                agreement.fee_type,
             )
         ]
         _add_agreement(bucket, agreement, orgs[agreement.licensee_organisation_id], today)

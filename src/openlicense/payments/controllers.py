@@ -10,7 +10,7 @@ import uuid
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, Router, get, post
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -58,7 +58,7 @@ IdempotencyKey = Annotated[
 ]
 
 
-async def provide_reader(db_session: NamedDependency[AsyncSession]) -> PaymentReader:
+async def provide_payment_reader(db_session: NamedDependency[AsyncSession]) -> PaymentReader:
     return PaymentReader(db_session)
 
 
@@ -71,7 +71,7 @@ async def provide_checkout(
     return CheckoutService(session_maker, gateway=payment_gateway, clock=clock, settings=settings)
 
 
-async def provide_offline(
+async def provide_offline_payments(
     session_maker: NamedDependency[async_sessionmaker[AsyncSession]],
     payment_gateway: NamedDependency[PaymentGateway],
     clock: NamedDependency[Clock],
@@ -108,12 +108,12 @@ class AgreementPaymentController(Controller):
         request: AnyRequest,
         agreement_id: FromPath[uuid.UUID],
         data: JSONBody[PaymentConfirmation],
-        offline: NamedDependency[OfflineService],
+        offline_payments: NamedDependency[OfflineService],
     ) -> AgreementRead:
         """The licensor's TTO confirms a bank transfer ("received, reference X") — the offline
         method, always available. An open Stripe checkout for the item is expired."""
         return AgreementRead.model_validate(
-            await offline.confirm_offline(request.user, agreement_id, data)
+            await offline_payments.confirm_offline(request.user, agreement_id, data)
         )
 
     @post("/checkout", guards=[allow(Role.ENTERPRISE_MEMBER)], status_code=201)
@@ -137,10 +137,10 @@ class AgreementPaymentController(Controller):
         self,
         request: AnyRequest,
         agreement_id: FromPath[uuid.UUID],
-        reader: NamedDependency[PaymentReader],
+        payment_reader: NamedDependency[PaymentReader],
     ) -> PaymentsOfAgreement:
         """Every payment and refund of the agreement, for both parties and auditors."""
-        rows, refunds = await reader.list_for(request.user, agreement_id)
+        rows, refunds = await payment_reader.list_for(request.user, agreement_id)
         return PaymentsOfAgreement(
             payments=[PaymentRead.model_validate(p) for p in rows],
             refunds=[RefundRead.model_validate(r) for r in refunds],
@@ -175,7 +175,7 @@ async def refund_payment(
 
 @get("/api/payments/anomalies", guards=[allow(Role.ADMIN)], tags=["payments"])
 async def list_payment_anomalies(
-    reader: NamedDependency[PaymentReader],
+    payment_reader: NamedDependency[PaymentReader],
     limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
     offset: Annotated[int, QueryParameter(ge=0)] = 0,
     kind: Annotated[str | None, QueryParameter(max_length=40)] = None,
@@ -183,7 +183,7 @@ async def list_payment_anomalies(
     """What Stripe reported that was not applied: amounts, currencies or metadata that do not
     match what is due, unreadable events, overpayments (refunded automatically), refused
     refunds. Newest first."""
-    rows, total = await reader.anomalies(limit=limit, offset=offset, kind=kind)
+    rows, total = await payment_reader.anomalies(limit=limit, offset=offset, kind=kind)
     return PaymentAnomalyPage(
         items=[PaymentAnomalyRead.model_validate(a) for a in rows], total=total
     )
@@ -229,11 +229,4 @@ router = Router(
         list_payment_anomalies,
         stripe_webhook,
     ],
-    dependencies={
-        "reader": Provide(provide_reader),
-        "checkout": Provide(provide_checkout),
-        "offline": Provide(provide_offline),
-        "refunds": Provide(provide_refunds),
-        "webhooks": Provide(provide_webhooks),
-    },
 )

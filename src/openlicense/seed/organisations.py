@@ -102,6 +102,7 @@ def _organisations_and_users(
             "industry": None,
             "headcount": None,
             "annual_revenue_minor": None,
+            "verified_at": created + dt.timedelta(minutes=len(orgs)),  # demo data: all checked
             "created_at": created + dt.timedelta(minutes=len(orgs)),
             "updated_at": created + dt.timedelta(minutes=len(orgs)),
         }

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -15,7 +16,7 @@ from sqlalchemy.orm import selectinload
 from uuid_utils.compat import uuid7
 
 from openlicense.accounts.models import Organisation, OrganisationKind, User
-from openlicense.agreements.contract import render_contract, seal
+from openlicense.agreements.contract import RenderedContract, render_contract, seal
 from openlicense.agreements.errors import (
     AcceptanceConflict,
     AlreadyLicensed,
@@ -44,6 +45,19 @@ from openlicense.clauses.library import clauses_from_ref
 from openlicense.clauses.registry import shipped_library
 from openlicense.core.errors import NotFound, RuleViolationError
 from openlicense.pricing.schedule import Schedule, ScheduleItem, build_schedule
+
+PREVIEW_NUMBER = "（确认后生成 / assigned on confirmation）"
+"""The agreement number a contract preview shows: the real one exists only once accepted."""
+
+
+@dataclass(frozen=True, slots=True)
+class ContractPreview:
+    declaration_version: int
+    terms_hash: str
+    schedule: Schedule
+    text_zh: str
+    text_en: str
+
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -99,6 +113,66 @@ class AcceptanceService:
         today, now = self.clock.today(), self.clock.now()
         _check_acceptable(declaration, patent, data, today)
         await self._refuse_second_live_licence(principal.organisation_id, patent.id)
+        agreement_id = uuid7()  # time-ordered, like every other key
+        number = agreement_number(agreement_id, today.year)
+        notice = await self._notice(principal, now, ip, user_agent, idempotency_key)
+        terms, schedule, snapshot, rendered = await self._draft(
+            declaration, agreement_id, number, notice, today
+        )
+        agreement = _agreement(snapshot, rendered, schedule, terms, principal, notice)
+        self.session.add(agreement)
+        ledger.append(self.session, history.created_record(agreement))
+        changes = on_acceptance(history.facts_of(agreement), today, self.config)
+        history.record(self.session, agreement, changes, on=today, now=now)
+        return agreement
+
+    async def preview(self, principal: Principal, declaration_id: uuid.UUID) -> ContractPreview:
+        """The contract as accepting now would seal it — same terms, schedule, clauses and text,
+        only without its number: step 2 of the licence flow. Nothing is saved."""
+        if principal.organisation_kind is not OrganisationKind.ENTERPRISE:
+            raise NotAnEnterprise("Only enterprises accept open licences.")
+        declaration = await self._declaration(declaration_id)
+        today, now = self.clock.today(), self.clock.now()
+        _check_acceptable(declaration, declaration.patent, AcceptanceRequest(), today)
+        notice = await self._notice(principal, now, None, None, "preview")
+        _, schedule, _, rendered = await self._draft(
+            declaration, uuid7(), PREVIEW_NUMBER, notice, today
+        )
+        return ContractPreview(
+            declaration_version=declaration.version,
+            terms_hash=declaration.terms_hash or "",
+            schedule=schedule,
+            text_zh=rendered.text_zh,
+            text_en=rendered.text_en,
+        )
+
+    async def _notice(
+        self,
+        principal: Principal,
+        now: datetime.datetime,
+        ip: str | None,
+        user_agent: str | None,
+        idempotency_key: str,
+    ) -> Notice:
+        return Notice(
+            user=await self.session.get_one(User, principal.user_id),
+            organisation=await self.session.get_one(Organisation, principal.organisation_id),
+            at=now,
+            ip=ip,
+            user_agent=user_agent,
+            idempotency_key=idempotency_key,
+        )
+
+    async def _draft(
+        self,
+        declaration: Declaration,
+        agreement_id: uuid.UUID,
+        number: str,
+        notice: Notice,
+        today: datetime.date,
+    ) -> tuple[DeclarationTerms, Schedule, Snapshot, RenderedContract]:
+        """Terms, schedule, snapshot and contract text of an acceptance on `today`."""
+        patent = declaration.patent
         terms = DeclarationTerms.model_validate(declaration.terms)
         schedule = build_schedule(
             terms.fee_standard,
@@ -107,31 +181,18 @@ class AcceptanceService:
             declared_start=terms.licence_start,
             declared_end=terms.licence_end,
         )
-        agreement_id = uuid7()  # time-ordered, like every other key
-        notice = Notice(
-            user=await self.session.get_one(User, principal.user_id),
-            organisation=await self.session.get_one(Organisation, principal.organisation_id),
-            at=now,
-            ip=ip,
-            user_agent=user_agent,
-            idempotency_key=idempotency_key,
-        )
+        clauses = clauses_from_ref(declaration.clause_set or [], shipped_library())
         snapshot = build_snapshot(
             agreement_id=agreement_id,
-            number=agreement_number(agreement_id, today.year),
+            number=number,
             declaration=declaration,
             patent=patent,
             licensor=await self.session.get_one(Organisation, patent.owner_organisation_id),
             notice=notice,
             schedule=schedule,
-            clauses=clauses_from_ref(declaration.clause_set or [], shipped_library()),
+            clauses=clauses,
         )
-        agreement = _agreement(snapshot, schedule, terms, principal, notice)
-        self.session.add(agreement)
-        ledger.append(self.session, history.created_record(agreement))
-        changes = on_acceptance(history.facts_of(agreement), today, self.config)
-        history.record(self.session, agreement, changes, on=today, now=now)
-        return agreement
+        return terms, schedule, snapshot, render_contract(snapshot)
 
     async def _declaration(self, declaration_id: uuid.UUID) -> Declaration:
         declaration = await self.session.scalar(
@@ -217,13 +278,13 @@ def _replayed(agreement: Agreement, declaration_id: uuid.UUID) -> Agreement:
 
 def _agreement(
     snapshot: Snapshot,
+    rendered: RenderedContract,
     schedule: Schedule,
     terms: DeclarationTerms,
     principal: Principal,
     notice: Notice,
 ) -> Agreement:
     """The new agreement row: the sealed snapshot, both texts and the seal, written once."""
-    rendered = render_contract(snapshot)
     return Agreement(
         id=uuid.UUID(snapshot["agreement_id"]),
         number=snapshot["agreement_number"],

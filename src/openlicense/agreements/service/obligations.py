@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -21,14 +22,16 @@ from openlicense.agreements.models import (
     EntryStatus,
     RecordingStatus,
     RoyaltyReport,
+    ScheduleEntry,
 )
-from openlicense.agreements.rules import Change
+from openlicense.agreements.rules import Change, end_trial, trial_end_refusal
 from openlicense.agreements.schemas import RecordingFiled, RoyaltyReportIn
 from openlicense.agreements.service import history
 from openlicense.agreements.service.acceptance import schedule_entries
 from openlicense.agreements.service.access import AgreementReader, ensure_party, find_entry
 from openlicense.catalogue.schemas import DeclarationTerms
-from openlicense.pricing.schedule import build_schedule
+from openlicense.core.errors import Conflict
+from openlicense.pricing.schedule import Schedule, build_schedule
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -37,10 +40,79 @@ if TYPE_CHECKING:
     from openlicense.core.clock import Clock
 
 
+TRIAL_REFUSALS = {
+    "no_trial": "This licence has no free trial to end.",
+    "not_live": "Only a live licence can end its trial.",
+    "trial_over": "The trial is over: the paid stage has started.",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class RoyaltyPreview:
+    entry_key: str
+    base_amount: Decimal
+    amount_minor: int
+    """The royalty the report makes due for its period."""
+    topups_minor: int
+    """Annual-minimum top-ups the report would add (0 when none)."""
+    currency: str
+
+
 class ObligationService(AgreementReader):
     def __init__(self, session: AsyncSession, *, clock: Clock) -> None:
         super().__init__(session)
         self.clock = clock
+
+    async def preview_royalty(
+        self, principal: Principal, agreement_id: uuid.UUID, data: RoyaltyReportIn
+    ) -> RoyaltyPreview:
+        """What reporting `data` would make due, before the licensee submits it: the same
+        computation as `report_royalty`, on a copy; nothing is saved."""
+        agreement = await self.load(agreement_id)
+        ensure_party(principal, agreement, "licensee")
+        entry = self._reportable(agreement, data.entry_key)
+        reports = await self._reports(agreement.id)
+        known = {e.key for e in agreement.entries}
+        reports[entry.key] = data.base_amount
+        fresh = {e.key: e for e in schedule_entries(self._schedule(agreement, reports))}
+        return RoyaltyPreview(
+            entry_key=entry.key,
+            base_amount=data.base_amount,
+            amount_minor=fresh[entry.key].amount_minor or 0,
+            topups_minor=sum(e.amount_minor or 0 for k, e in fresh.items() if k not in known),
+            currency=agreement.currency,
+        )
+
+    def _reportable(self, agreement: Agreement, key: str) -> ScheduleEntry:
+        entry = find_entry(agreement, key)
+        if entry.kind != "royalty":
+            raise NotARoyaltyPeriod(f"{entry.key} is not a royalty period.")
+        if entry.status is not EntryStatus.AWAITING_REPORT:
+            raise AlreadyReported(f"{entry.key} was already reported or closed.")
+        if entry.period_end is None or entry.period_end >= self.clock.today():
+            raise PeriodNotEnded(f"The period of {entry.key} has not ended yet.")
+        return entry
+
+    async def end_trial(self, principal: Principal, agreement_id: uuid.UUID) -> Agreement:
+        """The licensee ends its licence during the free trial, before the paid stage starts
+        (`rules.trial_end_refusal` says when the sealed terms allow it)."""
+        agreement = await self.load(agreement_id, for_update=True)
+        ensure_party(principal, agreement, "licensee")
+        today = self.clock.today()
+        facts = history.facts_of(agreement)
+        refusal = trial_end_refusal(facts, today)
+        if refusal is not None:
+            raise Conflict(TRIAL_REFUSALS[refusal], code=refusal)
+        history.record(
+            self.session,
+            agreement,
+            end_trial(facts, today),
+            on=today,
+            now=self.clock.now(),
+            actor_id=principal.user_id,
+        )
+        await self.session.flush()
+        return agreement
 
     async def report_royalty(
         self, principal: Principal, agreement_id: uuid.UUID, data: RoyaltyReportIn
@@ -48,14 +120,8 @@ class ObligationService(AgreementReader):
         """The licensee reports a period's base; `pricing` computes what is due (rule 20)."""
         agreement = await self.load(agreement_id, for_update=True)
         ensure_party(principal, agreement, "licensee")
-        entry = find_entry(agreement, data.entry_key)
+        entry = self._reportable(agreement, data.entry_key)
         today = self.clock.today()
-        if entry.kind != "royalty":
-            raise NotARoyaltyPeriod(f"{entry.key} is not a royalty period.")
-        if entry.status is not EntryStatus.AWAITING_REPORT:
-            raise AlreadyReported(f"{entry.key} was already reported or closed.")
-        if entry.period_end is None or entry.period_end >= today:
-            raise PeriodNotEnded(f"The period of {entry.key} has not ended yet.")
         reports = await self._reports(agreement.id)
         reports[entry.key] = data.base_amount
         self._apply_reports(agreement, reports)
@@ -90,11 +156,10 @@ class ObligationService(AgreementReader):
         await self.session.flush()
         return report
 
-    def _apply_reports(self, agreement: Agreement, reports: dict[str, Decimal]) -> None:
-        """Recompute the schedule from the sealed terms and every report: fills in royalty
-        amounts and adds annual-minimum top-ups, through the same `pricing` code as the quote."""
+    @staticmethod
+    def _schedule(agreement: Agreement, reports: dict[str, Decimal]) -> Schedule:
         terms = DeclarationTerms.model_validate(agreement.snapshot["declaration"]["terms"])
-        schedule = build_schedule(
+        return build_schedule(
             terms.fee_standard,
             currency=terms.currency,
             acceptance_date=agreement.notified_at.date(),
@@ -102,8 +167,12 @@ class ObligationService(AgreementReader):
             declared_end=terms.licence_end,
             reports=reports,
         )
+
+    def _apply_reports(self, agreement: Agreement, reports: dict[str, Decimal]) -> None:
+        """Recompute the schedule from the sealed terms and every report: fills in royalty
+        amounts and adds annual-minimum top-ups, through the same `pricing` code as the quote."""
         by_key = {e.key: e for e in agreement.entries}
-        for fresh in schedule_entries(schedule):
+        for fresh in schedule_entries(self._schedule(agreement, reports)):
             entry = by_key.get(fresh.key)
             if entry is None:
                 agreement.entries.append(fresh)  # e.g. an annual-minimum top-up

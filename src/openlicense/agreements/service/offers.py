@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from openlicense.agreements.errors import OutsideLicencePeriod
 from openlicense.agreements.schemas import Quote, QuoteItem, QuoteStage
+from openlicense.catalogue.models import Declaration
 from openlicense.catalogue.schemas import DeclarationTerms
 from openlicense.catalogue.service import DeclarationService
 from openlicense.pricing.schedule import Schedule, ScheduleItem, StagePeriod, build_schedule
@@ -26,6 +27,21 @@ async def quote(
     estimated_annual_base: Decimal | None,
 ) -> Quote:
     declaration = await declarations.get(principal, declaration_id)
+    return quote_declaration(
+        declaration,
+        acceptance_date=acceptance_date,
+        estimated_annual_base=estimated_annual_base,
+    )
+
+
+def quote_declaration(
+    declaration: Declaration,
+    *,
+    acceptance_date: datetime.date,
+    estimated_annual_base: Decimal | None,
+) -> Quote:
+    """The quote for a declaration already loaded (no database): the pages use it beside the
+    other facts of the patent page; `quote` loads the declaration first."""
     terms = DeclarationTerms.model_validate(declaration.terms)
     try:
         schedule = _schedule(terms, acceptance_date, {})

@@ -93,11 +93,10 @@ class DeclarationService:
         patent = declaration.patent
         ensure_manages(principal, patent)
         today = self.clock.today()
-        other_active = await open_licence_active(self.session, patent.id, today)
-        violations = check_publishable(declaration.status.value, other_active_version=other_active)
         terms = DeclarationTerms.model_validate(declaration.terms)
-        violations += check_declaration(patent_facts(patent), terms, today, self.rules)
-        violations += _clause_violations(terms)
+        violations = await self._publication_violations(
+            patent, terms, declaration.status.value, today
+        )
         _raise_if(violations)
         declaration.status = DeclarationStatus.PUBLISHED
         declaration.terms = _canonical(terms)
@@ -116,6 +115,23 @@ class DeclarationService:
         ledger.append(self.session, published_record(declaration))
         await self.session.flush()
         return declaration, [v for v in violations if v.warning]
+
+    async def check(
+        self, principal: Principal, patent_id: uuid.UUID, terms: DeclarationTerms
+    ) -> list[RuleViolation]:
+        """What publishing `terms` for the patent today would be told (rules 1–12, 16, 29–30),
+        without saving anything: the declaration wizard shows it live; `publish` runs the same."""
+        patent = await self._patent(patent_id)
+        ensure_manages(principal, patent)
+        return await self._publication_violations(patent, terms, "draft", self.clock.today())
+
+    async def _publication_violations(
+        self, patent: Patent, terms: DeclarationTerms, status: str, today: datetime.date
+    ) -> list[RuleViolation]:
+        other_active = await open_licence_active(self.session, patent.id, today)
+        violations = check_publishable(status, other_active_version=other_active)
+        violations += check_declaration(patent_facts(patent), terms, today, self.rules)
+        return violations + _clause_violations(terms)
 
     async def withdraw(
         self, principal: Principal, declaration_id: uuid.UUID, data: DeclarationWithdraw
@@ -163,9 +179,14 @@ class DeclarationService:
     ) -> list[Declaration]:
         patent = await self._patent(patent_id)
         ensure_visible(principal, patent)
+        return await self.versions_of(principal, patent)
+
+    async def versions_of(self, principal: Principal | None, patent: Patent) -> list[Declaration]:
+        """The versions of an already loaded patent the caller may see, oldest first (one
+        query; the patent's own visibility is the caller's to have checked)."""
         rows = await self.session.scalars(
             select(Declaration)
-            .where(Declaration.patent_id == patent_id)
+            .where(Declaration.patent_id == patent.id)
             .options(selectinload(Declaration.withdrawal))
             .order_by(Declaration.version)
         )
@@ -177,14 +198,7 @@ class DeclarationService:
         """Rules 23–24: may a new licensee accept this version on `on` (default today)?"""
         declaration = await self.get(principal, declaration_id)
         day = on or self.clock.today()
-        withdrawal = declaration.withdrawal
-        return day, check_acceptable(
-            declaration_status=declaration.status.value,
-            withdrawal_effective=withdrawal.effective_date if withdrawal else None,
-            licence_end=declaration.licence_end,
-            patent=patent_facts(declaration.patent),
-            today=day,
-        )
+        return day, acceptable_on(declaration, declaration.patent, day)
 
     async def _patent(self, patent_id: uuid.UUID) -> Patent:
         patent = await self.session.scalar(
@@ -214,6 +228,20 @@ class DeclarationService:
         if declaration is None:
             raise NotFound("No such declaration.")
         return declaration
+
+
+def acceptable_on(
+    declaration: Declaration, patent: Patent, day: datetime.date
+) -> list[RuleViolation]:
+    """Rules 23–24 on loaded objects (its `withdrawal`; the patent's owners and licences)."""
+    withdrawal = declaration.withdrawal
+    return check_acceptable(
+        declaration_status=declaration.status.value,
+        withdrawal_effective=withdrawal.effective_date if withdrawal else None,
+        licence_end=declaration.licence_end,
+        patent=patent_facts(patent),
+        today=day,
+    )
 
 
 def published_record(declaration: Declaration) -> LedgerRecord:

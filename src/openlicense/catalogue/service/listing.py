@@ -40,6 +40,7 @@ class PatentFilters:
     owner_organisation_id: uuid.UUID | None = None
     mine: bool = False
     q: str | None = None
+    listing_status: ListingStatus | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +73,8 @@ def _filtered(condition: ColumnElement[bool], filters: PatentFilters) -> Select[
         query = query.where(Patent.technology_field == filters.technology_field)
     if filters.owner_organisation_id:
         query = query.where(Patent.owner_organisation_id == filters.owner_organisation_id)
+    if filters.listing_status:
+        query = query.where(Patent.listing_status == filters.listing_status)
     return query
 
 
@@ -114,13 +117,12 @@ async def search_page(
     """`q=`: the search engine ranks; the page number travels in the cursor."""
     (page,) = decode_cursor(cursor, int) if cursor else (1,)
     viewer = principal.organisation_id if principal and principal.role is Role.TTO_OFFICER else None
+    owner = viewer if filters.mine and viewer else filters.owner_organisation_id
     result = await engine.search(
         SearchQuery(
             q=filters.q or "",
             technology_field=[filters.technology_field] if filters.technology_field else [],
-            university_id=[str(filters.owner_organisation_id)]
-            if filters.owner_organisation_id
-            else [],
+            university_id=[str(owner)] if owner else [],
             page=max(1, min(page, 1000)),
             per_page=limit,
             viewer_organisation_id=str(viewer) if viewer else None,
@@ -132,6 +134,8 @@ async def search_page(
         for r in (await session.execute(select(*SUMMARY_COLUMNS).where(Patent.id.in_(ids)))).all()
     }
     items = [PatentSummary.model_validate(found[i]._mapping) for i in ids if i in found]
+    if filters.listing_status:
+        items = [item for item in items if item.listing_status is filters.listing_status]
     more = page * limit < result.total
     return PatentPage(
         items=items,
@@ -161,6 +165,7 @@ async def _estimated_count(
         filters.mine,
         filters.technology_field,
         filters.owner_organisation_id,
+        filters.listing_status,
     )
     now = time.monotonic()
     cached = _counts.get(view)

@@ -106,6 +106,21 @@ class PatentService:
         ensure_visible(principal, patent)
         return patent
 
+    async def get_by_number(self, principal: Principal | None, number: str) -> Patent:
+        """By application or patent number as people write it (`ZL 2021 1 0123456.7`, full-width
+        digits …): the stable address of a patent's public page."""
+        try:
+            canonical = identifiers.normalise_application_number(number)
+        except identifiers.InvalidIdentifier as exc:
+            raise NotFound("No such patent.") from exc
+        patent = await self.session.scalar(
+            _with_children(select(Patent).where(Patent.application_number == canonical))
+        )
+        if patent is None:
+            raise NotFound("No such patent.")
+        ensure_visible(principal, patent)
+        return patent
+
     async def list(
         self,
         principal: Principal | None,

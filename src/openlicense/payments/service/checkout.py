@@ -21,7 +21,13 @@ from openlicense.agreements.service import ensure_party, find_entry
 from openlicense.audit import ledger
 from openlicense.core.errors import Conflict, OpenLicenseError
 from openlicense.payments.errors import GatewayRejected, OnlinePaymentsDisabled
-from openlicense.payments.gateway import Checkout, CheckoutRequest, PaymentState, combine_states
+from openlicense.payments.gateway import (
+    Checkout,
+    CheckoutRequest,
+    PaymentState,
+    PaymentStatus,
+    combine_states,
+)
 from openlicense.payments.models import Payment, PaymentMethod
 from openlicense.payments.service.book import PaymentBook, ensure_payable
 from openlicense.payments.service.flow import PaymentFlow
@@ -82,6 +88,27 @@ class CheckoutService(PaymentFlow):
             retryable=True,
         )
 
+    async def returned(
+        self, principal: Principal, session_id: str
+    ) -> tuple[PaymentStatus, uuid.UUID] | None:
+        """The buyer is back from Stripe Checkout: ask Stripe how it went and apply it now (the
+        webhook would, a little later) with the same checks as the webhook and reconciliation.
+        None when the session is not one of this licensee's."""
+        async with self.tx.begin() as session:
+            payment = await session.scalar(
+                select(Payment).where(Payment.stripe_checkout_session_id == session_id)
+            )
+            if payment is None:
+                return None
+            agreement = await self.book(session).lock(payment.agreement_id)
+            if agreement.licensee_organisation_id != principal.organisation_id:
+                return None
+            payment_id, agreement_id = payment.id, agreement.id
+        status = await self.gateway.checkout_status(session_id)
+        dedupe = f"return:{payment_id}:{status.state.value}:{status.amount_minor}:{status.currency}"
+        await self.apply_status(payment_id, status, dedupe=dedupe)
+        return status, agreement_id
+
     async def _plan(
         self, principal: Principal, agreement_id: uuid.UUID, entry_key: str
     ) -> _Ready | _CloseFirst | _Create:
@@ -133,9 +160,7 @@ class CheckoutService(PaymentFlow):
             created_by_id=principal.user_id,
         )
         book.session.add(payment)
-        ledger.append(
-            book.session, payment_record(payment, action="payment.checkout_requested")
-        )
+        ledger.append(book.session, payment_record(payment, action="payment.checkout_requested"))
         await book.session.flush()  # the unique slot: a concurrent intent fails here
         return _Create(payment.id, self._request(agreement, entry, attempt))
 

@@ -1,0 +1,26 @@
+"""The contract PDF for the API and the pages alike: cached by its recomputed seal, rendered in a
+worker process (fpdf2 is pure Python and would hold the interpreter lock in a thread)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import anyio
+import anyio.to_process
+
+from openlicense.agreements.contract import RenderedContract
+from openlicense.agreements.pdf import cache_path, render_to
+
+if TYPE_CHECKING:
+    from openlicense.agreements.models import Agreement
+    from openlicense.settings import Settings
+
+
+async def contract_pdf(agreement: Agreement, settings: Settings) -> bytes:
+    rendered = RenderedContract(agreement.text_zh, agreement.text_en)
+    path = cache_path(agreement.snapshot, rendered, settings.data_dir / "contracts")
+    if await anyio.Path(path).is_file():
+        return await anyio.Path(path).read_bytes()
+    return await anyio.to_process.run_sync(
+        render_to, path, agreement.snapshot, rendered, settings.pdf_font
+    )
