@@ -6,12 +6,13 @@ import datetime
 import logging
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from openlicense.catalogue.rules import PatentFacts, check_acceptable
 from openlicense.catalogue.terms import DeclarationTerms
 from openlicense.pricing.fee_standards import Staged
 from openlicense.pricing.schedule import due_at_start_minor
+from openlicense.search import freshness, ipc
 
 if TYPE_CHECKING:
     from openlicense.accounts.models import Organisation
@@ -33,6 +34,8 @@ LicenceStatus = Literal["open", "none", "withdrawn", "closed"]
 ListingStatus = Literal["draft", "published", "retired"]
 
 _EPOCH = datetime.date(1970, 1, 1)
+CLAIMS_CHARS = 600
+"""Claims are indexed from their start (the independent claim 1), up to this many characters."""
 
 
 class PatentDocument(BaseModel):
@@ -71,6 +74,25 @@ class PatentDocument(BaseModel):
     expiry_date: str
     expiry_ts: int
     """Days since 1970-01-01 of `expiry_date` (sort "expiry")."""
+    claims: str | None = None
+    """The start of the claims (`CLAIMS_CHARS`), searched with the lowest weight."""
+    ipc_subclasses: list[str] = []
+    """IPC subclasses ("H01M") and main groups ("H01M 4") of `ipc_codes`, derived when empty."""
+    ipc_groups: list[str] = []
+    patent_ends_ts: int | None = None
+    """Calendar dates evaluated at query time (`search/freshness.py`), days since 1970-01-01:
+    the first day the patent is not in force, the withdrawal's effective date, the first day
+    after the declared licence period."""
+    withdrawn_ts: int | None = None
+    offer_ends_ts: int | None = None
+
+    @model_validator(mode="after")
+    def _ipc_levels(self) -> PatentDocument:
+        if self.ipc_codes and not (self.ipc_subclasses or self.ipc_groups):
+            levels = [c for c in map(ipc.hierarchy, self.ipc_codes) if c is not None]
+            self.ipc_subclasses = list(dict.fromkeys(c.subclass for c in levels if c.subclass))
+            self.ipc_groups = list(dict.fromkeys(c.group for c in levels if c.group))
+        return self
 
 
 def ipc_section(code: str) -> str:
@@ -165,6 +187,8 @@ def build_document(
             except ValueError:
                 log.warning("declaration %s: no schedule for its terms", declaration.id)
     codes = [c for c in (patent.ipc_codes or []) if c and c.strip()]
+    dates = freshness.calendar_dates(patent, declaration)
+    status = freshness.effective_status(_licence_status(patent, declaration, today), dates, today)
     return PatentDocument(
         id=str(patent.id),
         declaration_id=str(declaration.id) if declaration is not None else None,
@@ -186,10 +210,12 @@ def build_document(
         entry_price_minor=price,
         has_trial=has_trial,
         trl=patent.trl,
-        licence_status=_licence_status(patent, declaration, today),
+        licence_status=status,  # type: ignore[arg-type]
         listing_status=_value(patent.listing_status),  # type: ignore[arg-type]
         owner_organisation_id=str(patent.owner_organisation_id),
         declared_at=_unix(declaration.published_at) if declaration is not None else None,
         expiry_date=patent.expiry_date.isoformat(),
         expiry_ts=(patent.expiry_date - _EPOCH).days,
+        claims=patent.claims[:CLAIMS_CHARS] if patent.claims else None,
+        **dates.as_fields(),
     )

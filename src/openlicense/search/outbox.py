@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm import defer
 from sqlalchemy.orm.attributes import set_committed_value
 
 from openlicense.accounts.models import Organisation
@@ -144,12 +143,7 @@ async def documents_for(
     session: AsyncSession, patent_ids: Iterable[uuid.UUID], *, today: datetime.date
 ) -> tuple[list[PatentDocument], list[str]]:
     """Current documents for these patents; ids to delete for patents no longer indexable."""
-    # Claims are long and not indexed: leave them in the database.
-    patents = list(
-        await session.scalars(
-            select(Patent).where(Patent.id.in_(list(patent_ids))).options(defer(Patent.claims))
-        )
-    )
+    patents = list(await session.scalars(select(Patent).where(Patent.id.in_(list(patent_ids)))))
     declarations = await _latest_public_declarations(session, [p.id for p in patents])
     universities = await _organisations(session, {p.owner_organisation_id for p in patents})
     upserts, deletions = [], []

@@ -1,21 +1,25 @@
 """Versioned index definitions (`search/indexes/*.json`, `search/synonyms/*.json`) and
 `apply_settings`, which brings an engine's index settings to the definition, showing a diff.
 
-`search/indexes/patents.json` holds the Meilisearch settings and names the synonym file; the
-embedded engine reads the same file for its result limits (`pagination.maxTotalHits`,
-`faceting.maxValuesPerFacet`) and the synonyms (applied at query time). Like migrations,
-definitions are changed by committing a new version, then running `openlicense search setup`.
+`search/indexes/patents.json` holds the Meilisearch settings and names the synonym file and the
+Chinese user dictionary (`search/dictionaries/`); both engines analyse text with the same
+`text.Analyzer` built from them, and the embedded engine reads the same file for its result
+limits (`pagination.maxTotalHits`, `faceting.maxValuesPerFacet`) and typo thresholds. Like
+migrations, definitions are changed by committing a new version, then running
+`openlicense search setup` (and, when the dictionary changed, `openlicense search reindex`).
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from openlicense.search.text import SynonymIndex, load_synonym_groups, settings_json
+from openlicense.search.segment import load_dictionary
+from openlicense.search.text import Analyzer, SynonymIndex, load_synonym_groups, settings_json
 
 if TYPE_CHECKING:
     from openlicense.search.engine import SearchEngine
@@ -41,10 +45,32 @@ class IndexDefinition:
     version: int
     primary_key: str
     synonyms_name: str
-    synonyms: SynonymIndex
     settings: dict[str, Any]
     """Meilisearch settings without synonyms (see `meilisearch_settings`)."""
     path: Path | None = field(default=None, compare=False)
+    synonym_groups: tuple[tuple[str, ...], ...] = ()
+    dictionary_name: str = "none"
+    dictionary: tuple[str, ...] = ()
+
+    @functools.cached_property
+    def analyzer(self) -> Analyzer:
+        return Analyzer(self.dictionary, self.synonym_groups)
+
+    @property
+    def synonyms(self) -> SynonymIndex:
+        return self.analyzer.synonyms
+
+    @property
+    def analysis_key(self) -> str:
+        """Changes when the indexed tokens would: the dictionary and the synonyms."""
+        data = json.dumps([self.dictionary, self.synonym_groups], ensure_ascii=False)
+        return hashlib.sha256(data.encode()).hexdigest()[:16]
+
+    @property
+    def typo_sizes(self) -> tuple[int, int]:
+        """(oneTypo, twoTypos) of `typoTolerance.minWordSizeForTypos`."""
+        sizes = self.settings.get("typoTolerance", {}).get("minWordSizeForTypos", {})
+        return int(sizes.get("oneTypo", 5)), int(sizes.get("twoTypos", 9))
 
     @property
     def max_total_hits(self) -> int:
@@ -59,24 +85,35 @@ class IndexDefinition:
         return {**self.settings, "synonyms": self.synonyms.to_meilisearch()}
 
     def describe(self) -> str:
-        return f"{self.name} v{self.version}, synonyms {self.synonyms_name}"
+        return (
+            f"{self.name} v{self.version}, synonyms {self.synonyms_name}, "
+            f"dictionary {self.dictionary_name}"
+        )
 
 
 @functools.cache
 def _load(path: Path) -> IndexDefinition:
     data = json.loads(path.read_text(encoding="utf-8"))
+    root = path.parent.parent
     synonyms_name = data.get("synonyms")
     groups: list[list[str]] = []
     if synonyms_name:
-        groups = load_synonym_groups(path.parent.parent / "synonyms" / f"{synonyms_name}.json")
+        synonyms_file = root / "synonyms" / f"{synonyms_name}.json"
+        groups = load_synonym_groups(json.loads(synonyms_file.read_text(encoding="utf-8")))
+    dictionary_name = data.get("dictionary")
+    words: list[str] = []
+    if dictionary_name:
+        words = load_dictionary([root / "dictionaries" / f"{dictionary_name}.txt"])
     return IndexDefinition(
         name=path.stem,
         version=int(data["version"]),
         primary_key=data.get("primaryKey", "id"),
         synonyms_name=synonyms_name or "none",
-        synonyms=SynonymIndex.from_groups(groups),
         settings=dict(data["settings"]),
         path=path,
+        synonym_groups=tuple(tuple(g) for g in groups),
+        dictionary_name=dictionary_name or "none",
+        dictionary=tuple(words),
     )
 
 
