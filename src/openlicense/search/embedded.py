@@ -48,7 +48,7 @@ from openlicense.search.engine import (
     effective_sort,
     page_window,
 )
-from openlicense.search.results import did_you_mean, highlights
+from openlicense.search.results import did_you_mean, facets_of, highlights
 from openlicense.search.setup import IndexDefinition, load_definition
 from openlicense.search.spelling import Lexicon
 from openlicense.search.text import Highlighter
@@ -379,15 +379,16 @@ class EmbeddedEngine:
         gen = self._current()
         searcher = gen.searcher()
         lexicon = self._lexicon(gen, searcher)
-        parsed = self.definition.analyzer.parse(query.q)
+        parsed = self.definition.analyzer.parse(query.q, lexicon)
         run = Executor(searcher, gen.schema, lexicon, self.definition.max_values_per_facet)
         filters = run.filters(query)
         sort = effective_sort(query, placeholder=parsed.is_placeholder)
         offset, limit = page_window(query, self.definition.max_total_hits)
         scored: list[tuple[float | None, tantivy.DocAddress]]
+        relaxed: list[tuple[float | None, tantivy.DocAddress]] | None = None
         if sort == "relevance":
             page = run.relevance(parsed, filters, offset, limit)
-            total, scored, matched = page.total, page.hits, page.matched
+            total, scored, matched, relaxed = page.total, page.hits, page.matched, page.relaxed
         else:
             matched = run.matched(parsed, filters)
             if limit:
@@ -395,20 +396,25 @@ class EmbeddedEngine:
             else:
                 total, addrs = run.count(matched), []
             scored = [(None, addr) for addr in addrs]
-        expansions = {w: [v for v, _ in vs] for w, vs in run.expansions(parsed).items()}
-        marker = Highlighter.for_query(parsed, expansions)
+        marker = Highlighter.for_query(parsed, self.definition.typo_sizes)
         hits = []
         for score, addr in scored:
             doc = _load(searcher.doc(addr))
             hits.append(
                 SearchHit(id=doc.id, score=score, highlights=highlights(doc, marker), document=doc)
             )
+        facets: dict[str, dict[str, int]] = {}
+        if query.facets and relaxed is not None:
+            docs = [_load(searcher.doc(addr)) for _, addr in relaxed]
+            facets = facets_of(docs, query.facets, query.day())
+        elif query.facets:
+            facets = run.facets(matched, query.facets, query.day())
         return SearchResult(
             hits=hits,
             total=min(total, self.definition.max_total_hits),
             page=query.page,
             per_page=query.per_page,
-            facets=run.facets(matched, query.facets, query.day()) if query.facets else {},
+            facets=facets,
             did_you_mean=did_you_mean(query.q, parsed, lexicon, total),
         )
 

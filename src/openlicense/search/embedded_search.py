@@ -7,12 +7,13 @@ with `matchingStrategy: "frequency"`:
    expansions) gets its document frequency in the whole index;
 2. documents that match every clause come first; then documents that match all but the most
    frequent clause; then all but the two most frequent; … down to documents that match only
-   the rarest clause, which every result contains. A word that is everywhere ("方法",
-   "method") cannot keep a document out; a word that is nowhere empties the result (a query
-   about a topic the catalogue lacks returns nothing);
-3. within a bucket, documents are ordered by BM25 over the fields with weights (title >
+   the rarest clause. A word that is everywhere ("方法", "method") cannot keep a document out;
+   a word that is nowhere empties the result (a query about a topic the catalogue lacks
+   returns nothing);
+3. when that gives few results, the relaxed tail of `ranking.py` follows;
+4. within a bucket, documents are ordered by BM25 over the fields with weights (title >
    keywords > meta > abstract > claims); typo and prefix variants and synonyms count less than
-   the word as typed; ties by id.
+   the word as typed; equal scores keep index order.
 
 **Visibility and calendar**: published listings whose licence is open *on the query's day*
 (`freshness.py`: the patent's end, a withdrawal, the end of the declared period are dates in
@@ -28,6 +29,7 @@ from typing import Any
 
 import tantivy
 
+from openlicense.search import ranking
 from openlicense.search.embedded_index import FIELD_WEIGHTS, WORD_FIELDS
 from openlicense.search.engine import FACET_FIELDS, SearchQuery
 from openlicense.search.freshness import STATUSES, day_number
@@ -55,7 +57,9 @@ class Page:
     total: int
     hits: list[tuple[float | None, tantivy.DocAddress]]
     matched: tantivy.Query
-    """Every matching document (for facets)."""
+    """Every strictly matching document (for facets)."""
+    relaxed: list[tuple[float | None, tantivy.DocAddress]] | None = None
+    """With a relaxed tail: every result, in order (facets are counted over these)."""
 
 
 def _all(parts: Sequence[tantivy.Query]) -> tantivy.Query:
@@ -133,21 +137,56 @@ class Executor:
     def count(self, query: tantivy.Query) -> int:
         return int(self.searcher.search(query, limit=1, count=True).count)
 
-    def relevance(
-        self, parsed: ParsedQuery, filters: tantivy.Query, offset: int, limit: int
-    ) -> Page:
+    def plan(
+        self, parsed: ParsedQuery
+    ) -> tuple[list[tantivy.Query], list[int], list[tantivy.Query]]:
+        """Clause queries, their document frequencies (whole index) and the bucket levels."""
         expansions = self.expansions(parsed)
         clauses = [self.clause(c, expansions) for c in parsed.clauses]
-        # the most frequent clauses are dropped first; among equals, the later one
         df = [self.count(c) for c in clauses]
-        drop_order = sorted(range(len(clauses)), key=lambda i: (-df[i], -i))
-        scoring = [(_SHOULD, c) for c in clauses]
         levels: list[tantivy.Query] = []
         kept = list(range(len(clauses)))
-        for dropped in [None, *drop_order[:-1]]:
+        for dropped in [None, *ranking.drop_order(df)[:-1]]:
             if dropped is not None:
                 kept.remove(dropped)
             levels.append(_all([clauses[i] for i in kept]))
+        return clauses, df, levels
+
+    def relevance(
+        self, parsed: ParsedQuery, filters: tantivy.Query, offset: int, limit: int
+    ) -> Page:
+        clauses, df, levels = self.plan(parsed)
+        scoring = [(_SHOULD, c) for c in clauses]
+        matched = Q.boolean_query([_filter(filters), _filter(levels[-1])])
+        relaxed: list[int] = []
+        if len(clauses) > 1 and self.count(matched) < ranking.RELAX_BELOW:
+            relaxed = ranking.relaxed_clauses(df, self.searcher.num_docs)
+        if not relaxed:
+            total, hits = self._buckets(levels, scoring, filters, offset, limit)
+            return Page(total, hits, matched)
+        _, ranked = self._buckets(levels, scoring, filters, 0, ranking.RELAX_BELOW)
+        excluded = [levels[-1]]
+        for i in relaxed:
+            room = ranking.RELAX_DEPTH - len(ranked)
+            if room <= 0:
+                break
+            parts = [_filter(filters), _filter(clauses[i]), *scoring]
+            parts += [(_NOT, e) for e in excluded]
+            result = self.searcher.search(Q.boolean_query(parts), limit=room, count=False)
+            ranked += [(float(score), addr) for score, addr in result.hits]
+            excluded.append(clauses[i])
+        return Page(len(ranked), ranked[offset : offset + limit], matched, ranked)
+
+    def _buckets(
+        self,
+        levels: list[tantivy.Query],
+        scoring: list[tuple[tantivy.Occur, tantivy.Query]],
+        filters: tantivy.Query,
+        offset: int,
+        limit: int,
+    ) -> tuple[int, list[tuple[float | None, tantivy.DocAddress]]]:
+        """The window [offset, offset + limit) of the strict results, bucket by bucket, and
+        their total."""
         total = 0
         hits: list[tuple[float | None, tantivy.DocAddress]] = []
         previous: tantivy.Query | None = None
@@ -163,14 +202,9 @@ class Executor:
                 continue
             skip = max(offset - total, 0)
             result = self.searcher.search(bucket, limit=want - skip, offset=skip, count=True)
-            ranked = sorted(
-                ((float(score), addr) for score, addr in result.hits),
-                key=lambda sa: -sa[0],
-            )
-            hits += ranked
+            hits += [(float(score), addr) for score, addr in result.hits]
             total += int(result.count)
-        matched = Q.boolean_query([_filter(filters), _filter(levels[-1])])
-        return Page(total, hits[:limit], matched)
+        return total, hits[:limit]
 
     # --- sorted and browsing ---------------------------------------------------------
 
@@ -181,14 +215,12 @@ class Executor:
         return _sorted_page(self.searcher, self.schema, matched, field, order, offset, limit)
 
     def matched(self, parsed: ParsedQuery, filters: tantivy.Query) -> tantivy.Query:
-        """Every document a text query matches (the rarest clause), with the filters."""
+        """Every document a text query matches (the rarest clause), with the filters: what a
+        sorted listing shows (the relaxed tail only follows relevance-ordered results)."""
         if parsed.is_placeholder:
             return Q.boolean_query([(_MUST, Q.all_query()), _filter(filters)])
-        expansions = self.expansions(parsed)
-        clauses = [self.clause(c, expansions) for c in parsed.clauses]
-        df = [self.count(c) for c in clauses]
-        rarest = min(range(len(clauses)), key=lambda i: (df[i], i))
-        return Q.boolean_query([_filter(filters), _filter(clauses[rarest])])
+        _, _, levels = self.plan(parsed)
+        return Q.boolean_query([_filter(filters), _filter(levels[-1])])
 
     # --- filters -----------------------------------------------------------------------
 

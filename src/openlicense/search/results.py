@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import re
 
+import datetime
+from collections import Counter
+from collections.abc import Sequence
+
 from openlicense.search.documents import PatentDocument
-from openlicense.search.engine import HIGHLIGHT_FIELDS
+from openlicense.search.engine import FACET_FIELDS, HIGHLIGHT_FIELDS
+from openlicense.search.freshness import effective_status
 from openlicense.search.spelling import Lexicon
 from openlicense.search.text import Highlighter, ParsedQuery, english_word, marks_to_html, stem
 
-__all__ = ["did_you_mean", "highlights"]
+__all__ = ["did_you_mean", "facets_of", "highlights"]
 
 _LATIN = re.compile(r"[^\W\d_]+", re.ASCII)
 
@@ -20,6 +25,25 @@ def highlights(doc: PatentDocument, marker: Highlighter) -> dict[str, str]:
         text = getattr(doc, name)
         if text and (marked := marker(text)):
             out[name] = marks_to_html(marked)
+    return out
+
+
+def facets_of(
+    docs: Sequence[PatentDocument], names: Sequence[str], today: datetime.date
+) -> dict[str, dict[str, int]]:
+    """Facet counts over a list of documents (a relaxed result list is short, and complete)."""
+    out: dict[str, dict[str, int]] = {}
+    for name in names:
+        counts: Counter[str] = Counter()
+        for doc in docs:
+            if name == "licence_status":
+                counts[effective_status(doc.licence_status, doc, today)] += 1
+                continue
+            value = getattr(doc, FACET_FIELDS[name])
+            for v in value if isinstance(value, list) else [value]:
+                if v is not None:
+                    counts["true" if v is True else "false" if v is False else str(v)] += 1
+        out[name] = dict(counts)
     return out
 
 

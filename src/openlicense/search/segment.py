@@ -39,6 +39,9 @@ __all__ = [
 HAN_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
 HAN_RE = re.compile(f"[{HAN_CLASS}]+")
 
+COMPOUND_CHARS = 4
+"""Query words this long that are not user-dictionary words are searched as their parts."""
+
 USER_WORD_FREQ = 200_000
 """Frequency given to user-dictionary words: high enough that jieba prefers them to the
 default dictionary's shorter words in precise mode (无人驾驶飞行器 over 无人驾驶 + 飞行器)."""
@@ -91,8 +94,39 @@ class Segmenter:
 
     def query_words(self, run: str) -> list[str]:
         """Words of a query's Han run (precise mode, no HMM): dictionary words, and single
-        characters where no dictionary word fits (制雪设备 → 制, 雪, 设备)."""
-        return list(self._jieba.cut(run, False))
+        characters where no dictionary word fits (制雪设备 → 制, 雪, 设备). A word of four or
+        more characters that the user dictionary does not hold is a compound of the default
+        dictionary (废旧电池, 免疫治疗): it is searched as its parts (废旧 + 电池), so a
+        document that writes the parts apart (废旧锂离子电池) is found too."""
+        out: list[str] = []
+        for word in self._jieba.cut(run, False):
+            if len(word) >= COMPOUND_CHARS and word not in self.words:
+                out += self.parts(word)
+            else:
+                out.append(word)
+        return out
+
+    def parts(self, word: str) -> list[str]:
+        """The fewest dictionary words (shorter than `word`) that spell it, longest first."""
+        pieces: dict[int, set[str]] = {}
+        for piece in self._jieba.cut_all(word):
+            if len(piece) < len(word):
+                start = word.find(piece)
+                while start >= 0:
+                    pieces.setdefault(start, set()).add(piece)
+                    start = word.find(piece, start + 1)
+        best: list[list[str] | None] = [None] * (len(word) + 1)
+        best[0] = []
+        for i in range(len(word)):
+            current = best[i]
+            if current is None:
+                continue
+            for piece in sorted(pieces.get(i, {word[i]}), key=len, reverse=True):
+                j = i + len(piece)
+                candidate = [*current, piece]
+                if best[j] is None or len(candidate) < len(best[j] or []):
+                    best[j] = candidate
+        return best[len(word)] or [word]
 
     def is_word(self, word: str) -> bool:
         return bool(self._jieba.has_word(word))

@@ -19,7 +19,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from openlicense.search.segment import load_dictionary
-from openlicense.search.text import Analyzer, SynonymIndex, load_synonym_groups, settings_json
+from openlicense.search.text import (
+    Analyzer,
+    SynonymIndex,
+    load_narrower,
+    load_synonym_groups,
+    settings_json,
+)
 
 if TYPE_CHECKING:
     from openlicense.search.engine import SearchEngine
@@ -51,10 +57,11 @@ class IndexDefinition:
     synonym_groups: tuple[tuple[str, ...], ...] = ()
     dictionary_name: str = "none"
     dictionary: tuple[str, ...] = ()
+    narrower: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @functools.cached_property
     def analyzer(self) -> Analyzer:
-        return Analyzer(self.dictionary, self.synonym_groups)
+        return Analyzer(self.dictionary, self.synonym_groups, dict(self.narrower))
 
     @property
     def synonyms(self) -> SynonymIndex:
@@ -63,7 +70,7 @@ class IndexDefinition:
     @property
     def analysis_key(self) -> str:
         """Changes when the indexed tokens would: the dictionary and the synonyms."""
-        data = json.dumps([self.dictionary, self.synonym_groups], ensure_ascii=False)
+        data = json.dumps([self.dictionary, self.synonym_groups, self.narrower], ensure_ascii=False)
         return hashlib.sha256(data.encode()).hexdigest()[:16]
 
     @property
@@ -97,9 +104,12 @@ def _load(path: Path) -> IndexDefinition:
     root = path.parent.parent
     synonyms_name = data.get("synonyms")
     groups: list[list[str]] = []
+    narrower: dict[str, list[str]] = {}
     if synonyms_name:
         synonyms_file = root / "synonyms" / f"{synonyms_name}.json"
-        groups = load_synonym_groups(json.loads(synonyms_file.read_text(encoding="utf-8")))
+        synonyms_data = json.loads(synonyms_file.read_text(encoding="utf-8"))
+        groups = load_synonym_groups(synonyms_data)
+        narrower = load_narrower(synonyms_data)
     dictionary_name = data.get("dictionary")
     words: list[str] = []
     if dictionary_name:
@@ -114,6 +124,7 @@ def _load(path: Path) -> IndexDefinition:
         synonym_groups=tuple(tuple(g) for g in groups),
         dictionary_name=dictionary_name or "none",
         dictionary=tuple(words),
+        narrower=tuple((k, tuple(v)) for k, v in narrower.items()),
     )
 
 

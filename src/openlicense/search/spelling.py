@@ -49,14 +49,17 @@ class Lexicon:
 
     @classmethod
     def from_pairs(cls, pairs: Iterable[tuple[str, int]], sizes: tuple[int, int]) -> Lexicon:
-        """From (word as written, documents) pairs: counts per stem, best spelling per stem."""
+        """From (word as written, documents) pairs: the words and their stems (both are index
+        tokens) with document counts, and the most frequent spelling of each stem."""
         counts: dict[str, int] = {}
         best: dict[str, tuple[int, str]] = {}
         for word, count in pairs:
             token = stem(word)
-            if not token or not token.isalpha():
+            if not token or not token.isalpha() or not word.isalpha():
                 continue
-            counts[token] = counts.get(token, 0) + int(count)
+            counts[word] = counts.get(word, 0) + int(count)
+            if token != word:
+                counts[token] = counts.get(token, 0) + int(count)
             if token not in best or (int(count), word) > best[token]:
                 best[token] = (int(count), word)
         return cls(counts, sizes, {t: w for t, (_, w) in best.items()})

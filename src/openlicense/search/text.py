@@ -31,7 +31,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 import tantivy
 
@@ -141,6 +141,14 @@ def meili_token(token: str) -> str:
     return "".join(out)
 
 
+class Vocabulary(Protocol):
+    """The English index tokens (words as written and stems) an index holds."""
+
+    def __contains__(self, token: object) -> bool: ...
+
+    def typos(self, word: str) -> Sequence[object]: ...
+
+
 # --- synonyms ------------------------------------------------------------------------------
 
 
@@ -176,6 +184,13 @@ class SynonymIndex:
 def load_synonym_groups(data: Any) -> list[list[str]]:
     groups = data["groups"] if isinstance(data, Mapping) else data
     return [[str(m) for m in g] for g in groups]
+
+
+def load_narrower(data: Any) -> dict[str, list[str]]:
+    """One-way synonyms: a broad term → narrower terms it also finds."""
+    if not isinstance(data, Mapping):
+        return {}
+    return {str(k): [str(v) for v in vs] for k, vs in (data.get("narrower") or {}).items()}
 
 
 # --- the parsed query ----------------------------------------------------------------------
@@ -234,11 +249,17 @@ class ParsedQuery:
 class Analyzer:
     """Index tokens of documents and parsed queries, with one segmenter and synonym index."""
 
-    def __init__(self, dictionary: Iterable[str] = (), synonym_groups: Iterable[Sequence[str]] = ()):
+    def __init__(
+        self,
+        dictionary: Iterable[str] = (),
+        synonym_groups: Iterable[Sequence[str]] = (),
+        narrower: Mapping[str, Sequence[str]] | None = None,
+    ):
         groups = [list(g) for g in synonym_groups]
-        chinese = [m for g in groups for m in g]
-        self.segmenter = Segmenter([*dictionary, *chinese])
-        self.synonyms = self._synonyms(groups)
+        narrower = dict(narrower or {})
+        chinese = [m for g in groups for m in g] + [m for v in narrower.values() for m in v]
+        self.segmenter = Segmenter([*dictionary, *chinese, *narrower])
+        self.synonyms = self._synonyms(groups, narrower)
 
     # documents
 
@@ -252,29 +273,41 @@ class Analyzer:
                 out += self.segmenter.index_tokens(run)
             elif token := _latin(match.group("word")):
                 out.append(token)
+                raw = english_word(match.group("word"))
+                if raw and raw != token:
+                    out.append(raw)  # the word as written too: typos are measured against it
         return out
 
     # queries
 
-    def units(self, text: str) -> list[str]:
-        """Query tokens of a text, in order (no stop-word removal)."""
+    def units(self, text: str, known: Vocabulary | None = None) -> list[str]:
+        """Query tokens of a text, in order (no stop-word removal). An English word is its
+        stem, unless `known` (the index's English words and stems) knows neither the stem nor
+        the word: then it is misspelt, and searched in the form that has indexed words within
+        its typo budget — as written ("desalinaton" → "desalination") or stemmed ("vacine" →
+        "vacin" → "vaccin")."""
         out: list[str] = []
         for match in _TOKEN_RE.finditer(text):
             if run := match.group("han"):
                 out += self.segmenter.query_words(run)
             elif token := _latin(match.group("word")):
+                raw = english_word(match.group("word"))
+                if known is not None and raw and token not in known and raw not in known:
+                    if known.typos(raw) or not known.typos(token):
+                        token = raw
                 out.append(token)
         return out
 
-    def parse(self, q: str) -> ParsedQuery:
+    def parse(self, q: str, known: Vocabulary | None = None) -> ParsedQuery:
+        """The query's clauses. `known`: the index's English words and stems (see `units`)."""
         folded = fold(q)
         units: list[str] = []
         pos = 0
         for start, end, code in ipc.find_codes(folded):
-            units += self.units(folded[pos:start])
+            units += self.units(folded[pos:start], known)
             units.append(code.token)
             pos = end
-        units += self.units(folded[pos:])
+        units += self.units(folded[pos:], known)
         prefix_last = bool(units) and is_word_token(units[-1]) and bool(folded[-1:].isalnum())
         clauses: list[Clause] = []
         count, i = 0, 0
@@ -297,18 +330,26 @@ class Analyzer:
             i += size
         return ParsedQuery(tuple(dict.fromkeys(clauses)), q)
 
-    def _synonyms(self, groups: list[list[str]]) -> SynonymIndex:
+    def _synonyms(
+        self, groups: list[list[str]], narrower: Mapping[str, Sequence[str]]
+    ) -> SynonymIndex:
         by_key: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
         clean: list[tuple[str, ...]] = []
+
+        def add(member: tuple[str, ...], others: Iterable[tuple[str, ...]]) -> None:
+            if not member or len(member) > 3:
+                return  # only 1- to 3-word terms have synonyms (Meilisearch)
+            targets = by_key.setdefault(member, [])
+            targets += [o for o in others if o and o != member and o not in targets]
+
         for group in groups:
             members = [tuple(self.units(fold(m))) for m in group]
             members = list(dict.fromkeys(m for m in members if m))
             clean.append(tuple(group))
             for member in members:
-                if len(member) > 3:
-                    continue  # only 1- to 3-word terms have synonyms (Meilisearch)
-                targets = by_key.setdefault(member, [])
-                targets += [o for o in members if o != member and o not in targets]
+                add(member, members)
+        for broad, narrow in narrower.items():
+            add(tuple(self.units(fold(broad))), [tuple(self.units(fold(n))) for n in narrow])
         return SynonymIndex(
             tuple(clean), {k: tuple(v) for k, v in by_key.items() if v}
         )
@@ -360,37 +401,65 @@ _WORD_RE = re.compile(f"[^\\W_{HAN_CLASS}]+")
 
 
 class Highlighter:
-    """Marks a query's matches in texts. `words` are the English tokens that matched (the
-    query's stems with their typo and prefix expansions); `exact` the other tokens."""
+    """Marks a query's matches in texts, the way the engines match: an English word whose stem
+    equals a query stem or a synonym, is within the query word's typo budget, or (the last
+    word) begins with it; any other token as a substring of the folded text."""
 
-    def __init__(self, words: Iterable[str], exact: Iterable[str]) -> None:
-        self.words = frozenset(words)
-        self.needles = tuple(sorted({e for e in exact if not e.isascii() or len(e) > 1}))
+    def __init__(
+        self,
+        words: Iterable[tuple[str, int, bool]],
+        exact_words: Iterable[str],
+        needles: Iterable[str],
+    ) -> None:
+        self.words = tuple(words)
+        self.exact_words = frozenset(exact_words)
+        self.needles = tuple(sorted({n for n in needles if not n.isascii() or len(n) > 1}))
+        self._decided: dict[str, bool] = {}
 
     @classmethod
-    def for_query(cls, query: ParsedQuery, expansions: Mapping[str, Iterable[str]]) -> Highlighter:
-        words: set[str] = set()
-        exact: set[str] = set()
+    def for_query(cls, query: ParsedQuery, sizes: tuple[int, int] = (5, 9)) -> Highlighter:
+        one, two = sizes
+        words: list[tuple[str, int, bool]] = []
+        exact_words: set[str] = set()
+        needles: set[str] = set()
         for clause in query.clauses:
+            for term in clause.terms:
+                if term.is_word:
+                    n = len(term.token)
+                    words.append((term.token, 2 if n >= two else 1 if n >= one else 0, term.prefix))
             for alternative in clause.alternatives:
                 for token in alternative:
                     if is_word_token(token):
-                        words.add(token)
-                        words.update(expansions.get(token, ()))
+                        exact_words.add(token)
                     elif not ipc.parse(token):
-                        exact.add(token)
-        return cls(words, exact)
+                        needles.add(token)
+        return cls(words, exact_words, needles)
+
+    def _word(self, word: str) -> bool:
+        decided = self._decided.get(word)
+        if decided is None:
+            token = stem(word)
+            decided = bool(token) and (
+                token in self.exact_words
+                or any(
+                    (prefix and (token.startswith(q) or word.startswith(q)))
+                    or (budget and typo_cost(q, token, budget) <= budget)
+                    for q, budget, prefix in self.words
+                )
+            )
+            self._decided[word] = decided
+        return decided
 
     def __call__(self, text: str) -> str | None:
         """`text` with the matches wrapped in MARK_START/MARK_END, or None without a match."""
-        if not text or not (self.words or self.needles):
+        if not text or not (self.words or self.exact_words or self.needles):
             return None
         folded = fold(text)
         if len(folded) != len(text):
             return None  # positions would not line up; rare (NFKC ligatures)
         spans: list[tuple[int, int]] = []
-        if self.words:
-            spans += [m.span() for m in _WORD_RE.finditer(folded) if stem(m.group()) in self.words]
+        if self.words or self.exact_words:
+            spans += [m.span() for m in _WORD_RE.finditer(folded) if self._word(m.group())]
         for needle in self.needles:
             start = folded.find(needle)
             while start >= 0:
