@@ -9,7 +9,8 @@ separated by spaces, which tantivy's whitespace tokenizer splits again (no furth
 | `keywords` | keywords | |
 | `abstract` | abstract_zh, abstract_en | |
 | `claims` | the start of the claims | lowest |
-| `meta` | IPC codes (every level), university name, application number | |
+| `ipc` | the main (first) IPC code, every level | |
+| `meta` | the other IPC codes, university name, application number | |
 | `en` | every English word as written (lowercased), once per document | not searched: the vocabulary for typos, prefixes and "did you mean" |
 """
 
@@ -40,9 +41,10 @@ TOKENS = "ol_tokens"
 FIELD_WEIGHTS: dict[str, float] = {
     "title": 4.0,
     "keywords": 2.5,
+    "ipc": 3.0,
+    "meta": 2.0,
     "abstract": 1.0,
     "claims": 0.5,
-    "meta": 2.0,
 }
 TEXT_FIELDS = tuple(FIELD_WEIGHTS)
 WORD_FIELDS = ("title", "keywords", "abstract", "claims")
@@ -100,7 +102,8 @@ def build_schema() -> tantivy.Schema:
 def document_tokens(doc: PatentDocument, analyzer: Analyzer) -> dict[str, list[str]]:
     """Index tokens of each searchable field (shared with the Meilisearch adapter)."""
     number = doc.application_number.replace(".", "")
-    meta = [t for code in doc.ipc_codes for t in ipc.index_tokens(code)]
+    codes = [t for code in doc.ipc_codes[:1] for t in ipc.index_tokens(code)]
+    meta = [t for code in doc.ipc_codes[1:] for t in ipc.index_tokens(code)]
     meta += analyzer.tokens(doc.university_name)
     meta += [number, number[:-1]] if len(number) > 1 else [number]
     return {
@@ -108,6 +111,7 @@ def document_tokens(doc: PatentDocument, analyzer: Analyzer) -> dict[str, list[s
         "keywords": [t for k in doc.keywords for t in analyzer.tokens(k)],
         "abstract": analyzer.tokens(doc.abstract_zh) + analyzer.tokens(doc.abstract_en),
         "claims": analyzer.tokens(doc.claims),
+        "ipc": codes,
         "meta": meta,
     }
 

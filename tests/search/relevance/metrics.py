@@ -20,7 +20,9 @@ def ndcg(ranked: Sequence[str], grades: Mapping[str, int], k: int = 10) -> float
 
 
 def recall(ranked: Sequence[str], relevant: set[str], k: int = 20) -> float:
-    return len(set(ranked[:k]) & relevant) / len(relevant) if relevant else 0.0
+    """Share of the relevant patents in the top k, out of at most k (a query with more than k
+    relevant patents can still reach 1.0)."""
+    return len(set(ranked[:k]) & relevant) / min(len(relevant), k) if relevant else 0.0
 
 
 def evaluate(queries: Sequence[Query], runs: Mapping[str, Sequence[str]]) -> dict[str, dict]:
