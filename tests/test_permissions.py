@@ -64,6 +64,7 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("POST", "/api/payments/{payment_id:uuid}/refunds"): {TTO},
     ("POST", "/webhooks/stripe"): EVERYONE,
     ("GET", "/api/search/patents"): EVERYONE,
+    ("GET", "/api/search/suggest"): EVERYONE,
     ("POST", "/api/jobs/search-sync"): {ADMIN},
     ("GET", "/api/audit/public-key"): EVERYONE,
     ("GET", "/api/audit/access-log"): {ADMIN},

@@ -1,4 +1,5 @@
-"""GET /api/search/patents — catalogue search for everyone; a TTO also finds its own drafts."""
+"""GET /api/search/patents — catalogue search for everyone; a TTO also finds its own drafts.
+GET /api/search/suggest — completions for the search box."""
 
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ from openlicense.search.engine import (
     SearchUnavailable,
 )
 from openlicense.search.outbox import drain
+from openlicense.search.setup import load_definition
+from openlicense.search.suggest import SuggestResult, suggest
 from openlicense.settings import Settings
 
 
@@ -43,10 +46,13 @@ class SearchController(Controller):
         self,
         request: Request[Any, Any, Any],
         search_engine: SearchEngine,
+        clock: Clock,
         q: Annotated[str, Parameter(max_length=200)] = "",
         patent_type: list[str] | None = None,
         ipc_section: list[str] | None = None,
         ipc_class: list[str] | None = None,
+        ipc_subclass: list[str] | None = None,
+        ipc_group: list[str] | None = None,
         technology_field: list[str] | None = None,
         university_id: list[str] | None = None,
         province: list[str] | None = None,
@@ -62,9 +68,11 @@ class SearchController(Controller):
         per_page: Annotated[int, Parameter(ge=1, le=100)] = 20,
         facets: list[FacetName] | None = None,
     ) -> SearchResult:
-        """Full-text (Chinese and English, typo tolerant), filters, facet counts, sort, pages and
-        highlights. Prices are the amount due at the start, in fen. Only published, acceptable
-        listings are public; a TTO officer also sees its own university's other listings."""
+        """Full-text (Chinese and English, typo tolerant, traditional characters folded, IPC
+        codes as typed), filters (IPC at section, class, subclass and main group), facet counts,
+        sort, pages, highlights and "did you mean". Prices are the amount due at the start, in
+        fen. Only published listings whose licence is open today are public; a TTO officer also
+        sees its own university's other listings."""
         principal = request.scope.get("user")
         viewer = (
             str(principal.organisation_id)
@@ -76,6 +84,8 @@ class SearchController(Controller):
             patent_type=patent_type or [],
             ipc_section=ipc_section or [],
             ipc_class=ipc_class or [],
+            ipc_subclass=ipc_subclass or [],
+            ipc_group=ipc_group or [],
             technology_field=technology_field or [],
             university_id=university_id or [],
             province=province or [],
@@ -91,9 +101,35 @@ class SearchController(Controller):
             per_page=per_page,
             facets=facets or [],
             viewer_organisation_id=viewer,
+            today=clock.today(),
         )
         try:
             return await search_engine.search(query)
+        except SearchUnavailable as exc:
+            raise SearchUnavailableError(
+                "The search engine cannot be reached; try again shortly.",
+                headers={"Retry-After": "5"},
+            ) from exc
+
+
+    @get("/suggest", guards=[public])
+    async def suggest_as_you_type(
+        self,
+        search_engine: SearchEngine,
+        clock: Clock,
+        q: Annotated[str, Parameter(max_length=100)] = "",
+        limit: Annotated[int, Parameter(ge=1, le=20)] = 8,
+    ) -> SuggestResult:
+        """Completions for the search box: keywords, universities and IPC classes (zh/en
+        labels) that have a word starting with `q`, and public listings whose title matches."""
+        try:
+            return await suggest(
+                search_engine,
+                q,
+                today=clock.today(),
+                segmenter=load_definition().analyzer.segmenter,
+                limit=limit,
+            )
         except SearchUnavailable as exc:
             raise SearchUnavailableError(
                 "The search engine cannot be reached; try again shortly.",

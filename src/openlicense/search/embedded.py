@@ -39,7 +39,7 @@ import tantivy
 
 from openlicense.search.documents import PatentDocument
 from openlicense.search.embedded_index import build_schema, register_analyzers, to_tantivy
-from openlicense.search.embedded_search import Executor
+from openlicense.search.embedded_search import SUGGEST_FIELDS, Executor
 from openlicense.search.engine import (
     SearchHit,
     SearchQuery,
@@ -50,7 +50,9 @@ from openlicense.search.engine import (
 )
 from openlicense.search.results import did_you_mean, facets_of, highlights
 from openlicense.search.setup import IndexDefinition, load_definition
+from openlicense.search.freshness import day_number
 from openlicense.search.spelling import Lexicon
+from openlicense.search.suggest import SuggestPatent
 from openlicense.search.text import Highlighter
 
 __all__ = ["SCHEMA_VERSION", "EmbeddedEngine"]
@@ -364,6 +366,44 @@ class EmbeddedEngine:
 
     async def search(self, query: SearchQuery) -> SearchResult:
         return await self._run(self._search, query)
+
+    # --- suggest (suggest.SuggestSource) --------------------------------------------------
+
+    async def suggest_counts(self, today: datetime.date) -> dict[str, dict[str, int]]:
+        def run() -> dict[str, dict[str, int]]:
+            gen = self._current()
+            searcher = gen.searcher()
+            lexicon = self._lexicon(gen, searcher)
+            run = Executor(searcher, gen.schema, lexicon, self.definition.max_values_per_facet)
+            visible = run.visibility(None, day_number(today))
+            out: dict[str, dict[str, int]] = {}
+            for name, field_name in SUGGEST_FIELDS.items():
+                pairs = searcher.terms_with_prefix(field_name, "", filter_query=visible)
+                out[name] = {term: int(n) for term, n in pairs if n}
+            return out
+
+        return await self._run(run)
+
+    async def suggest_titles(
+        self, q: str, limit: int, today: datetime.date
+    ) -> list[SuggestPatent]:
+        def run() -> list[SuggestPatent]:
+            gen = self._current()
+            searcher = gen.searcher()
+            lexicon = self._lexicon(gen, searcher)
+            parsed = self.definition.analyzer.parse(q, lexicon)
+            if parsed.is_placeholder:
+                return []
+            run = Executor(searcher, gen.schema, lexicon, self.definition.max_values_per_facet)
+            query = run.titles(parsed, run.visibility(None, day_number(today)))
+            hits = searcher.search(query, limit=limit, count=False).hits
+            out = []
+            for _, addr in hits:
+                doc = _load(searcher.doc(addr))
+                out.append(SuggestPatent(id=doc.id, title_zh=doc.title_zh, title_en=doc.title_en))
+            return out
+
+        return await self._run(run)
 
     # --- search --------------------------------------------------------------------------
 

@@ -22,7 +22,6 @@ import tantivy
 
 from openlicense.search import ipc
 from openlicense.search.documents import PatentDocument
-from openlicense.search.segment import fold
 from openlicense.search.text import Analyzer, english_words
 
 __all__ = [
@@ -75,7 +74,7 @@ INT_FIELDS = (
     "offer_ends_ts",
 )
 SUGGEST_FIELD = "kw"
-"""Keywords as written (folded), one term each: what suggest-as-you-type completes."""
+"""Keywords as written, one term each: what suggest-as-you-type completes."""
 
 
 def register_analyzers(index: tantivy.Index) -> None:
@@ -130,7 +129,7 @@ def to_tantivy(doc: PatentDocument, analyzer: Analyzer) -> tantivy.Document:
     words = dict.fromkeys(w for text in texts for w in english_words(text))
     if words:
         fields["en"] = " ".join(words)
-    keywords = [fold(k).strip() for k in doc.keywords if k.strip()]
+    keywords = [k.strip() for k in doc.keywords if k.strip()]
     if keywords:
         fields[SUGGEST_FIELD] = keywords
     for name in KEYWORD_FIELDS:

@@ -45,6 +45,14 @@ SYNONYM_FACTOR = 0.8
 TYPO_FACTOR = 0.4
 PREFIX_FACTOR = 0.6
 
+SUGGEST_FIELDS = {
+    "keywords": "kw",
+    "university_name": "university_name",
+    "ipc_subclasses": "ipc_subclasses",
+    "ipc_groups": "ipc_groups",
+}
+"""Suggest-as-you-type vocabulary → the field whose terms are counted."""
+
 SORTS: dict[str, tuple[str, tantivy.Order]] = {
     "newest": ("declared_at", tantivy.Order.Desc),
     "price_asc": ("entry_price_minor", tantivy.Order.Asc),
@@ -133,6 +141,25 @@ class Executor:
             if variants:
                 out[term.token] = variants
         return out
+
+    def titles(self, parsed: ParsedQuery, filters: tantivy.Query) -> tantivy.Query:
+        """Documents whose title has every query word (the last one as a prefix), or a
+        synonym of it; ranked by BM25 on the title."""
+        expansions = self.expansions(parsed)
+        parts: list[tuple[tantivy.Occur, tantivy.Query]] = [_filter(filters)]
+        for clause in parsed.clauses:
+            alternatives = []
+            for n, tokens in enumerate(clause.alternatives):
+                per_token = []
+                for token in tokens:
+                    subs = [Q.term_query(self.schema, "title", token)]
+                    variants = [w for w, _ in expansions.get(token, [])] if n == 0 else []
+                    if variants:
+                        subs.append(Q.term_set_query(self.schema, "title", variants))
+                    per_token.append(_any(subs))
+                alternatives.append(_all(per_token))
+            parts.append((_MUST, _any(alternatives)))
+        return Q.boolean_query(parts)
 
     def count(self, query: tantivy.Query) -> int:
         return int(self.searcher.search(query, limit=1, count=True).count)

@@ -6,7 +6,8 @@
   `text.Analyzer` (`s_<field>_x`: Chinese words and characters, IPC codes, numbers, spelt with
   letters by `text.meili_token`; `s_<field>_w`: English stems), and only those fields are
   searchable; the query is sent as the same tokens. Meilisearch's own tokenizer then keeps each
-  token as one word, so both engines match the same documents; Meilisearch adds its documented
+  token as one word (`s_<field>_r`: the English words as written, for typos), so both engines
+  match the same documents; Meilisearch adds its documented
   typo tolerance (not on the `_x` fields) and prefix search, and ranks with its ranking rules
   and `matchingStrategy: "frequency"` (all words first, then dropping the most frequent).
 - Every write waits for its task, so a change is searchable when `upsert`/`delete` return.
@@ -57,12 +58,14 @@ from openlicense.search import ranking
 from openlicense.search.results import did_you_mean, facets_of, highlights
 from openlicense.search.setup import IndexDefinition, diff_settings, load_definition
 from openlicense.search.spelling import Lexicon
+from openlicense.search.suggest import SuggestPatent
 from openlicense.search.text import (
     Highlighter,
     ParsedQuery,
     english_words,
     is_word_token,
     meili_token,
+    stem,
 )
 
 __all__ = ["MeilisearchEngine", "build_filter", "meili_document", "quote", "status_filter"]
@@ -83,6 +86,7 @@ LEXICON_SECONDS = 60.0
 """How long the English vocabulary used for "did you mean" is reused before it is fetched again
 (a facet distribution of `en_words`)."""
 DOCUMENT_FIELDS = list(PatentDocument.model_fields)
+TITLE_ATTRIBUTES = ("s_title_x", "s_title_w", "s_title_r")
 
 
 def quote(value: str) -> str:
@@ -148,8 +152,11 @@ def meili_document(doc: PatentDocument, definition: IndexDefinition) -> dict[str
     """The document as stored in Meilisearch: the search document plus its tokens."""
     out = doc.model_dump(mode="json")
     for field, tokens in document_tokens(doc, definition.analyzer).items():
+        words = [t for t in tokens if is_word_token(t)]
         out[f"s_{field}_x"] = " ".join(meili_token(t) for t in tokens if not is_word_token(t))
-        out[f"s_{field}_w"] = " ".join(t for t in tokens if is_word_token(t))
+        # stems in order (multi-word synonyms match as phrases), words as written apart
+        out[f"s_{field}_w"] = " ".join(t for t in words if stem(t) == t)
+        out[f"s_{field}_r"] = " ".join(t for t in words if stem(t) != t)
     texts = (doc.title_en, doc.abstract_en, doc.claims, *doc.keywords)
     out["en_words"] = list(dict.fromkeys(w for text in texts for w in english_words(text)))
     return out
@@ -509,6 +516,43 @@ class MeilisearchEngine:
 
             ranked = ranked + list((await self._call(tier)).hits)
         return ranked
+
+    # --- suggest (suggest.SuggestSource) --------------------------------------------------
+
+    async def suggest_counts(self, today: datetime.date) -> dict[str, dict[str, int]]:
+        names = ["keywords", "university_name", "ipc_subclasses", "ipc_groups"]
+        filter_ = build_filter(SearchQuery(today=today))
+
+        async def run() -> Any:
+            return await self._index().search("", filter=filter_, facets=names, limit=0)
+
+        distribution = (await self._call(run)).facet_distribution or {}
+        return {n: {str(k): int(v) for k, v in (distribution.get(n) or {}).items()} for n in names}
+
+    async def suggest_titles(
+        self, q: str, limit: int, today: datetime.date
+    ) -> list[SuggestPatent]:
+        lexicon = await self._vocabulary() if _has_latin(q) else None
+        parsed = self.definition.analyzer.parse(q, lexicon)
+        if parsed.is_placeholder:
+            return []
+        filter_ = build_filter(SearchQuery(today=today))
+
+        async def run() -> Any:
+            return await self._index().search(
+                parsed.meili_q(),
+                filter=filter_,
+                limit=limit,
+                attributes_to_search_on=list(TITLE_ATTRIBUTES),
+                attributes_to_retrieve=["id", "title_zh", "title_en"],
+                matching_strategy="all",
+            )
+
+        result = await self._call(run)
+        return [
+            SuggestPatent(id=str(h["id"]), title_zh=h["title_zh"], title_en=h.get("title_en"))
+            for h in result.hits
+        ]
 
     async def _status_counts(self, q: str, filter_: str, query: SearchQuery) -> dict[str, int]:
         """Licence status counts on the query's day: one count per status (a stored status
