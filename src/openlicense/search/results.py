@@ -72,7 +72,7 @@ def did_you_mean(q: str, parsed: ParsedQuery, lexicon: Lexicon, total: int) -> s
     pos = 0
     for match in _LATIN.finditer(q):
         word = english_word(match.group())
-        if word and (fix := unknown.get(stem(word))):
+        if word and (fix := unknown.get(word) or unknown.get(stem(word))):
             out += [q[pos : match.start()], fix]
             pos = match.end()
     out.append(q[pos:])
