@@ -1,5 +1,5 @@
 # The two commands of the README, plus helpers. Everything installs what it needs.
-.PHONY: demo test install lint format postgres fonts bench-search bench-export test-meilisearch
+.PHONY: demo test install lint format postgres fonts bench-search bench-relevance bench-export test-meilisearch
 
 SEED_PATENTS ?= 2000
 export PATH := $(HOME)/.local/bin:$(PATH)
@@ -33,6 +33,11 @@ format: install
 
 bench-search: install
 	uv run --locked python scripts/bench_search.py --patents $(or $(PATENTS),100000)
+
+# Relevance on the judged set (tests/search/relevance/): embedded, Meilisearch settings (against
+# the fake server, or MEILISEARCH_URL), and a character-bigram BM25 baseline, per category.
+bench-relevance: install
+	uv run --locked python scripts/bench_relevance.py
 
 bench-export: install
 	uv run --locked python scripts/bench_export.py

@@ -102,10 +102,13 @@ def main() -> None:
     queries = load_queries()
     runs = asyncio.run(run_all(queries))
     results = {name: evaluate(queries, run) for name, run in runs.items()}
-    server = "a real server at MEILISEARCH_URL" if os.environ.get("MEILISEARCH_URL") else (
-        "the in-process fake server (Meilisearch's documented behaviour), not a real server"
+    server = (
+        "a real server at MEILISEARCH_URL"
+        if os.environ.get("MEILISEARCH_URL")
+        else ("the in-process fake server (Meilisearch's documented behaviour), not a real server")
     )
-    print(f"{len(load_documents())} patents, {len(queries)} queries; Meilisearch settings against {server}\n")
+    patents = len(load_documents())
+    print(f"{patents} patents, {len(queries)} queries; Meilisearch settings against {server}\n")
     names = ["embedded", "meilisearch", "baseline"]
     header = f"{'category':10} {'n':>3}  " + "  ".join(f"{n:>26}" for n in names)
     print(header)
@@ -121,7 +124,7 @@ def main() -> None:
         print("  ".join(row))
     judged = [q.id for q in queries if q.category != "null"]
     share = overlap(runs["embedded"], runs["meilisearch"], judged)
-    print(f"\ntop-10 overlap, embedded vs Meilisearch settings: {share:.2f} (mean over judged queries)")
+    print(f"\ntop-10 overlap, embedded vs Meilisearch settings: {share:.2f} (judged queries)")
     if args.misses:
         print("\nqueries below 0.9 nDCG@10 (embedded | meilisearch | baseline):")
         for q in queries:
@@ -138,9 +141,7 @@ def main() -> None:
                     print(f"      {n:11} {runs[n][q.id][:10]}")
     out = ROOT / "var" / "bench"
     out.mkdir(parents=True, exist_ok=True)
-    summary = {
-        name: {k: v for k, v in r.items() if k != "_queries"} for name, r in results.items()
-    }
+    summary = {name: {k: v for k, v in r.items() if k != "_queries"} for name, r in results.items()}
     (out / "relevance.json").write_text(
         json.dumps(
             {

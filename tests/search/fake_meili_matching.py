@@ -36,6 +36,7 @@ other than Latin-script and Chinese.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -88,19 +89,18 @@ def typos(query: str, word: str, limit: int) -> int:
     if abs(len(query) - len(word)) + first > limit:
         return limit + 1
     a, b = query, word
-    rows = [list(range(len(b) + 1))]
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
     for i in range(1, len(a) + 1):
         row = [i] + [0] * len(b)
         for j in range(1, len(b) + 1):
-            row[j] = min(
-                rows[i - 1][j] + 1,
-                row[j - 1] + 1,
-                rows[i - 1][j - 1] + (a[i - 1] != b[j - 1]),
-            )
+            row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] != b[j - 1]))
             if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                row[j] = min(row[j], rows[i - 2][j - 2] + 1)
-        rows.append(row)
-    distance = rows[-1][-1] + first
+                row[j] = min(row[j], previous2[j - 2] + 1)
+        if min(row) + first > limit:
+            return limit + 1
+        previous2, previous = previous, row
+    distance = previous[-1] + first
     return distance if distance <= limit else limit + 1
 
 
@@ -158,24 +158,55 @@ class Derivation:
     candidates: dict[str, int] = field(default_factory=dict)
     """Index word → typos, for one-word derivations (filled by `prepare`)."""
 
-    def prepare(self, vocabulary: Iterable[str], settings: Settings) -> None:
+    def prepare(self, vocabulary: Vocabulary, settings: Settings) -> None:
         if len(self.words) != 1:
             return
         word = self.words[0]
         budget = settings.budget(word) if self.fuzzy else 0
         out: dict[str, int] = {}
-        for candidate in vocabulary:
-            if candidate == word:
-                out[candidate] = self.typos
-            elif self.prefix and self.fuzzy:
-                cost = prefix_typos(word, candidate, budget)
-                if cost <= budget:
-                    out[candidate] = cost
-            elif budget:
-                cost = typos(word, candidate, budget)
-                if cost <= budget:
-                    out[candidate] = cost
+        if word in vocabulary.counts:
+            out[word] = self.typos
+        if self.prefix and self.fuzzy:
+            pool = vocabulary.starting_with(word[:1]) if budget < 2 else vocabulary.counts
+            for candidate in pool:
+                if candidate != word and len(candidate) >= len(word) - budget:
+                    cost = prefix_typos(word, candidate, budget)
+                    if cost <= budget:
+                        out[candidate] = cost
+        elif budget:
+            # a different first letter costs two typos: with a budget of one, only words that
+            # begin with the same letter can match
+            pool = (
+                vocabulary.starting_with(word[:1])
+                if budget == 1
+                else vocabulary.near_length(len(word), budget)
+            )
+            for candidate in pool:
+                if candidate != word:
+                    cost = typos(word, candidate, budget)
+                    if cost <= budget:
+                        out[candidate] = cost
         self.candidates = out
+
+
+class Vocabulary:
+    """The words of an index with their document counts, bucketed for derivation look-ups."""
+
+    def __init__(self, counts: dict[str, int]) -> None:
+        self.counts = counts
+        self.by_length: dict[int, list[str]] = {}
+        self.by_first: dict[str, list[str]] = {}
+        for word in counts:
+            self.by_length.setdefault(len(word), []).append(word)
+            self.by_first.setdefault(word[:1], []).append(word)
+
+    def near_length(self, length: int, budget: int) -> Iterable[str]:
+        for n in range(length - budget, length + budget + 1):
+            yield from self.by_length.get(n, ())
+
+    def starting_with(self, first: str) -> list[str]:
+        """Words that begin with `first`."""
+        return self.by_first.get(first, [])
 
 
 @dataclass
@@ -281,7 +312,7 @@ def query_words(q: str, settings: Settings) -> list[str]:
     return [w for w in tokenize(q) if w not in settings.stop_words][:MAX_QUERY_WORDS]
 
 
-def parse(q: str, settings: Settings, vocabulary: dict[str, int]) -> list[Term]:
+def parse(q: str, settings: Settings, vocabulary: Vocabulary) -> list[Term]:
     """Query terms: each query word with its derivations, plus concatenations, splits and
     synonyms of runs of words."""
     words = query_words(q, settings)
@@ -290,7 +321,7 @@ def parse(q: str, settings: Settings, vocabulary: dict[str, int]) -> list[Term]:
     for i, word in enumerate(words):
         is_prefix = prefix_last and i == len(words) - 1
         derivations = [Derivation((word,), 0, True, prefix=is_prefix, fuzzy=True)]
-        split = _split(word, vocabulary) if settings.budget(word) else None
+        split = _split(word, vocabulary.counts) if settings.budget(word) else None
         if split:
             derivations.append(Derivation(split, 1, False))
         terms.append(Term(i, i + 1, derivations))
@@ -361,7 +392,7 @@ def evaluate(
     word_position = sum(min(p for a, p in m[1]) for m in matched)
     exact = sum(1 for m in matched if m[2])
     proximity = 0
-    for left, right in zip(matched, matched[1:], strict=False):
+    for left, right in itertools.pairwise(matched):
         proximity += _proximity(left[1], right[1])
     return Match(len(kept), typo_total, proximity, attribute_rank, word_position, exact)
 
@@ -378,7 +409,9 @@ def _proximity(left: Iterable[tuple[int, int]], right: Iterable[tuple[int, int]]
     return best
 
 
-def frequencies(terms: list[Term], word_count: int, docs: list[Analysed], settings: Settings) -> list[int]:
+def frequencies(
+    terms: list[Term], word_count: int, docs: list[Analysed], settings: Settings
+) -> list[int]:
     """Documents containing each query word (through any of its terms)."""
     counts = []
     for w in range(word_count):

@@ -276,7 +276,11 @@ class Searcher:
         if body.get("attributesToSearchOn"):
             searchable = [a for a in searchable if a in body["attributesToSearchOn"]]
         self.searchable: list[str] = searchable
-        self.rules = matching.Settings.of(self.settings, searchable)
+        cached = index.cache.get("rules")
+        if cached is None or cached[0] != tuple(searchable):
+            cached = (tuple(searchable), matching.Settings.of(self.settings, searchable))
+            index.cache["rules"] = cached
+        self.rules = cached[1]
         self.q = str(body.get("q") or "")
 
     def _analysed(self) -> dict[str, matching.Analysed]:
@@ -286,6 +290,17 @@ class Searcher:
             analysed = {k: matching.analyse(d, self.searchable) for k, d in self.index.docs.items()}
             cached = (key, analysed)
             self.index.cache["analysed"] = cached
+        return cached[1]
+
+    def _vocabulary(self, analysed: dict[str, matching.Analysed]) -> matching.Vocabulary:
+        cached = self.index.cache.get("vocabulary")
+        if cached is None or cached[0] != tuple(self.searchable):
+            counts: dict[str, int] = {}
+            for a in analysed.values():
+                for word in a.positions:
+                    counts[word] = counts.get(word, 0) + 1
+            cached = (tuple(self.searchable), matching.Vocabulary(counts))
+            self.index.cache["vocabulary"] = cached
         return cached[1]
 
     def run(self) -> dict[str, Any]:
@@ -325,11 +340,7 @@ class Searcher:
                 if predicate(doc):
                     ranked.append((tuple(self._key(doc, None, 0, sort_spec)), order, doc))
         else:
-            vocabulary: dict[str, int] = {}
-            for a in analysed.values():
-                for word in a.positions:
-                    vocabulary[word] = vocabulary.get(word, 0) + 1
-            terms = matching.parse(self.q, self.rules, vocabulary)
+            terms = matching.parse(self.q, self.rules, self._vocabulary(analysed))
             frequency = matching.frequencies(terms, len(words), list(analysed.values()), self.rules)
             levels = matching.buckets(strategy, len(words), frequency)
             for order, (key, doc) in enumerate(self.index.docs.items()):
@@ -357,8 +368,19 @@ class Searcher:
         key: list[Any] = []
         words_done = False
         for rule in self.settings["rankingRules"]:
-            if rule in ("typo", "proximity", "attribute", "attributeRank", "wordPosition",
-                        "exactness", "words") and not words_done:
+            if (
+                rule
+                in (
+                    "typo",
+                    "proximity",
+                    "attribute",
+                    "attributeRank",
+                    "wordPosition",
+                    "exactness",
+                    "words",
+                )
+                and not words_done
+            ):
                 key.append(level)
                 words_done = True
             if match is None:
@@ -1007,6 +1029,7 @@ class _Api:
                     index.settings[key] = merged
                 else:
                     index.settings[key] = copy.deepcopy(value)
+            index.cache.clear()
             index.updated_at = _now()
 
         return s.enqueue(uid, "settingsUpdate", apply, copy.deepcopy(patch))

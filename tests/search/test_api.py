@@ -20,7 +20,9 @@ CLOSES = datetime.date(2026, 11, 30)
 
 
 @pytest.fixture
-async def api(settings: Settings, clock: FixedClock, tmp_path: Path) -> AsyncIterator[AsyncTestClient]:
+async def api(
+    settings: Settings, clock: FixedClock, tmp_path: Path
+) -> AsyncIterator[AsyncTestClient]:
     from openlicense.app import create_app
 
     directory = tmp_path / "index"

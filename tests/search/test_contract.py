@@ -124,9 +124,10 @@ async def test_documents_with_every_word_come_first(corpus_engine: SearchEngine)
     assert set(await ordered(corpus_engine, q="lithium cathode")) == {"p01", "p02", "p26"}
     assert (await ordered(corpus_engine, q="锂电池 cathode"))[0] == "p01"
     # no document has both: the rarer word's documents first, then the other's
-    assert await ordered(corpus_engine, q="lithium vaccine") == ["p21", *sorted(
-        ["p01", "p02", "p26"], key=(await ordered(corpus_engine, q="lithium")).index
-    )]
+    assert await ordered(corpus_engine, q="lithium vaccine") == [
+        "p21",
+        *sorted(["p01", "p02", "p26"], key=(await ordered(corpus_engine, q="lithium")).index),
+    ]
 
 
 async def test_a_word_found_nowhere_empties_the_result(corpus_engine: SearchEngine) -> None:

@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+
 from conftest import ENGINES, close_engine, make_engine_for
 
 sys.path.insert(0, str(Path(__file__).parent / "relevance"))

@@ -34,7 +34,8 @@ class SearchUnavailableError(OpenLicenseError):
 
 
 def provide_search_engine(state: State) -> SearchEngine:
-    return state.search_engine
+    engine: SearchEngine = state.search_engine
+    return engine
 
 
 class SearchController(Controller):
@@ -110,7 +111,6 @@ class SearchController(Controller):
                 "The search engine cannot be reached; try again shortly.",
                 headers={"Retry-After": "5"},
             ) from exc
-
 
     @get("/suggest", guards=[public])
     async def suggest_as_you_type(

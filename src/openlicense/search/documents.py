@@ -217,5 +217,7 @@ def build_document(
         expiry_date=patent.expiry_date.isoformat(),
         expiry_ts=(patent.expiry_date - _EPOCH).days,
         claims=patent.claims[:CLAIMS_CHARS] if patent.claims else None,
-        **dates.as_fields(),
+        patent_ends_ts=dates.patent_ends_ts,
+        withdrawn_ts=dates.withdrawn_ts,
+        offer_ends_ts=dates.offer_ends_ts,
     )

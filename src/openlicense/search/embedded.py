@@ -48,9 +48,9 @@ from openlicense.search.engine import (
     effective_sort,
     page_window,
 )
+from openlicense.search.freshness import day_number
 from openlicense.search.results import did_you_mean, facets_of, highlights
 from openlicense.search.setup import IndexDefinition, load_definition
-from openlicense.search.freshness import day_number
 from openlicense.search.spelling import Lexicon
 from openlicense.search.suggest import SuggestPatent
 from openlicense.search.text import Highlighter
@@ -384,9 +384,7 @@ class EmbeddedEngine:
 
         return await self._run(run)
 
-    async def suggest_titles(
-        self, q: str, limit: int, today: datetime.date
-    ) -> list[SuggestPatent]:
+    async def suggest_titles(self, q: str, limit: int, today: datetime.date) -> list[SuggestPatent]:
         def run() -> list[SuggestPatent]:
             gen = self._current()
             searcher = gen.searcher()

@@ -11,7 +11,9 @@ separated by spaces, which tantivy's whitespace tokenizer splits again (no furth
 | `claims` | the start of the claims | lowest |
 | `ipc` | the main (first) IPC code, every level | |
 | `meta` | the other IPC codes, university name, application number | |
-| `en` | every English word as written (lowercased), once per document | not searched: the vocabulary for typos, prefixes and "did you mean" |
+| `en` | every English word as written (lowercased), once per document | not searched* |
+
+*the vocabulary for typos, prefixes and "did you mean".
 """
 
 from __future__ import annotations

@@ -119,9 +119,7 @@ class Executor:
         alternatives = []
         for n, tokens in enumerate(clause.alternatives):
             factor = 1.0 if n == 0 else SYNONYM_FACTOR
-            parts = [
-                self.token(t, factor, expansions.get(t, []) if n == 0 else []) for t in tokens
-            ]
+            parts = [self.token(t, factor, expansions.get(t, []) if n == 0 else []) for t in tokens]
             alternatives.append(_all(parts))
         return _any(alternatives)
 
@@ -162,7 +160,7 @@ class Executor:
         return Q.boolean_query(parts)
 
     def count(self, query: tantivy.Query) -> int:
-        return int(self.searcher.search(query, limit=1, count=True).count)
+        return _count(self.searcher.search(query, limit=1, count=True))
 
     def plan(
         self, parsed: ParsedQuery
@@ -230,7 +228,7 @@ class Executor:
             skip = max(offset - total, 0)
             result = self.searcher.search(bucket, limit=want - skip, offset=skip, count=True)
             hits += [(float(score), addr) for score, addr in result.hits]
-            total += int(result.count)
+            total += _count(result)
         return total, hits[:limit]
 
     # --- sorted and browsing ---------------------------------------------------------
@@ -267,7 +265,9 @@ class Executor:
             ("trl", query.trl_min, query.trl_max),
         ):
             if low is not None or high is not None:
-                parts.append(Q.range_query(self.schema, field, tantivy.FieldType.Integer, low, high))
+                parts.append(
+                    Q.range_query(self.schema, field, tantivy.FieldType.Integer, low, high)
+                )
         return _all(parts)
 
     def _reached(self, field: str, day: int) -> tantivy.Query:
@@ -275,7 +275,10 @@ class Executor:
 
     def status(self, status: str, day: int) -> tantivy.Query:
         """Documents whose licence status is `status` on `day` (`freshness.effective_status`)."""
-        stored = lambda value: Q.term_query(self.schema, "licence_status", value)  # noqa: E731
+
+        def stored(value: str) -> tantivy.Query:
+            return Q.term_query(self.schema, "licence_status", value)
+
         ended = self._reached("patent_ends_ts", day)
         withdrawn = self._reached("withdrawn_ts", day)
         period = self._reached("offer_ends_ts", day)
@@ -286,7 +289,12 @@ class Executor:
             )
             return _any([ended, stored("closed"), open_expired])
         if status == "withdrawn":
-            now = _any([stored("withdrawn"), Q.boolean_query([(_MUST, stored("open")), (_MUST, withdrawn)])])
+            now = _any(
+                [
+                    stored("withdrawn"),
+                    Q.boolean_query([(_MUST, stored("open")), (_MUST, withdrawn)]),
+                ]
+            )
             return Q.boolean_query([(_MUST, now), (_NOT, ended)])
         if status == "open":
             return Q.boolean_query(
@@ -336,6 +344,10 @@ class Executor:
         return {n: out[n] for n in names}
 
 
+def _count(result: tantivy.SearchResult) -> int:
+    return int(result.count)  # type: ignore[attr-defined]  # the bundled stub lacks `count`
+
+
 def _grouped(variants: Sequence[tuple[str, float]]) -> list[tuple[list[str], float]]:
     groups: dict[float, list[str]] = {}
     for word, factor in variants:
@@ -361,7 +373,7 @@ def _sorted_page(
     """
     want = offset + limit
     result = searcher.search(query, limit=want, count=True, order_by_field=field, order=order)
-    total, hits = result.count, result.hits
+    total, hits = _count(result), result.hits
     runs: list[tuple[Any, int, list[tantivy.DocAddress]]] = []
     for pos, (value, addr) in enumerate(hits):
         if runs and runs[-1][0] == value:

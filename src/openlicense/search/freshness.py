@@ -26,8 +26,8 @@ if TYPE_CHECKING:
     from openlicense.catalogue.models import Declaration, Patent
 
 __all__ = [
-    "CalendarDates",
     "LATE_PAYMENT_MONTHS",
+    "CalendarDates",
     "calendar_dates",
     "day_number",
     "effective_status",
@@ -51,13 +51,6 @@ class CalendarDates:
     patent_ends_ts: int | None
     withdrawn_ts: int | None
     offer_ends_ts: int | None
-
-    def as_fields(self) -> dict[str, int | None]:
-        return {
-            "patent_ends_ts": self.patent_ends_ts,
-            "withdrawn_ts": self.withdrawn_ts,
-            "offer_ends_ts": self.offer_ends_ts,
-        }
 
 
 def lapse_day(annual_fee_paid_through: datetime.date | None) -> datetime.date | None:

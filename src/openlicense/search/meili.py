@@ -41,6 +41,7 @@ from meilisearch_python_sdk.errors import (
 from meilisearch_python_sdk.index import AsyncIndex
 from meilisearch_python_sdk.models.search import SearchParams
 
+from openlicense.search import ranking
 from openlicense.search.documents import PatentDocument
 from openlicense.search.embedded_index import document_tokens
 from openlicense.search.engine import (
@@ -54,7 +55,6 @@ from openlicense.search.engine import (
     page_window,
 )
 from openlicense.search.freshness import STATUSES, day_number
-from openlicense.search import ranking
 from openlicense.search.results import did_you_mean, facets_of, highlights
 from openlicense.search.setup import IndexDefinition, diff_settings, load_definition
 from openlicense.search.spelling import Lexicon
@@ -235,7 +235,8 @@ class MeilisearchEngine:
     async def _current_settings(self, uid: str) -> dict[str, Any]:
         response = await self.client.http_client.get(f"indexes/{uid}/settings")
         response.raise_for_status()
-        return response.json()
+        settings: dict[str, Any] = response.json()
+        return settings
 
     # --- protocol ------------------------------------------------------------------------
 
@@ -343,7 +344,9 @@ class MeilisearchEngine:
                 if err.status_code == 404:
                     return None
                 raise
-            return PatentDocument.model_validate({k: found.get(k) for k in DOCUMENT_FIELDS if k in found})
+            return PatentDocument.model_validate(
+                {k: found.get(k) for k in DOCUMENT_FIELDS if k in found}
+            )
 
         return await self._call(run)
 
@@ -467,11 +470,9 @@ class MeilisearchEngine:
         uid = self.uid
 
         async def frequencies() -> Any:
-            queries = [SearchParams(index_uid=uid, query="", hits_per_page=0, page=1)]
+            queries = [SearchParams(index_uid=uid, q="", hits_per_page=0, page=1)]
             queries += [
-                SearchParams(
-                    index_uid=uid, query=cq, hits_per_page=0, page=1, matching_strategy="all"
-                )
+                SearchParams(index_uid=uid, q=cq, hits_per_page=0, page=1, matching_strategy="all")
                 for cq in clause_qs
             ]
             return await self.client.multi_search(queries)
@@ -503,7 +504,9 @@ class MeilisearchEngine:
             listed = ", ".join(quote(str(raw["id"])) for raw in ranked)
             tier_filter = f"({filter_}) AND NOT id IN [{listed}]" if listed else filter_
 
-            async def tier(cq: str = clause_qs[i], tier_filter: str = tier_filter) -> Any:
+            async def tier(
+                cq: str = clause_qs[i], tier_filter: str = tier_filter, room: int = room
+            ) -> Any:
                 return await self._index().search(
                     cq,
                     filter=tier_filter,
@@ -529,9 +532,7 @@ class MeilisearchEngine:
         distribution = (await self._call(run)).facet_distribution or {}
         return {n: {str(k): int(v) for k, v in (distribution.get(n) or {}).items()} for n in names}
 
-    async def suggest_titles(
-        self, q: str, limit: int, today: datetime.date
-    ) -> list[SuggestPatent]:
+    async def suggest_titles(self, q: str, limit: int, today: datetime.date) -> list[SuggestPatent]:
         lexicon = await self._vocabulary() if _has_latin(q) else None
         parsed = self.definition.analyzer.parse(q, lexicon)
         if parsed.is_placeholder:

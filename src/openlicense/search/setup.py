@@ -153,7 +153,9 @@ def _short(value: Any, limit: int = 160) -> str:
     return text if len(text) <= limit else f"{text[: limit - 1]}…"
 
 
-def diff_settings(current: dict[str, Any], desired: dict[str, Any]) -> tuple[list[str], dict]:
+def diff_settings(
+    current: dict[str, Any], desired: dict[str, Any]
+) -> tuple[list[str], dict[str, Any]]:
     """Human diff lines and the patch (top-level settings that differ). Objects compare only on
     the keys the definition names; lists compare in order except where order is meaningless."""
     unordered = {"filterableAttributes", "sortableAttributes", "stopWords", "disableOnWords"}
@@ -190,4 +192,5 @@ async def apply_settings(engine: SearchEngine, *, dry_run: bool) -> list[str]:
     apply = getattr(engine, "apply_settings", None)
     if apply is None:
         return [f"{engine.name} engine: nothing to apply"]
-    return await apply(dry_run=dry_run)
+    lines: list[str] = await apply(dry_run=dry_run)
+    return lines

@@ -30,11 +30,11 @@ from openlicense.search import ipc
 from openlicense.search.segment import HAN_RE, Segmenter, fold
 
 __all__ = [
-    "Suggestion",
     "SuggestPatent",
     "SuggestResult",
     "SuggestSource",
     "Suggester",
+    "Suggestion",
     "Vocabulary",
     "suggest",
 ]
@@ -78,9 +78,7 @@ class SuggestSource(Protocol):
         """Public listings per keyword ("keywords"), university ("university_name"), IPC
         subclass ("ipc_subclasses") and main group ("ipc_groups")."""
 
-    async def suggest_titles(
-        self, q: str, limit: int, today: datetime.date
-    ) -> list[SuggestPatent]:
+    async def suggest_titles(self, q: str, limit: int, today: datetime.date) -> list[SuggestPatent]:
         """Public listings whose title matches `q` (last word as a prefix), best first."""
 
 
@@ -218,4 +216,3 @@ async def suggest(
         suggester.terms(q, limit, today), engine.suggest_titles(q, PATENTS, today)
     )
     return SuggestResult(q=q, terms=terms, patents=patents)
-

@@ -67,10 +67,10 @@ read the same first ten tokens."""
 _TOKEN_RE = re.compile(f"(?P<han>[{HAN_CLASS}]+)|(?P<word>[^\\W_{HAN_CLASS}]+)")
 _LETTERS = re.compile(r"[a-z]+")
 
-STOP_WORDS = frozenset(
-    """a an and are as at based by for from in into is it its of on or the their this that to
-    using via with 的 了 和 与 及 及其 或 并 其 一种 一 种 用于 基于 对 在 中 等 所述 以及 之""".split()
-)
+_STOP_WORDS_EN = "a an and are as at based by for from in into is it its of on or the their this"
+_STOP_WORDS_ZH = "的 了 和 与 及 及其 或 并 其 一种 一 种 用于 基于 对 在 中 等 所述 以及 之"
+STOP_WORDS = frozenset([*_STOP_WORDS_EN.split(), "that", "to", "using", "via", "with",
+                        *_STOP_WORDS_ZH.split()])  # fmt: skip
 """Dropped from queries (outside synonyms); documents keep them."""
 
 
@@ -292,9 +292,9 @@ class Analyzer:
                 out += self.segmenter.query_words(run)
             elif token := _latin(match.group("word")):
                 raw = english_word(match.group("word"))
-                if known is not None and raw and token not in known and raw not in known:
-                    if known.typos(raw) or not known.typos(token):
-                        token = raw
+                unknown = known is not None and raw and token not in known and raw not in known
+                if unknown and known is not None and (known.typos(raw) or not known.typos(token)):
+                    token = raw
                 out.append(token)
         return out
 
@@ -323,8 +323,9 @@ class Analyzer:
                     i += 1
                     continue
             last = i + size == len(units)
-            terms = tuple(Term(t, prefix=last and prefix_last and j == size - 1)
-                          for j, t in enumerate(key))
+            terms = tuple(
+                Term(t, prefix=last and prefix_last and j == size - 1) for j, t in enumerate(key)
+            )
             clauses.append(Clause(terms, alternatives))
             count += size
             i += size
@@ -350,9 +351,7 @@ class Analyzer:
                 add(member, members)
         for broad, narrow in narrower.items():
             add(tuple(self.units(fold(broad))), [tuple(self.units(fold(n))) for n in narrow])
-        return SynonymIndex(
-            tuple(clean), {k: tuple(v) for k, v in by_key.items() if v}
-        )
+        return SynonymIndex(tuple(clean), {k: tuple(v) for k, v in by_key.items() if v})
 
 
 def _latin(word: str) -> str:

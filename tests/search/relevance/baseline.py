@@ -21,9 +21,7 @@ _RUN = re.compile(r"[a-z0-9]+|[\u3400-\u9fff]+")
 def tokens(text: str) -> list[str]:
     out: list[str] = []
     for run in _RUN.findall(text.lower()):
-        if run.isascii():
-            out.append(run)
-        elif len(run) == 1:
+        if run.isascii() or len(run) == 1:
             out.append(run)
         else:
             out += [run[i : i + 2] for i in range(len(run) - 1)]
@@ -36,8 +34,16 @@ class BigramBM25:
         self.ids: list[str] = []
         self.tf: list[Counter[str]] = []
         for d in docs:
-            texts = [d.title_zh, d.title_en, *d.keywords, d.abstract_zh, d.abstract_en, d.claims,
-                     *d.ipc_codes, d.university_name]
+            texts = [
+                d.title_zh,
+                d.title_en,
+                *d.keywords,
+                d.abstract_zh,
+                d.abstract_en,
+                d.claims,
+                *d.ipc_codes,
+                d.university_name,
+            ]
             self.ids.append(d.id)
             self.tf.append(Counter(t for text in texts if text for t in tokens(text)))
         self.lengths = [sum(c.values()) for c in self.tf]

@@ -4,9 +4,9 @@
 the start of the claims, the owning university); `queries.jsonl` the queries, each with a
 category (zh, en, en-typo, mixed, ipc, null), the buyer's intent and graded judgments
 (3 = what the buyer asked for, 2 = relevant, 1 = related: worth a glance, 0 = a notable near
-miss; a patent not judged counts as 0), each with a short note. Recall counts the patents graded
-2 or 3; grade 1 adds to nDCG (and to the secondary "recall of related" figure). Queries of category `null` ask for
-something the catalogue does not hold: they must return nothing.
+miss; a patent not judged counts as 0), each with a short note. Recall counts the patents
+graded 2 or 3; grade 1 adds to nDCG (and to the secondary "recall of related" figure). Queries
+of category `null` ask for something the catalogue does not hold: they must return nothing.
 
 Every patent is listed with an open licence so that relevance alone decides what is found.
 """

@@ -46,9 +46,9 @@ def evaluate(queries: Sequence[Query], runs: Mapping[str, Sequence[str]]) -> dic
         if not ids:
             continue
         keys = per_query[ids[0]].keys()
-        out[category] = {
-            key: statistics.fmean(per_query[i][key] for i in ids) for key in keys
-        } | {"queries": len(ids)}
+        out[category] = {key: statistics.fmean(per_query[i][key] for i in ids) for key in keys} | {
+            "queries": len(ids)
+        }
     judged = [q.id for q in queries if q.category != "null"]
     out["overall"] = {
         key: statistics.fmean(per_query[i][key] for i in judged)
