@@ -39,13 +39,46 @@ class Lexicon:
     spellings: Mapping[str, str] = field(default_factory=dict)
     """Stem → the word as most often written (for "did you mean")."""
     _sorted: list[str] = field(init=False, repr=False)
-    _by_length: dict[int, list[str]] = field(init=False, repr=False)
+    _by_start: dict[tuple[str, int], list[str]] = field(init=False, repr=False)
+    _by_tail: dict[str, list[str]] = field(init=False, repr=False)
+    _memo: dict[tuple[str, int], list[tuple[str, int]]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._sorted = sorted(self.counts)
-        self._by_length = {}
+        self._by_start = {}
+        self._by_tail = {}
+        self._memo = {}
         for word in self._sorted:
-            self._by_length.setdefault(len(word), []).append(word)
+            self._by_start.setdefault((word[:1], len(word)), []).append(word)
+            self._by_tail.setdefault(word[1:], []).append(word)
+
+    def _within(self, word: str, budget: int) -> list[tuple[str, int]]:
+        """Indexed words (not `word`) within `budget` typos, with their cost. A different first
+        letter costs two, so those words are found by the rest of the word alone."""
+        key = (word, budget)
+        if key in self._memo:
+            return self._memo[key]
+        found: dict[str, int] = {}
+        for length in range(len(word) - budget, len(word) + budget + 1):
+            for candidate in self._by_start.get((word[:1], length), ()):
+                if candidate != word:
+                    cost = typo_cost(word, candidate, budget)
+                    if cost <= budget:
+                        found[candidate] = cost
+        if budget >= 2:  # the first letter changed, inserted or deleted; nothing else
+            others = [*self._by_tail.get(word[1:], ()), *self._by_tail.get(word, ())]
+            if word[1:] in self.counts:
+                others.append(word[1:])
+            for candidate in others:
+                if candidate != word and candidate not in found:
+                    cost = typo_cost(word, candidate, budget)
+                    if cost <= budget:
+                        found[candidate] = cost
+        result = sorted(found.items(), key=lambda wc: (wc[1], -self.counts[wc[0]], wc[0]))
+        if len(self._memo) > 10_000:
+            self._memo.clear()
+        self._memo[key] = result
+        return result
 
     @classmethod
     def from_pairs(cls, pairs: Iterable[tuple[str, int]], sizes: tuple[int, int]) -> Lexicon:
@@ -76,16 +109,7 @@ class Lexicon:
         budget = typo_budget(word, self.sizes)
         if budget == 0:
             return []
-        found: list[tuple[str, int]] = []
-        for length in range(len(word) - budget, len(word) + budget + 1):
-            for candidate in self._by_length.get(length, ()):
-                if candidate == word:
-                    continue
-                cost = typo_cost(word, candidate, budget)
-                if cost <= budget:
-                    found.append((candidate, cost))
-        found.sort(key=lambda wc: (wc[1], -self.counts[wc[0]], wc[0]))
-        return found[:MAX_TYPO_VARIANTS]
+        return self._within(word, budget)[:MAX_TYPO_VARIANTS]
 
     def completions(self, prefix: str) -> list[str]:
         """Indexed words that begin with `prefix` (not `prefix` itself), most frequent first."""
@@ -118,12 +142,5 @@ class Lexicon:
         frequent; up to two typos whatever the length (for "did you mean")."""
         if word in self.counts or len(word) < 3:
             return None
-        best: tuple[int, int, str] | None = None
-        for length in range(len(word) - 2, len(word) + 3):
-            for candidate in self._by_length.get(length, ()):
-                cost = typo_cost(word, candidate, 2)
-                if cost <= 2:
-                    key = (cost, -self.counts[candidate], candidate)
-                    if best is None or key < best:
-                        best = key
-        return best[2] if best else None
+        found = self._within(word, 2)
+        return found[0][0] if found else None
