@@ -6,7 +6,9 @@
 4. run a fixed mix of ≥ 500 queries (Chinese keyword, English keyword, typo, filter only,
    facets, sorted, deep page) through the HTTP API, then the same queries directly against the
    engine, one at a time;
-5. print indexing time, p50/p95/p99 for both, and the API overhead ratio; write JSON to
+5. run ≥ 500 suggest-as-you-type requests (`GET /api/search/suggest`: Chinese prefixes of
+   1–4 characters, English prefixes, IPC codes, university names) through the HTTP API;
+6. print indexing time, p50/p95/p99 for each, and the API overhead ratio; write JSON to
    var/bench/search-<engine>.json.
 
     uv run python scripts/bench_search.py                  # embedded engine, 100k patents
@@ -55,6 +57,29 @@ def params_for(query) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
             out.append((name, "true" if value else "false"))
         else:
             out.append((name, str(value)))
+    return out
+
+
+def suggest_mix(count: int, seed: int = 5) -> list[str]:
+    """Prefixes as a user types them: the start of keywords, title words, university names,
+    English words of titles and IPC codes of the demo vocabulary, 1–6 characters long."""
+    import random
+
+    from openlicense.seed import data
+
+    rng = random.Random(seed)  # noqa: S311 - a reproducible mix, not secrets
+    sources: list[str] = []
+    for vocab in data.FIELDS.values():
+        sources += list(vocab.keywords)
+        sources += [s.zh for s in (*vocab.materials, *vocab.devices, *vocab.methods)]
+        sources += [w for s in (*vocab.materials, *vocab.devices) for w in s.en.split()]
+        sources += list(vocab.ipc)
+    sources += [u.name for u in data.UNIVERSITIES]
+    out = []
+    for _ in range(count):
+        text = rng.choice(sources).replace(" ", "")
+        size = rng.randint(1, 4) if not text.isascii() else rng.randint(2, 6)
+        out.append(text[:size])
     return out
 
 
@@ -130,6 +155,19 @@ def serve(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
     raise SystemExit("the API did not start")
 
 
+def suggest_through_api(port: int, prefixes: list[str]) -> list[float]:
+    latencies = []
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
+        for q in prefixes[:20]:  # warm-up (the first call builds the vocabulary)
+            client.get("/api/search/suggest", params={"q": q})
+        for q in prefixes:
+            started = time.perf_counter()
+            response = client.get("/api/search/suggest", params={"q": q})
+            latencies.append((time.perf_counter() - started) * 1000)
+            response.raise_for_status()
+    return latencies
+
+
 def through_api(port: int, mix) -> list[float]:  # type: ignore[no-untyped-def]
     latencies = []
     with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
@@ -186,6 +224,7 @@ def main() -> None:
         server = serve(env, args.port)
         try:
             api = summary(through_api(args.port, mix))
+            suggest = summary(suggest_through_api(args.port, suggest_mix(args.queries)))
         finally:
             server.terminate()
             server.wait(timeout=10)
@@ -202,6 +241,7 @@ def main() -> None:
         "index_s": round(indexed, 1),
         "api": api,
         "engine": engine,
+        "suggest_api": suggest,
         "api_overhead_ratio_p50": api["p50_ms"] / engine["p50_ms"] if engine["p50_ms"] else None,
         "api_overhead_ratio_p99": api["p99_ms"] / engine["p99_ms"] if engine["p99_ms"] else None,
         "machine": f"{os.cpu_count()} cores",
@@ -214,12 +254,12 @@ def main() -> None:
     print(
         f"{'':10} {'p50':>8} {'p95':>8} {'p99':>8}   (ms, {len(mix)} queries: {', '.join(kinds)})"
     )
-    for name, s in (("API", api), ("engine", engine)):
-        print(f"{name:10} {s['p50_ms']:8.2f} {s['p95_ms']:8.2f} {s['p99_ms']:8.2f}")
+    for name, s in (("API", api), ("engine", engine), ("suggest API", suggest)):
+        print(f"{name:12} {s['p50_ms']:8.2f} {s['p95_ms']:8.2f} {s['p99_ms']:8.2f}")
     print(
         f"API overhead ratio: p50 ×{result['api_overhead_ratio_p50']:.2f}, "
         f"p99 ×{result['api_overhead_ratio_p99']:.2f}"
-        f"   (target: API p99 ≤ 50 ms)"
+        f"   (targets: API p99 ≤ 50 ms, suggest p99 ≤ 20 ms)"
     )
 
 

@@ -24,7 +24,7 @@ import tantivy
 
 from openlicense.search import ipc
 from openlicense.search.documents import PatentDocument
-from openlicense.search.text import Analyzer, english_words
+from openlicense.search.text import Analyzer
 
 __all__ = [
     "FIELD_WEIGHTS",
@@ -102,23 +102,38 @@ def build_schema() -> tantivy.Schema:
 
 def document_tokens(doc: PatentDocument, analyzer: Analyzer) -> dict[str, list[str]]:
     """Index tokens of each searchable field (shared with the Meilisearch adapter)."""
+    return analysed_document(doc, analyzer)[0]
+
+
+def analysed_document(
+    doc: PatentDocument, analyzer: Analyzer
+) -> tuple[dict[str, list[str]], list[str]]:
+    """Index tokens of each searchable field, and the document's English words as written."""
     number = doc.application_number.replace(".", "")
     codes = [t for code in doc.ipc_codes[:1] for t in ipc.index_tokens(code)]
     meta = [t for code in doc.ipc_codes[1:] for t in ipc.index_tokens(code)]
     meta += analyzer.tokens(doc.university_name)
     meta += [number, number[:-1]] if len(number) > 1 else [number]
-    return {
-        "title": analyzer.tokens(doc.title_zh) + analyzer.tokens(doc.title_en),
-        "keywords": [t for k in doc.keywords for t in analyzer.tokens(k)],
-        "abstract": analyzer.tokens(doc.abstract_zh) + analyzer.tokens(doc.abstract_en),
-        "claims": analyzer.tokens(doc.claims),
-        "ipc": codes,
-        "meta": meta,
-    }
+    fields: dict[str, list[str]] = {"ipc": codes, "meta": meta}
+    words: list[str] = []
+    for name, texts in (
+        ("title", [doc.title_zh, doc.title_en]),
+        ("keywords", doc.keywords),
+        ("abstract", [doc.abstract_zh, doc.abstract_en]),
+        ("claims", [doc.claims]),
+    ):
+        tokens: list[str] = []
+        for text in texts:
+            found, english = analyzer.analyse(text)
+            tokens += found
+            if name != "abstract" or text is doc.abstract_en:
+                words += english
+        fields[name] = tokens
+    return fields, words
 
 
 def to_tantivy(doc: PatentDocument, analyzer: Analyzer) -> tantivy.Document:
-    tokens = document_tokens(doc, analyzer)
+    tokens, english = analysed_document(doc, analyzer)
     fields: dict[str, Any] = {
         "id": doc.id,
         "doc": doc.model_dump_json().encode(),
@@ -127,8 +142,7 @@ def to_tantivy(doc: PatentDocument, analyzer: Analyzer) -> tantivy.Document:
     for name in TEXT_FIELDS:
         if tokens[name]:
             fields[name] = " ".join(tokens[name])
-    texts = (doc.title_en, doc.abstract_en, doc.claims, *doc.keywords)
-    words = dict.fromkeys(w for text in texts for w in english_words(text))
+    words = dict.fromkeys(english)
     if words:
         fields["en"] = " ".join(words)
     keywords = [k.strip() for k in doc.keywords if k.strip()]

@@ -43,7 +43,7 @@ from meilisearch_python_sdk.models.search import SearchParams
 
 from openlicense.search import ranking
 from openlicense.search.documents import PatentDocument
-from openlicense.search.embedded_index import document_tokens
+from openlicense.search.embedded_index import analysed_document
 from openlicense.search.engine import (
     FACET_FIELDS,
     SearchError,
@@ -62,7 +62,6 @@ from openlicense.search.suggest import SuggestPatent
 from openlicense.search.text import (
     Highlighter,
     ParsedQuery,
-    english_words,
     is_word_token,
     meili_token,
     stem,
@@ -151,14 +150,14 @@ def _has_latin(q: str) -> bool:
 def meili_document(doc: PatentDocument, definition: IndexDefinition) -> dict[str, Any]:
     """The document as stored in Meilisearch: the search document plus its tokens."""
     out = doc.model_dump(mode="json")
-    for field, tokens in document_tokens(doc, definition.analyzer).items():
+    fields, english = analysed_document(doc, definition.analyzer)
+    for field, tokens in fields.items():
         words = [t for t in tokens if is_word_token(t)]
         out[f"s_{field}_x"] = " ".join(meili_token(t) for t in tokens if not is_word_token(t))
         # stems in order (multi-word synonyms match as phrases), words as written apart
         out[f"s_{field}_w"] = " ".join(t for t in words if stem(t) == t)
         out[f"s_{field}_r"] = " ".join(t for t in words if stem(t) != t)
-    texts = (doc.title_en, doc.abstract_en, doc.claims, *doc.keywords)
-    out["en_words"] = list(dict.fromkeys(w for text in texts for w in english_words(text)))
+    out["en_words"] = list(dict.fromkeys(english))
     return out
 
 

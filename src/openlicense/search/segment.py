@@ -63,6 +63,15 @@ def fold(text: str) -> str:
         return str(_t2s().convert(text))
 
 
+def _is_han(char: str) -> bool:
+    return (
+        "\u4e00" <= char <= "\u9fff"
+        or "\u3400" <= char <= "\u4dbf"
+        or "\uf900" <= char <= "\ufaff"
+        or "\U00020000" <= char <= "\U0002fa1f"
+    )
+
+
 def load_dictionary(paths: Iterable[Path]) -> list[str]:
     """Words of dictionary files: one per line, `#` comments, an optional frequency ignored."""
     words: list[str] = []
@@ -91,6 +100,11 @@ class Segmenter:
         """Tokens of a document's Han run: every dictionary word found in it (jieba's full
         mode), every single character included, in order of position."""
         return list(self._jieba.cut_all(run))
+
+    def han_tokens(self, text: str) -> list[str]:
+        """`index_tokens` of every Han run of a text, in one pass over the whole text."""
+        # a word is Han when its first character is (jieba never mixes scripts in a word)
+        return [w for w in self._jieba.cut_all(text) if _is_han(w[0])]
 
     def query_words(self, run: str) -> list[str]:
         """Words of a query's Han run (precise mode, no HMM): dictionary words, and single

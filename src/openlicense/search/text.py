@@ -265,18 +265,28 @@ class Analyzer:
 
     def tokens(self, text: str | None) -> list[str]:
         """Index tokens of a text, in order."""
+        return self.analyse(text)[0]
+
+    def analyse(self, text: str | None) -> tuple[list[str], list[str]]:
+        """Index tokens of a text, in order, and its English words as written (one pass: a
+        reindex analyses every document)."""
         if not text:
-            return []
+            return [], []
+        folded = fold(text)
         out: list[str] = []
-        for match in _TOKEN_RE.finditer(fold(text)):
-            if run := match.group("han"):
-                out += self.segmenter.index_tokens(run)
-            elif token := _latin(match.group("word")):
-                out.append(token)
-                raw = english_word(match.group("word"))
-                if raw and raw != token:
-                    out.append(raw)  # the word as written too: typos are measured against it
-        return out
+        words: list[str] = []
+        has_han = False
+        for han, word in _TOKEN_RE.findall(folded):
+            if han:
+                has_han = True
+                continue
+            forms = _latin_forms(word)
+            out += forms[0]
+            if forms[1]:
+                words.append(forms[1])
+        if has_han:  # one full-mode pass over the whole text, its Han words kept
+            out += self.segmenter.han_tokens(folded)
+        return out, words
 
     # queries
 
@@ -354,12 +364,24 @@ class Analyzer:
         return SynonymIndex(tuple(clean), {k: tuple(v) for k, v in by_key.items() if v})
 
 
+@lru_cache(maxsize=131072)
 def _latin(word: str) -> str:
     if word.isascii() and word.isalpha():
         return stem(word)
     if any(c.isdigit() for c in word):
         return word
     return stem(word)
+
+
+@lru_cache(maxsize=131072)
+def _latin_forms(word: str) -> tuple[tuple[str, ...], str]:
+    """(index tokens, the word as written) of a Latin word: its stem, and the word as written
+    too when it differs (typos are measured against it)."""
+    token = _latin(word)
+    raw = english_word(word)
+    if not token:
+        return (), raw
+    return ((token, raw) if raw and raw != token else (token,)), raw
 
 
 # --- typo distance -------------------------------------------------------------------------
