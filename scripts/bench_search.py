@@ -128,7 +128,22 @@ async def prepare(env: dict[str, str], patents: int) -> tuple[float, float]:
     return seeded, indexed
 
 
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
 def serve(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    """Our own server on `port`, which must be free: another server answering /health there
+    (another worktree's, say) would be measured instead."""
+    import socket
+
+    with socket.socket() as sock:
+        if sock.connect_ex(("127.0.0.1", port)) == 0:
+            raise SystemExit(f"port {port} is already in use: pick another with --port")
     command = [
         sys.executable,
         "-m",
@@ -145,6 +160,8 @@ def serve(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
     ]
     process = subprocess.Popen(command, env={**os.environ, **env})  # noqa: S603 - our own server
     for _ in range(300):
+        if process.poll() is not None:
+            raise SystemExit("the API server exited")
         try:
             if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
                 return process
@@ -205,7 +222,7 @@ def main() -> None:
     )
     parser.add_argument("--patents", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=600)
-    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--port", type=int, default=0, help="default: a free port")
     parser.add_argument("--keep", action="store_true", help="keep the temporary database and index")
     args = parser.parse_args()
     if args.queries < 500:
@@ -221,6 +238,7 @@ def main() -> None:
     try:
         seeded, indexed = asyncio.run(prepare(env, args.patents))
         mix = _query_mix()(args.queries)
+        args.port = args.port or free_port()
         server = serve(env, args.port)
         try:
             api = summary(through_api(args.port, mix))
