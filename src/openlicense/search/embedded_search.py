@@ -168,6 +168,8 @@ class Executor:
         """Clause queries, their document frequencies (whole index) and the bucket levels."""
         expansions = self.expansions(parsed)
         clauses = [self.clause(c, expansions) for c in parsed.clauses]
+        if len(clauses) == 1:  # one clause: one level, no order to decide
+            return clauses, [1], clauses
         df = [self.count(c) for c in clauses]
         levels: list[tantivy.Query] = []
         kept = list(range(len(clauses)))

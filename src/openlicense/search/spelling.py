@@ -113,15 +113,18 @@ class Lexicon:
 
     def completions(self, prefix: str) -> list[str]:
         """Indexed words that begin with `prefix` (not `prefix` itself), most frequent first."""
+        key = (prefix, -1)
+        if key in self._memo:
+            return [w for w, _ in self._memo[key]]
         start = bisect.bisect_left(self._sorted, prefix)
-        out: list[str] = []
-        for word in self._sorted[start:]:
-            if not word.startswith(prefix):
-                break
-            if word != prefix:
-                out.append(word)
+        end = bisect.bisect_left(self._sorted, prefix + "\uffff", lo=start)
+        out = [w for w in self._sorted[start:end] if w != prefix]
         out.sort(key=lambda w: (-self.counts[w], w))
-        return out[:MAX_PREFIX_VARIANTS]
+        out = out[:MAX_PREFIX_VARIANTS]
+        if len(self._memo) > 10_000:
+            self._memo.clear()
+        self._memo[key] = [(w, 0) for w in out]
+        return out
 
     def expansions(self, query: ParsedQuery) -> dict[str, list[str]]:
         """Query word → the indexed words it also matches (typos, and the prefix of the last
