@@ -17,6 +17,7 @@ import pytest
 from corpus import DOCUMENTS, SCU, SCUT, THU, WEST, ZJU, _doc, visible
 
 from conftest import ENGINES, close_engine, make_engine_for
+from openlicense.search import embedded_search, meili
 from openlicense.search.documents import PatentDocument
 from openlicense.search.engine import SearchEngine, SearchQuery
 from openlicense.search.freshness import day_number, effective_status
@@ -208,6 +209,16 @@ async def test_the_owner_sees_the_status_of_the_day(engine: SearchEngine) -> Non
     statuses = Counter(effective_status(d.licence_status, d, DAY) for d in seen)
     assert statuses["withdrawn"] == 2  # p07 as built, p45 by the calendar
     assert result.facets["licence_status"] == dict(statuses)
+
+
+async def test_status_facets_count_each_status_when_many_documents_changed(
+    engine: SearchEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    query = SearchQuery(facets=["licence_status"], viewer_organisation_id=THU, today=DAY)
+    corrected = (await engine.search(query)).facets
+    monkeypatch.setattr(embedded_search, "CHANGED_LIMIT", 0)
+    monkeypatch.setattr(meili, "CHANGED_LIMIT", 0)
+    assert (await engine.search(query)).facets == corrected
 
 
 # --- spelling ------------------------------------------------------------------------------

@@ -446,7 +446,9 @@ class EmbeddedEngine:
             docs = [_load(searcher.doc(addr)) for _, addr in relaxed]
             facets = facets_of(docs, query.facets, query.day())
         elif query.facets:
-            facets = run.facets(matched, query.facets, query.day())
+            facets = run.facets(
+                matched, query.facets, query.day(), lambda a: _load(searcher.doc(a))
+            )
         return SearchResult(
             hits=hits,
             total=min(total, self.definition.max_total_hits),

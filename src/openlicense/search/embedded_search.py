@@ -23,16 +23,17 @@ the document compared with today at query time), plus the viewer organisation's 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import tantivy
 
 from openlicense.search import ranking
+from openlicense.search.documents import PatentDocument
 from openlicense.search.embedded_index import FIELD_WEIGHTS, WORD_FIELDS
 from openlicense.search.engine import FACET_FIELDS, SearchQuery
-from openlicense.search.freshness import STATUSES, day_number
+from openlicense.search.freshness import STATUSES, day_number, effective_status
 from openlicense.search.spelling import Lexicon
 from openlicense.search.text import Clause, ParsedQuery, is_word_token
 
@@ -41,6 +42,8 @@ __all__ = ["Executor", "Page"]
 _MUST, _SHOULD, _NOT = tantivy.Occur.Must, tantivy.Occur.Should, tantivy.Occur.MustNot
 Q = tantivy.Query
 
+CHANGED_LIMIT = 500
+"""Up to this many matches whose status the calendar changed are corrected one by one."""
 SYNONYM_FACTOR = 0.8
 TYPO_FACTOR = 0.4
 PREFIX_FACTOR = 0.6
@@ -321,29 +324,73 @@ class Executor:
     # --- facets ------------------------------------------------------------------------
 
     def facets(
-        self, matched: tantivy.Query, names: Sequence[str], day: datetime.date
+        self,
+        matched: tantivy.Query,
+        names: Sequence[str],
+        day: datetime.date,
+        load: Callable[[tantivy.DocAddress], PatentDocument],
     ) -> dict[str, dict[str, int]]:
+        """Facet counts: one `terms` aggregation over the matches; the licence status as
+        stored, corrected for the few documents whose status the calendar has changed since
+        they were written (`load` reads one stored document)."""
+        size = self.max_values_per_facet
+        fields = {n: "licence_status" if n == "licence_status" else FACET_FIELDS[n] for n in names}
+        aggs = {n: {"terms": {"field": field, "size": size}} for n, field in fields.items()}
+        result: dict[str, Any] = self.searcher.aggregate(matched, aggs)
         out: dict[str, dict[str, int]] = {}
-        plain = [n for n in names if n != "licence_status"]
-        if plain:
-            size = self.max_values_per_facet
-            aggs = {n: {"terms": {"field": FACET_FIELDS[n], "size": size}} for n in plain}
-            result: dict[str, Any] = self.searcher.aggregate(matched, aggs)
-            for name in plain:
-                buckets = result.get(name, {}).get("buckets", [])
-                out[name] = {
-                    str(b.get("key_as_string", b["key"])): int(b["doc_count"])
-                    for b in buckets
-                    if b["doc_count"]
-                }
+        for name in names:
+            buckets = result.get(name, {}).get("buckets", [])
+            out[name] = {
+                str(b.get("key_as_string", b["key"])): int(b["doc_count"])
+                for b in buckets
+                if b["doc_count"]
+            }
         if "licence_status" in names:
-            number = day_number(day)
+            out["licence_status"] = self._status_counts(matched, out["licence_status"], day, load)
+        return out
+
+    def _status_counts(
+        self,
+        matched: tantivy.Query,
+        stored: dict[str, int],
+        day: datetime.date,
+        load: Callable[[tantivy.DocAddress], PatentDocument],
+    ) -> dict[str, int]:
+        number = day_number(day)
+        changed = Q.boolean_query([(_MUST, matched), _filter(self.changed(number))])
+        result = self.searcher.search(changed, limit=CHANGED_LIMIT + 1, count=True)
+        if _count(result) > CHANGED_LIMIT:  # many stale documents: count each status instead
             counts = {
                 s: self.count(Q.boolean_query([(_MUST, matched), _filter(self.status(s, number))]))
                 for s in STATUSES
             }
-            out["licence_status"] = {s: n for s, n in counts.items() if n}
-        return {n: out[n] for n in names}
+            return {s: n for s, n in counts.items() if n}
+        counts = dict(stored)
+        for _, addr in result.hits:
+            doc = load(addr)
+            counts[doc.licence_status] -= 1
+            now = effective_status(doc.licence_status, doc, day)
+            counts[now] = counts.get(now, 0) + 1
+        return {s: n for s, n in counts.items() if n}
+
+    def changed(self, day: int) -> tantivy.Query:
+        """Documents whose stored licence status the calendar may have changed by `day`."""
+
+        def stored(value: str) -> tantivy.Query:
+            return Q.term_query(self.schema, "licence_status", value)
+
+        ended = self._reached("patent_ends_ts", day)
+        any_date = _any(
+            [ended, self._reached("withdrawn_ts", day), self._reached("offer_ends_ts", day)]
+        )
+        return _any(
+            [
+                Q.boolean_query([(_MUST, stored("open")), (_MUST, any_date)]),
+                Q.boolean_query(
+                    [(_MUST, _any([stored("none"), stored("withdrawn")])), (_MUST, ended)]
+                ),
+            ]
+        )
 
 
 def _count(result: tantivy.SearchResult) -> int:

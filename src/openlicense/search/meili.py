@@ -29,7 +29,7 @@ import logging
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import httpx2
 from meilisearch_python_sdk import AsyncClient
@@ -54,7 +54,7 @@ from openlicense.search.engine import (
     effective_sort,
     page_window,
 )
-from openlicense.search.freshness import STATUSES, day_number
+from openlicense.search.freshness import STATUSES, day_number, effective_status
 from openlicense.search.results import did_you_mean, facets_of, highlights
 from openlicense.search.setup import IndexDefinition, diff_settings, load_definition
 from openlicense.search.spelling import Lexicon
@@ -86,6 +86,15 @@ LEXICON_SECONDS = 60.0
 (a facet distribution of `en_words`)."""
 DOCUMENT_FIELDS = list(PatentDocument.model_fields)
 TITLE_ATTRIBUTES = ("s_title_x", "s_title_w", "s_title_r")
+CALENDAR_FIELDS = ("patent_ends_ts", "withdrawn_ts", "offer_ends_ts")
+CHANGED_LIMIT = 500
+"""Up to this many matches whose status the calendar changed are corrected one by one."""
+
+
+class _Dates(NamedTuple):
+    patent_ends_ts: int | None
+    withdrawn_ts: int | None
+    offer_ends_ts: int | None
 
 
 def quote(value: str) -> str:
@@ -392,7 +401,7 @@ class MeilisearchEngine:
         parsed = self.definition.analyzer.parse(query.q, lexicon)
         sort = effective_sort(query, placeholder=parsed.is_placeholder)
         offset, limit = page_window(query, self.definition.max_total_hits)
-        facet_fields = [FACET_FIELDS[n] for n in query.facets if n != "licence_status"]
+        facet_fields = [FACET_FIELDS[n] for n in query.facets]
         filter_ = build_filter(query)
         q = "" if parsed.is_placeholder else parsed.meili_q()
 
@@ -410,11 +419,11 @@ class MeilisearchEngine:
             )
 
         if "licence_status" in query.facets:
-            result, statuses = await asyncio.gather(
-                self._call(run), self._status_counts(q, filter_, query)
+            result, changed = await asyncio.gather(
+                self._call(run), self._changed_statuses(q, filter_, query)
             )
         else:
-            result, statuses = await self._call(run), {}
+            result, changed = await self._call(run), None
         total = result.total_hits if result.total_hits is not None else len(result.hits)
         raws: list[dict[str, Any]] = list(result.hits) if limit else []
         relaxed = None
@@ -430,11 +439,12 @@ class MeilisearchEngine:
         else:
             distribution = result.facet_distribution or {}
             for name in query.facets:
-                if name == "licence_status":
-                    facets[name] = statuses
-                else:
-                    values = distribution.get(FACET_FIELDS[name]) or {}
-                    facets[name] = {str(k): int(v) for k, v in values.items()}
+                values = distribution.get(FACET_FIELDS[name]) or {}
+                facets[name] = {str(k): int(v) for k, v in values.items()}
+            if "licence_status" in query.facets:
+                facets["licence_status"] = await self._status_counts(
+                    q, filter_, query, facets["licence_status"], changed
+                )
         hits = []
         for raw in raws:
             document = _document(raw)
@@ -554,9 +564,57 @@ class MeilisearchEngine:
             for h in result.hits
         ]
 
-    async def _status_counts(self, q: str, filter_: str, query: SearchQuery) -> dict[str, int]:
-        """Licence status counts on the query's day: one count per status (a stored status
-        facet would miss what the calendar changed since the document was written)."""
+    async def _changed_statuses(
+        self, q: str, filter_: str, query: SearchQuery
+    ) -> list[tuple[str, str]] | None:
+        """(stored, effective) licence status of the matches the calendar has changed since
+        they were written; None when there are more than `CHANGED_LIMIT`."""
+        day = query.day()
+        number = day_number(day)
+        ended = f"patent_ends_ts <= {number}"
+        dates = f"({ended} OR withdrawn_ts <= {number} OR offer_ends_ts <= {number})"
+        changed = (
+            f'((licence_status = "open" AND {dates}) OR '
+            f'(licence_status IN ["none", "withdrawn"] AND {ended}))'
+        )
+
+        async def run() -> Any:
+            return await self._index().search(
+                q,
+                filter=f"({filter_}) AND {changed}",
+                page=1,
+                hits_per_page=CHANGED_LIMIT,
+                attributes_to_retrieve=["licence_status", *CALENDAR_FIELDS],
+                matching_strategy="frequency",
+            )
+
+        result = await self._call(run)
+        if (result.total_hits or 0) > CHANGED_LIMIT:
+            return None
+        out = []
+        for hit in result.hits:
+            dates_of = _Dates(*(hit.get(f) for f in CALENDAR_FIELDS))
+            out.append(
+                (hit["licence_status"], effective_status(hit["licence_status"], dates_of, day))
+            )
+        return out
+
+    async def _status_counts(
+        self,
+        q: str,
+        filter_: str,
+        query: SearchQuery,
+        stored: dict[str, int],
+        changed: list[tuple[str, str]] | None,
+    ) -> dict[str, int]:
+        """Licence status counts on the query's day: the stored facet corrected for the
+        documents the calendar changed, or (many of those) one count per status."""
+        if changed is not None:
+            counts = dict(stored)
+            for was, now in changed:
+                counts[was] -= 1
+                counts[now] = counts.get(now, 0) + 1
+            return {s: n for s, n in counts.items() if n}
         day = day_number(query.day())
 
         async def count(status: str) -> int:
