@@ -173,7 +173,7 @@ class Executor:
         clauses = [self.clause(c, expansions) for c in parsed.clauses]
         if len(clauses) == 1:  # one clause: one level, no order to decide
             return clauses, [1], clauses
-        df = [self.count(c) for c in clauses]
+        df = [self.frequency(c, expansions) for c in parsed.clauses]
         levels: list[tantivy.Query] = []
         kept = list(range(len(clauses)))
         for dropped in [None, *ranking.drop_order(df)[:-1]]:
@@ -182,17 +182,32 @@ class Executor:
             levels.append(_all([clauses[i] for i in kept]))
         return clauses, df, levels
 
+    def frequency(self, clause: Clause, expansions: dict[str, list[tuple[str, float]]]) -> int:
+        """Documents with the clause, estimated from the term dictionary (no postings are
+        read): the largest document frequency of any of its tokens and variants in any field,
+        a multi-token alternative counting as its rarest token."""
+        best = 0
+        for n, tokens in enumerate(clause.alternatives):
+            per_token = []
+            for token in tokens:
+                words = [token, *(w for w, _ in expansions.get(token, []))] if n == 0 else [token]
+                per_token.append(
+                    max(self.searcher.doc_freq(f, w) for f in FIELD_WEIGHTS for w in words)
+                )
+            best = max(best, min(per_token))
+        return best
+
     def relevance(
         self, parsed: ParsedQuery, filters: tantivy.Query, offset: int, limit: int
     ) -> Page:
         clauses, df, levels = self.plan(parsed)
         scoring = [(_SHOULD, c) for c in clauses]
         matched = Q.boolean_query([_filter(filters), _filter(levels[-1])])
+        total, hits = self._buckets(levels, scoring, filters, offset, limit)
         relaxed: list[int] = []
-        if len(clauses) > 1 and self.count(matched) < ranking.RELAX_BELOW:
+        if len(clauses) > 1 and total < ranking.RELAX_BELOW:
             relaxed = ranking.relaxed_clauses(df, self.searcher.num_docs)
         if not relaxed:
-            total, hits = self._buckets(levels, scoring, filters, offset, limit)
             return Page(total, hits, matched)
         _, ranked = self._buckets(levels, scoring, filters, 0, ranking.RELAX_BELOW)
         excluded = [levels[-1]]
