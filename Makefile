@@ -1,5 +1,5 @@
 # The two commands of the README, plus helpers. Everything installs what it needs.
-.PHONY: demo test install lint typecheck format postgres fonts chromium i18n wrk bench bench-smoke bench-bulk bench-search bench-export bench-pages test-meilisearch
+.PHONY: demo test install lint typecheck format postgres fonts chromium i18n wrk bench bench-smoke bench-bulk bench-search bench-relevance bench-export bench-pages test-meilisearch
 
 SEED_PATENTS ?= 2000
 # uv from PATH, ~/.local/bin, or a private venv in .tools/ (installed on first use; PEP 668-safe).
@@ -65,6 +65,11 @@ bench-bulk: install postgres
 
 bench-search: install
 	$(UV) run --locked python scripts/bench_search.py --patents $(or $(PATENTS),100000)
+
+# Relevance on the judged set (tests/search/relevance/): embedded, Meilisearch settings (against
+# the fake server, or MEILISEARCH_URL), and a character-bigram BM25 baseline, per category.
+bench-relevance: install
+	$(UV) run --locked python scripts/bench_relevance.py
 
 bench-export: install
 	$(UV) run --locked python scripts/bench_export.py

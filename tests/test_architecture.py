@@ -44,7 +44,9 @@ PUBLIC = frozenset({"models", "schemas", "service", "rules", "errors", "states"}
 EXTRA_PUBLIC: dict[str, frozenset[str]] = {
     "accounts": frozenset({"guards", "principal", "tokens", "passwords"}),
     "audit": frozenset({"ledger", "chain", "checkpoints", "signing", "exports"}),
-    "search": frozenset({"documents", "engine", "enqueue", "outbox", "reindex", "setup"}),
+    "search": frozenset(
+        {"documents", "engine", "enqueue", "freshness", "outbox", "reindex", "setup"}
+    ),
     "clauses": frozenset({"library", "lint", "registry"}),
     "pricing": frozenset({"fee_standards", "money", "schedule"}),
     "agreements": frozenset({"contract", "pdf"}),

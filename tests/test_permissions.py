@@ -67,6 +67,7 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/payments/anomalies"): {ADMIN},
     ("POST", "/webhooks/stripe"): EVERYONE,
     ("GET", "/api/search/patents"): EVERYONE,
+    ("GET", "/api/search/suggest"): EVERYONE,
     ("POST", "/api/jobs/search-sync"): {ADMIN},
     ("GET", "/api/audit/public-key"): EVERYONE,
     ("GET", "/api/audit/access-log"): {ADMIN},

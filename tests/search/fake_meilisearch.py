@@ -3,7 +3,7 @@
 A real HTTP server on 127.0.0.1 (random port, one thread per connection) speaking the JSON API
 the official client uses: health, version, stats, indexes CRUD, settings (whole object and the
 sub-routes), documents (add/replace, add/update, get, list, fetch, delete one / batch / by filter /
-all), search, tasks (get, list) and swap-indexes.
+all), search, multi-search (not federated), tasks (get, list) and swap-indexes.
 
 What it models, honestly rather than by replaying answers:
 
@@ -12,26 +12,27 @@ What it models, honestly rather than by replaying answers:
   it) or after `auto_process_after` seconds, so a client that does not wait for its tasks reads
   stale data, as it would from a busy server. Failing tasks (index exists / not found, bad
   document id, missing primary key) end as `failed` with Meilisearch's error codes.
-- **Search.** Tokenisation and the query grammar come from `openlicense.search.text` (the
-  contract's definition of matching): attributes localized as `eng` are analysed as English
-  (stems), the others as Chinese-capable (characters, bigrams, stemmed Latin words). Typo budgets
-  come from the index's `typoTolerance` setting, synonyms from its `synonyms` setting, prefix
-  search from `prefixSearch`. `matchingStrategy` "all" and "last". Ranking follows the index's
-  `rankingRules` in order (words, typo, attribute, sort, exactness; proximity is not modelled),
-  then insertion order. Filters are parsed from the filter language (=, !=, >, >=, <, <=, TO,
-  IN [...], NOT IN, IS [NOT] NULL, IS [NOT] EMPTY, [NOT] EXISTS, NOT, AND, OR, parentheses, and
-  the array forms) and refused on attributes that are not filterable; sorts on attributes that
-  are not sortable are refused; facet counts cover every match; page/hitsPerPage and
-  offset/limit pagination honour `pagination.maxTotalHits`; `_formatted` carries highlights with
-  the requested tags; `_rankingScore` is a rank-derived score in (0, 1].
+- **Search.** Matching and ranking follow Meilisearch's documentation, implemented in
+  `fake_meili_matching.py` without any code of the project (the contract suite must not test
+  `openlicense.search.text` against itself): charabia-like tokenizing (Chinese with jieba's
+  default dictionary), at most 10 query words, prefix search on the last word, typo tolerance
+  with the index's thresholds (a first-letter typo counts as two), concatenation and split of
+  words, synonyms of 1–3 words, matching strategies `all`, `last` and `frequency`, and the
+  index's `rankingRules` in order (words, typo, proximity, attribute / attributeRank /
+  wordPosition, sort, exactness, custom rules), then insertion order. Filters are parsed from the
+  filter language (=, !=, >, >=, <, <=, TO, IN [...], NOT IN, IS [NOT] NULL, IS [NOT] EMPTY,
+  [NOT] EXISTS, NOT, AND, OR, parentheses, and the array forms) and refused on attributes that
+  are not filterable; sorts on attributes that are not sortable are refused; facet counts cover
+  every match (`sortFacetValuesBy` alpha or count, `maxValuesPerFacet`); page/hitsPerPage and
+  offset/limit pagination honour `pagination.maxTotalHits`; `_formatted` wraps the query's
+  words in the requested tags; `_rankingScore` is a rank-derived score in (0, 1].
 - **Outages.** `down()` closes the listening socket and open connections (connection refused),
   `down(mode="503")` answers every request with 503; `up()` restores service, state intact.
 - `requests` logs (method, path, JSON body) of every request, for assertions.
 
-Not modelled (only a real server shows them): Meilisearch's own Chinese segmentation (charabia /
-jieba dictionary words) and normalisation, proximity, its exact ranking scores, typo handling of
-the first letter and of long words, API keys and tenant tokens, facet search, geo, vectors, task
-batching and cancellation, size limits.
+Not modelled (only a real server shows them): charabia's exact normalisers and segmentation
+beyond what is listed above, the exact ranking-score formula, derivation caps, API keys and
+tenant tokens, facet search, geo, vectors, task batching and cancellation, size limits.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from openlicense.search import text
+import fake_meili_matching as matching
 
 __all__ = ["FakeMeilisearch", "MeiliError"]
 
@@ -143,6 +144,7 @@ class Index:
     updated_at: str = field(default_factory=_now)
     settings: dict[str, Any] = field(default_factory=default_settings)
     docs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def info(self) -> dict[str, Any]:
         return {
@@ -261,19 +263,8 @@ def _strings(value: Any) -> list[str]:
     return [str(v) for v in _values(value) if isinstance(v, str | int | float) and v is not True]
 
 
-@dataclass
-class _Analysed:
-    """Tokens of one attribute of one document."""
-
-    english: bool
-    words: set[str]  # stems of Latin words
-    raw: set[str]  # Latin words as written, lowercased and folded (English attributes only)
-    chars: set[str]  # Han characters (Chinese-capable attributes only)
-    bigrams: set[str]
-
-
 class Searcher:
-    """Evaluates one search request against one index."""
+    """Evaluates one search request against one index (matching: `fake_meili_matching`)."""
 
     def __init__(self, index: Index, body: dict[str, Any]) -> None:
         self.index = index
@@ -285,123 +276,32 @@ class Searcher:
         if body.get("attributesToSearchOn"):
             searchable = [a for a in searchable if a in body["attributesToSearchOn"]]
         self.searchable: list[str] = searchable
-        self.english = set()
-        for rule in self.settings.get("localizedAttributes") or []:
-            if set(rule.get("locales", [])) & {"eng", "en"}:
-                self.english.update(rule.get("attributePatterns", []))
-        typo = self.settings["typoTolerance"]
-        self.typo_enabled = bool(typo.get("enabled", True))
-        sizes = typo.get("minWordSizeForTypos") or {}
-        self.one_typo = int(sizes.get("oneTypo", 5))
-        self.two_typos = int(sizes.get("twoTypos", 9))
-        self.no_typo_words = {text.normalise(w) for w in typo.get("disableOnWords") or []}
-        self.no_typo_attrs = set(typo.get("disableOnAttributes") or [])
-        self.no_typo_numbers = bool(typo.get("disableOnNumbers"))
-        self.prefix = self.settings.get("prefixSearch", "indexingTime") != "disabled"
-        synonyms = text.SynonymIndex.from_mapping(self.settings.get("synonyms") or {})
-        self.query = self._retune(text.parse_query(str(body.get("q") or ""), synonyms))
+        cached = index.cache.get("rules")
+        if cached is None or cached[0] != tuple(searchable):
+            cached = (tuple(searchable), matching.Settings.of(self.settings, searchable))
+            index.cache["rules"] = cached
+        self.rules = cached[1]
+        self.q = str(body.get("q") or "")
 
-    def _retune(self, parsed: text.ParsedQuery) -> text.ParsedQuery:
-        """Apply this index's typo and prefix settings to the parsed words."""
+    def _analysed(self) -> dict[str, matching.Analysed]:
+        key = tuple(self.searchable)
+        cached = self.index.cache.get("analysed")
+        if cached is None or cached[0] != key:
+            analysed = {k: matching.analyse(d, self.searchable) for k, d in self.index.docs.items()}
+            cached = (key, analysed)
+            self.index.cache["analysed"] = cached
+        return cached[1]
 
-        def word(term: text.WordTerm, synonym: bool) -> text.WordTerm:
-            typos = 0
-            allowed = self.typo_enabled and not synonym and term.raw not in self.no_typo_words
-            if allowed and not (term.raw.isdigit() and self.no_typo_numbers):
-                n = len(term.raw)
-                typos = 2 if n >= self.two_typos else 1 if n >= self.one_typo else 0
-            return text.WordTerm(term.raw, term.stem, typos, term.prefix and self.prefix)
-
-        clauses = []
-        for clause in parsed.clauses:
-            alternatives = []
-            for alt in clause.alternatives:
-                terms = tuple(
-                    word(t, alt.synonym) if isinstance(t, text.WordTerm) else t for t in alt.terms
-                )
-                alternatives.append(text.Alternative(terms, alt.synonym))
-            clauses.append(text.Clause(tuple(alternatives)))
-        return text.ParsedQuery(tuple(clauses))
-
-    def analyse(self, doc: dict[str, Any]) -> list[tuple[str, _Analysed]]:
-        out = []
-        for attr in self.searchable:
-            if attr not in doc:
-                continue
-            english = attr in self.english
-            words: set[str] = set()
-            raw: set[str] = set()
-            chars: set[str] = set()
-            bigrams: set[str] = set()
-            for value in _strings(doc[attr]):
-                if english:
-                    words.update(text.english_analyzer().analyze(value))
-                    raw.update(text.raw_analyzer().analyze(value))
-                else:
-                    for token in text.unigram_analyzer().analyze(value):
-                        (chars if text.HAN_RE.fullmatch(token) else words).add(token)
-                    bigrams.update(text.bigram_analyzer().analyze(value))
-            out.append((attr, _Analysed(english, words, raw, chars, bigrams)))
-        return out
-
-    # matching: returns (typos, attribute position, exact) or None
-
-    def match_word(
-        self, term: text.WordTerm, fields: list[tuple[str, _Analysed]]
-    ) -> tuple[int, int, bool] | None:
-        best: tuple[int, int, bool] | None = None
-        for pos, (attr, analysed) in enumerate(fields):
-            found: tuple[int, int, bool] | None = None
-            if term.stem in analysed.words:
-                found = (0, pos, True)
-            elif term.prefix and any(w.startswith(term.raw) for w in analysed.raw):
-                found = (0, pos, False)
-            elif (budget := 0 if attr in self.no_typo_attrs else term.typos) > 0:
-                distances = [text.damerau_levenshtein(term.raw, w, budget) for w in analysed.raw]
-                if distances and (d := min(distances)) <= budget:
-                    found = (d, pos, False)
-            if found is not None and (best is None or found < best):
-                best = found
-        return best
-
-    def match_han(
-        self, term: text.HanTerm, fields: list[tuple[str, _Analysed]]
-    ) -> tuple[int, int, bool] | None:
-        chinese = [(pos, a) for pos, (_, a) in enumerate(fields) if not a.english]
-        chars = set().union(*(a.chars for _, a in chinese)) if chinese else set()
-        if not set(term.chars) <= chars:
-            return None
-        if len(term.text) > 1:
-            bigrams = set().union(*(a.bigrams for _, a in chinese))
-            if sum(b in bigrams for b in term.bigrams) < term.min_bigrams:
-                return None
-        positions = [pos for pos, a in chinese if set(term.chars) & a.chars]
-        exact = len(term.text) == 1 or all(b in bigrams for b in term.bigrams)
-        return (0, min(positions), exact)
-
-    def match_clause(
-        self, clause: text.Clause, fields: list[tuple[str, _Analysed]]
-    ) -> tuple[int, int, bool] | None:
-        best = None
-        for alternative in clause.alternatives:
-            found = []
-            for term in alternative.terms:
-                if isinstance(term, text.WordTerm):
-                    m = self.match_word(term, fields)
-                else:
-                    m = self.match_han(term, fields)
-                if m is None:
-                    break
-                found.append(m)
-            else:
-                combined = (
-                    sum(m[0] for m in found),
-                    min(m[1] for m in found),
-                    all(m[2] for m in found) and not alternative.synonym,
-                )
-                if best is None or combined < best:
-                    best = combined
-        return best
+    def _vocabulary(self, analysed: dict[str, matching.Analysed]) -> matching.Vocabulary:
+        cached = self.index.cache.get("vocabulary")
+        if cached is None or cached[0] != tuple(self.searchable):
+            counts: dict[str, int] = {}
+            for a in analysed.values():
+                for word in a.positions:
+                    counts[word] = counts.get(word, 0) + 1
+            cached = (tuple(self.searchable), matching.Vocabulary(counts))
+            self.index.cache["vocabulary"] = cached
+        return cached[1]
 
     def run(self) -> dict[str, Any]:
         body, settings = self.body, self.settings
@@ -428,58 +328,93 @@ class Searcher:
                     f"`{', '.join(sorted(sortable))}`.",
                 )
             sort_spec.append((attr, direction))
-
         strategy = body.get("matchingStrategy") or "last"
-        clauses = self.query.clauses
+        if strategy not in ("last", "all", "frequency"):
+            raise MeiliError(400, "invalid_search_matching_strategy", f"Unknown `{strategy}`.")
+        analysed = self._analysed()
+        words = matching.query_words(self.q, self.rules)
+        placeholder = not words
         ranked: list[tuple[tuple[Any, ...], int, dict[str, Any]]] = []
-        for order, doc in enumerate(self.index.docs.values()):
-            if not predicate(doc):
-                continue
-            if self.query.is_placeholder:
-                words, typos, attribute, exact = 0, 0, 0, 0
-            else:
-                fields = self.analyse(doc)
-                matched = [self.match_clause(c, fields) for c in clauses]
-                if strategy == "all":
-                    if any(m is None for m in matched):
-                        continue
-                    words = len(clauses)
-                else:  # "last" (and "frequency", approximated): longest matching prefix
-                    words = next(
-                        (k for k in range(len(clauses), 0, -1) if None not in matched[:k]), 0
-                    )
-                    if words == 0:
-                        continue
-                    matched = matched[:words]
-                typos = sum(m[0] for m in matched if m)
-                attribute = sum(m[1] for m in matched if m)
-                exact = sum(1 for m in matched if m and m[2])
-            key: list[Any] = []
-            for rule in settings["rankingRules"]:
-                if rule == "words":
-                    key.append(-words)
-                elif rule == "typo":
-                    key.append(typos)
-                elif rule == "attribute":
-                    key.append(attribute)
-                elif rule == "exactness":
-                    key.append(-exact)
-                elif rule == "sort":
-                    key.extend(_sort_key(doc, sort_spec))
-                elif ":" in rule:  # custom ranking rule attr:asc|desc
-                    attr, _, direction = rule.rpartition(":")
-                    key.extend(_sort_key(doc, [(attr, direction)]))
-            if "sort" not in settings["rankingRules"]:
-                key.extend(_sort_key(doc, sort_spec))
-            ranked.append((tuple(key), order, doc))
+        if placeholder:
+            for order, doc in enumerate(self.index.docs.values()):
+                if predicate(doc):
+                    ranked.append((tuple(self._key(doc, None, 0, sort_spec)), order, doc))
+        else:
+            terms = matching.parse(self.q, self.rules, self._vocabulary(analysed))
+            frequency = matching.frequencies(terms, len(words), list(analysed.values()), self.rules)
+            levels = matching.buckets(strategy, len(words), frequency)
+            for order, (key, doc) in enumerate(self.index.docs.items()):
+                if not predicate(doc):
+                    continue
+                for level, kept in enumerate(levels):
+                    match = matching.evaluate(terms, len(words), kept, analysed[key], self.rules)
+                    if match is not None:
+                        ranked.append((tuple(self._key(doc, match, level, sort_spec)), order, doc))
+                        break
         ranked.sort(key=lambda r: (r[0], r[1]))
         matches = [doc for _, _, doc in ranked]
+        self.words = words
+        return self._page(matches)
 
+    def _key(
+        self,
+        doc: dict[str, Any],
+        match: matching.Match | None,
+        level: int,
+        sort_spec: list[tuple[str, str]],
+    ) -> list[Any]:
+        """The ranking key: the index's ranking rules in order; `words` (the bucket) always
+        before typo, proximity, attribute and exactness."""
+        key: list[Any] = []
+        words_done = False
+        for rule in self.settings["rankingRules"]:
+            if (
+                rule
+                in (
+                    "typo",
+                    "proximity",
+                    "attribute",
+                    "attributeRank",
+                    "wordPosition",
+                    "exactness",
+                    "words",
+                )
+                and not words_done
+            ):
+                key.append(level)
+                words_done = True
+            if match is None:
+                if rule == "sort":
+                    key.extend(_sort_key(doc, sort_spec))
+                continue
+            if rule == "typo":
+                key.append(match.typos)
+            elif rule == "proximity":
+                key.append(match.proximity)
+            elif rule == "attribute":
+                key += [match.attribute_rank, match.word_position]
+            elif rule == "attributeRank":
+                key.append(match.attribute_rank)
+            elif rule == "wordPosition":
+                key.append(match.word_position)
+            elif rule == "exactness":
+                key.append(-match.exact)
+            elif rule == "sort":
+                key.extend(_sort_key(doc, sort_spec))
+            elif ":" in rule:  # custom ranking rule attr:asc|desc
+                attr, _, direction = rule.rpartition(":")
+                key.extend(_sort_key(doc, [(attr, direction)]))
+        if "sort" not in self.settings["rankingRules"]:
+            key.extend(_sort_key(doc, sort_spec))
+        return key
+
+    def _page(self, matches: list[dict[str, Any]]) -> dict[str, Any]:
+        body, settings = self.body, self.settings
         max_total = int(settings["pagination"]["maxTotalHits"])
         reachable = matches[:max_total]
-        out: dict[str, Any] = {"query": body.get("q") or "", "processingTimeMs": 0}
+        out: dict[str, Any] = {"query": self.q, "processingTimeMs": 0}
         if body.get("page") is not None or body.get("hitsPerPage") is not None:
-            per_page = int(body.get("hitsPerPage") or 20)
+            per_page = int(body.get("hitsPerPage") if body.get("hitsPerPage") is not None else 20)
             page = int(body.get("page") or 1)
             start = (page - 1) * per_page
             window = reachable[start : start + per_page] if per_page else []
@@ -507,19 +442,21 @@ class Searcher:
         if highlight:
             pre = body.get("highlightPreTag", "<em>")
             post = body.get("highlightPostTag", "</em>")
-            formatted = {}
-            for key, value in hit.items():
-                if ("*" in highlight or key in highlight) and not self.query.is_placeholder:
-                    formatted[key] = _mark(value, self.query, pre, post)
-                else:
-                    formatted[key] = value
-            hit["_formatted"] = formatted
+            words = set(self.words)
+            hit["_formatted"] = {
+                key: _mark(value, words, pre, post)
+                if ("*" in highlight or key in highlight) and words
+                else value
+                for key, value in hit.items()
+            }
         if body.get("showRankingScore"):
             hit["_rankingScore"] = round(1.0 - rank / (size + 1), 4) if size else 1.0
         return hit
 
     def facets(self, matches: list[dict[str, Any]], names: list[str]) -> dict[str, Any]:
-        limit = int(self.settings["faceting"]["maxValuesPerFacet"])
+        faceting = self.settings["faceting"]
+        limit = int(faceting["maxValuesPerFacet"])
+        order = faceting.get("sortFacetValuesBy") or {"*": "alpha"}
         if "*" in names:
             names = sorted(self.settings["filterableAttributes"])
         out = {}
@@ -534,7 +471,11 @@ class Searcher:
                     if label not in seen:
                         seen.add(label)
                         counts[label] = counts.get(label, 0) + 1
-            out[name] = dict(sorted(counts.items())[:limit])
+            if order.get(name, order.get("*", "alpha")) == "count":
+                items = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+            else:
+                items = sorted(counts.items())
+            out[name] = dict(items[:limit])
         return out
 
 
@@ -546,15 +487,19 @@ def _facet_label(value: Any) -> str:
     return str(value)
 
 
-def _mark(value: Any, query: text.ParsedQuery, pre: str, post: str) -> Any:
+def _mark(value: Any, words: set[str], pre: str, post: str) -> Any:
+    """Wrap the query's words (exact matches) in the highlight tags."""
     if isinstance(value, list):
-        return [_mark(v, query, pre, post) for v in value]
+        return [_mark(v, words, pre, post) for v in value]
     if not isinstance(value, str):
         return value
-    marked = text.highlight(value, query)
-    if marked is None:
-        return value
-    return marked.replace(text.MARK_START, pre).replace(text.MARK_END, post)
+    out, pos = [], 0
+    for m in re.finditer(r"[^\W_]+", value):
+        if matching.tokenize(m.group()) and matching.tokenize(m.group())[0] in words:
+            out += [value[pos : m.start()], pre, m.group(), post]
+            pos = m.end()
+    out.append(value[pos:])
+    return "".join(out)
 
 
 class _Desc:
@@ -857,6 +802,8 @@ class _Api:
                         raise MeiliError(404, "task_not_found", f"Task `{uid}` not found.")
                     s.process(up_to=int(uid))
                     return 200, s.tasks[int(uid)].full()
+                case "POST", ["multi-search"]:
+                    return 200, self._multi_search(body or {})
                 case "POST", ["swap-indexes"]:
                     return 202, self._swap(body)
                 case "GET", ["indexes"]:
@@ -874,6 +821,20 @@ class _Api:
                 case _, ["indexes", uid, *rest]:
                     return self._index_route(method, uid, rest, query, body)
         raise MeiliError(404, "not_found", f"No route for {method} {path}.")
+
+    def _multi_search(self, body: dict[str, Any]) -> dict[str, Any]:
+        """`POST /multi-search` without federation: one result per query, in order."""
+        if body.get("federation") is not None:
+            raise MeiliError(400, "bad_request", "Federated search is not modelled by the fake.")
+        results = []
+        for query in body.get("queries") or []:
+            params = dict(query)
+            uid = params.pop("indexUid", None)
+            if not uid:
+                raise MeiliError(400, "missing_index_uid", "Missing field `indexUid`.")
+            result = Searcher(self.state.index(uid), params).run()
+            results.append({"indexUid": uid, **result})
+        return {"results": results}
 
     def _stats(self, index: Index) -> dict[str, Any]:
         distribution: dict[str, int] = {}
@@ -1068,6 +1029,7 @@ class _Api:
                     index.settings[key] = merged
                 else:
                     index.settings[key] = copy.deepcopy(value)
+            index.cache.clear()
             index.updated_at = _now()
 
         return s.enqueue(uid, "settingsUpdate", apply, copy.deepcopy(patch))
@@ -1105,6 +1067,7 @@ class _Api:
                 else:
                     staged[doc_id] = {**staged[doc_id], **doc}
             index.docs = staged
+            index.cache.clear()
             index.updated_at = _now()
             return {"indexedDocuments": len(docs)}
 
@@ -1128,6 +1091,7 @@ class _Api:
             ]
             for k in doomed:
                 del index.docs[k]
+            index.cache.clear()
             return {"deletedDocuments": len(doomed)}
 
         details = {"providedIds": provided} if provided is not None else {}

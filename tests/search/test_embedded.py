@@ -195,9 +195,24 @@ async def test_an_index_of_another_schema_version_is_replaced_by_an_empty_one(
         assert await reopened.count() == 0
     assert "openlicense search reindex" in caplog.text
     assert await reopened.apply_settings(dry_run=True) == [
-        "embedded engine: nothing to apply (schema v1, patents v1, synonyms patents-v1 applied "
-        "at query time)"
+        f"embedded engine: nothing to apply (schema v{embedded.SCHEMA_VERSION}, patents v2, "
+        "synonyms patents-v2, dictionary patents-zh-v1)"
     ]
+
+
+async def test_an_index_analysed_with_another_dictionary_is_replaced(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    engine = EmbeddedEngine(tmp_path)
+    await engine.upsert(DOCUMENTS)
+    meta_path = tmp_path / current(tmp_path) / "openlicense.json"
+    meta = json.loads(meta_path.read_text())
+    assert meta["analysis"] == engine.definition.analysis_key
+    meta_path.write_text(json.dumps({**meta, "analysis": "another-dictionary"}))
+    reopened = EmbeddedEngine(tmp_path)
+    with caplog.at_level(logging.WARNING):
+        assert await reopened.count() == 0
+    assert "openlicense search reindex" in caplog.text
 
 
 async def test_search_runs_off_the_event_loop(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ the real server too when MEILISEARCH_URL is set.
 
 from __future__ import annotations
 
+import datetime
 import os
 import socket
 import uuid
@@ -19,8 +20,9 @@ from meilisearch_python_sdk.errors import MeilisearchApiError
 
 from openlicense.search.documents import PatentDocument
 from openlicense.search.engine import SearchError, SearchQuery, SearchUnavailable
-from openlicense.search.meili import MeilisearchEngine, build_filter, quote
+from openlicense.search.meili import MeilisearchEngine, build_filter, meili_document, quote
 from openlicense.search.setup import apply_settings, load_definition
+from openlicense.search.text import meili_token
 
 DEFINITION = load_definition()
 
@@ -77,13 +79,20 @@ async def test_ensure_index_applies_the_versioned_settings(meili: MeilisearchEng
     assert settings["rankingRules"] == wanted["rankingRules"]
     assert settings["rankingRules"][0] == "sort"  # an explicit sort is exhaustive
     assert settings["pagination"]["maxTotalHits"] == wanted["pagination"]["maxTotalHits"]
-    assert settings["faceting"]["maxValuesPerFacet"] == 1000
+    assert settings["faceting"]["maxValuesPerFacet"] == wanted["faceting"]["maxValuesPerFacet"]
+    # the analysed tokens are the only searchable text; exact tokens never take typos
+    assert all(a.startswith("s_") for a in settings["searchableAttributes"])
+    assert set(settings["typoTolerance"]["disableOnAttributes"]) == {
+        a for a in wanted["searchableAttributes"] if a.endswith("_x")
+    }
     assert settings["typoTolerance"]["minWordSizeForTypos"] == {"oneTypo": 5, "twoTypos": 9}
     assert settings["localizedAttributes"] == wanted["localizedAttributes"]
     synonyms = settings["synonyms"]
     assert synonyms == DEFINITION.synonyms.to_meilisearch()
-    assert "锂离子电池" in synonyms["锂电池"] and "lithium battery" in synonyms["锂电池"]
-    assert len(DEFINITION.synonyms.groups) >= 40
+    # spelt as the documents' tokens: 锂电池 → 锂离子电池, "lithium battery" (stems)
+    assert meili_token("锂离子电池") in synonyms[meili_token("锂电池")]
+    assert "lithium batteri" in synonyms[meili_token("锂电池")]
+    assert len(DEFINITION.synonyms.groups) >= 200
 
 
 async def test_setup_shows_a_diff_applies_it_and_is_then_idempotent(
@@ -97,7 +106,7 @@ async def test_setup_shows_a_diff_applies_it_and_is_then_idempotent(
     preview = await apply_settings(meili, dry_run=True)
     keys = {line.split(":")[0] for line in preview}
     assert {"searchableAttributes", "filterableAttributes", "rankingRules", "synonyms"} <= keys
-    assert any(line.startswith('searchableAttributes: ["*"] → ["title_zh"') for line in preview)
+    assert any(line.startswith('searchableAttributes: ["*"] → ["s_title_x"') for line in preview)
     assert (await raw_settings(meili))["searchableAttributes"] == ["*"]  # dry run: unchanged
 
     assert await apply_settings(meili, dry_run=False) == preview
@@ -111,15 +120,15 @@ async def test_setup_shows_a_diff_applies_it_and_is_then_idempotent(
     await meili.client.wait_for_task(task.task_uid)
     assert await apply_settings(meili, dry_run=False) == [
         'rankingRules: ["words", "typo"] → '
-        '["sort", "words", "typo", "proximity", "attribute", "exactness"]'
+        '["sort", "words", "typo", "attribute", "proximity", "exactness"]'
     ]
     assert await apply_settings(meili, dry_run=False) == []
 
 
 async def test_setup_creates_a_missing_index(meili: MeilisearchEngine) -> None:
     preview = await apply_settings(meili, dry_run=True)
-    assert preview[0] == f"index {meili.uid}: missing, would be created with patents v1, " + (
-        "synonyms patents-v1"
+    assert preview[0] == f"index {meili.uid}: missing, would be created with patents v2, " + (
+        "synonyms patents-v2, dictionary patents-zh-v1"
     )
     assert await meili.count() == 0
     assert await meili.client.get_raw_index(meili.uid) is None
@@ -209,7 +218,9 @@ async def test_writes_are_searchable_when_they_return() -> None:
         assert any(p.startswith("/tasks/") for p in lazy.paths("GET"))
 
         # the fake really is asynchronous: a write nobody waits for is not visible yet
-        await engine.client.index("patents").add_documents([BY_ID["p22"].model_dump()])
+        await engine.client.index("patents").add_documents(
+            [meili_document(BY_ID["p22"], DEFINITION)]
+        )
         assert (await engine.search(SearchQuery(q="TCM"))).total == 0
         lazy.process_tasks()
         assert (await engine.search(SearchQuery(q="TCM"))).total == 1
@@ -292,30 +303,32 @@ async def test_search_request(fake: FakeMeilisearch) -> None:
             per_page=5,
             facets=["ipc_class", "has_trial"],
             viewer_organisation_id=ZJU,
+            today=datetime.date(2026, 11, 23),
         )
     )
     [(method, path, body)] = fake.requests
     assert (method, path) == ("POST", "/indexes/patents/search")
-    assert body["q"] == "电池"
-    assert body["matchingStrategy"] == "all"
+    assert body["q"] == meili_token("电池") + " "  # the analysed token, not a prefix
+    assert body["matchingStrategy"] == "frequency"
+    day = (datetime.date(2026, 11, 23) - datetime.date(1970, 1, 1)).days
     assert body["filter"] == (
-        '((listing_status = "published" AND licence_status = "open") OR owner_organisation_id '
-        '= "org-zju") AND province IN ["浙江", "四川"] AND has_trial = true AND '
-        "entry_price_minor >= 0 AND trl <= 5"
+        '((listing_status = "published" AND (licence_status = "open" AND NOT patent_ends_ts <= '
+        f"{day} AND NOT withdrawn_ts <= {day} AND NOT offer_ends_ts <= {day})) OR "
+        'owner_organisation_id = "org-zju") AND province IN ["浙江", "四川"] AND has_trial = true '
+        "AND entry_price_minor >= 0 AND trl <= 5"
     )
     assert body["sort"] == ["entry_price_minor:asc", "id:asc"]
     assert (body["page"], body["hitsPerPage"]) == (2, 5)
     assert body["facets"] == ["ipc_classes", "has_trial"]
-    assert body["attributesToHighlight"] == ["title_zh", "title_en", "abstract_zh", "abstract_en"]
+    assert "s_title_x" not in body["attributesToRetrieve"]  # tokens stay on the server
     await engine.close()
 
 
 def test_filter_values_are_quoted() -> None:
     assert quote('a "b" \\ c') == '"a \\"b\\" \\\\ c"'
-    assert build_filter(SearchQuery()) == (
-        '(listing_status = "published" AND licence_status = "open")'
-    )
-    evil = build_filter(SearchQuery(university_id=['x" OR listing_status = "draft']))
+    day = datetime.date(2026, 11, 23)
+    assert build_filter(SearchQuery(today=day)).startswith('(listing_status = "published" AND (')
+    evil = build_filter(SearchQuery(university_id=['x" OR listing_status = "draft'], today=day))
     assert evil.endswith('university_id IN ["x\\" OR listing_status = \\"draft"]')
 
 

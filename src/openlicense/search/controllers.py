@@ -1,4 +1,5 @@
-"""GET /api/search/patents — catalogue search for everyone; a TTO also finds its own drafts."""
+"""GET /api/search/patents — catalogue search for everyone; a TTO also finds its own drafts.
+GET /api/search/suggest — completions for the search box."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from litestar.params import FromQuery, QueryParameter
 
 from openlicense.accounts.guards import public
 from openlicense.accounts.models import Role
+from openlicense.core.clock import Clock
 from openlicense.search.engine import (
     FacetName,
     SearchEngine,
@@ -19,14 +21,19 @@ from openlicense.search.engine import (
     SortOrder,
 )
 from openlicense.search.errors import SearchUnavailableError
+from openlicense.search.setup import load_definition
+from openlicense.search.suggest import SuggestResult, suggest
 
 
 def provide_search_query(
     request: Request[Any, Any, Any],
+    clock: NamedDependency[Clock],
     q: Annotated[str, QueryParameter(max_length=200)] = "",
     patent_type: FromQuery[list[str] | None] = None,
     ipc_section: FromQuery[list[str] | None] = None,
     ipc_class: FromQuery[list[str] | None] = None,
+    ipc_subclass: FromQuery[list[str] | None] = None,
+    ipc_group: FromQuery[list[str] | None] = None,
     technology_field: FromQuery[list[str] | None] = None,
     university_id: FromQuery[list[str] | None] = None,
     province: FromQuery[list[str] | None] = None,
@@ -42,14 +49,18 @@ def provide_search_query(
     per_page: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
     facets: FromQuery[list[FacetName] | None] = None,
 ) -> SearchQuery:
-    """The catalogue query from the URL, for the API and the pages alike. Only published,
-    acceptable listings are public; a TTO officer also sees its own university's others."""
+    """The catalogue query from the URL, for the API and the pages alike: full text (Chinese
+    and English, typo tolerant, traditional characters folded, IPC codes as typed), filters (IPC
+    at section, class, subclass and main group), facets, sort and pages. Only published listings
+    whose licence is open today are public; a TTO officer also sees its own university's others."""
     principal = request.scope.get("user")
     viewer = principal.organisation_id if principal and principal.role is Role.TTO_OFFICER else None
     lists = {
         "patent_type": patent_type,
         "ipc_section": ipc_section,
         "ipc_class": ipc_class,
+        "ipc_subclass": ipc_subclass,
+        "ipc_group": ipc_group,
         "technology_field": technology_field,
         "university_id": university_id,
         "province": province,
@@ -70,6 +81,7 @@ def provide_search_query(
             "page": page,
             "per_page": per_page,
             "viewer_organisation_id": str(viewer) if viewer else None,
+            "today": clock.today(),
         }
     )
 
@@ -83,10 +95,34 @@ class SearchController(Controller):
     async def search_patents(
         self, search_engine: NamedDependency[SearchEngine], search: NamedDependency[SearchQuery]
     ) -> SearchResult:
-        """Full-text (Chinese and English, typo tolerant), filters, facet counts, sort, pages and
-        highlights. Prices are the amount due at the start, in fen."""
+        """Full text, filters, facet counts, sort, pages, highlights and "did you mean". Prices are
+        the amount due at the start, in fen."""
         try:
             return await search_engine.search(search)
+        except SearchUnavailable as exc:
+            raise SearchUnavailableError(
+                "The search engine cannot be reached; try again shortly.",
+                headers={"Retry-After": "5"},
+            ) from exc
+
+    @get("/suggest", guards=[public])
+    async def suggest_as_you_type(
+        self,
+        search_engine: NamedDependency[SearchEngine],
+        clock: NamedDependency[Clock],
+        q: Annotated[str, QueryParameter(max_length=100)] = "",
+        limit: Annotated[int, QueryParameter(ge=1, le=20)] = 8,
+    ) -> SuggestResult:
+        """Completions for the search box: keywords, universities and IPC classes (zh/en
+        labels) that have a word starting with `q`, and public listings whose title matches."""
+        try:
+            return await suggest(
+                search_engine,
+                q,
+                today=clock.today(),
+                segmenter=load_definition().analyzer.segmenter,
+                limit=limit,
+            )
         except SearchUnavailable as exc:
             raise SearchUnavailableError(
                 "The search engine cannot be reached; try again shortly.",

@@ -5,12 +5,16 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from openlicense.search import ipc
 
 LicenceStatus = Literal["open", "none", "withdrawn", "closed"]
 ListingStatus = Literal["draft", "published", "retired"]
 
 _EPOCH = datetime.date(1970, 1, 1)
+CLAIMS_CHARS = 600
+"""Claims are indexed from their start (the independent claim 1), up to this many characters."""
 
 
 class PatentDocument(BaseModel):
@@ -49,6 +53,25 @@ class PatentDocument(BaseModel):
     expiry_date: str
     expiry_ts: int
     """Days since 1970-01-01 of `expiry_date` (sort "expiry")."""
+    claims: str | None = None
+    """The start of the claims (`CLAIMS_CHARS`), searched with the lowest weight."""
+    ipc_subclasses: list[str] = []
+    """IPC subclasses ("H01M") and main groups ("H01M 4") of `ipc_codes`, derived when empty."""
+    ipc_groups: list[str] = []
+    patent_ends_ts: int | None = None
+    """Calendar dates evaluated at query time (`search/freshness.py`), days since 1970-01-01:
+    the first day the patent is not in force, the withdrawal's effective date, the first day
+    after the declared licence period."""
+    withdrawn_ts: int | None = None
+    offer_ends_ts: int | None = None
+
+    @model_validator(mode="after")
+    def _ipc_levels(self) -> PatentDocument:
+        if self.ipc_codes and not (self.ipc_subclasses or self.ipc_groups):
+            levels = [c for c in map(ipc.hierarchy, self.ipc_codes) if c is not None]
+            self.ipc_subclasses = list(dict.fromkeys(c.subclass for c in levels if c.subclass))
+            self.ipc_groups = list(dict.fromkeys(c.group for c in levels if c.group))
+        return self
 
 
 def ipc_section(code: str) -> str:

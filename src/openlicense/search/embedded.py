@@ -3,7 +3,7 @@
 Layout of the folder::
 
     CURRENT                 name of the live generation (replaced atomically with os.replace)
-    gen-<time>-<rand>/      one tantivy index + openlicense.json {"schema_version": N}
+    gen-<time>-<rand>/      one tantivy index + openlicense.json {"schema_version": N, ...}
 
 A reindex builds a new generation next to the live one, then swaps `CURRENT`; searches keep using
 the old generation until the swap and every process notices the new pointer on its next call.
@@ -12,9 +12,10 @@ lock is retried for a few seconds) and re-apply to the new generation if a swap 
 meanwhile. All tantivy work runs in worker threads (`asyncio.to_thread`); tantivy releases the
 GIL while it searches.
 
-Matching follows `text.py`. Chinese text is indexed twice (characters and Latin words; character
-bigrams), English text with Snowball stems. Filters, sorts and facets use fast fields; facet
-counts are tantivy `terms` aggregations over every match.
+Text is analysed by `text.Analyzer` before tantivy sees it (`embedded_index.py`): each
+searchable field holds the analyser's tokens separated by spaces, split again by tantivy's
+whitespace tokenizer, so the index and the Meilisearch adapter see the same tokens. Matching,
+ranking, filters and facets are in `embedded_search.py`.
 """
 
 from __future__ import annotations
@@ -30,16 +31,16 @@ import threading
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 import tantivy
 
 from openlicense.search.documents import PatentDocument
+from openlicense.search.embedded_index import build_schema, register_analyzers, to_tantivy
+from openlicense.search.embedded_search import SUGGEST_FIELDS, Executor
 from openlicense.search.engine import (
-    FACET_FIELDS,
-    HIGHLIGHT_FIELDS,
     SearchHit,
     SearchQuery,
     SearchResult,
@@ -47,107 +48,30 @@ from openlicense.search.engine import (
     effective_sort,
     page_window,
 )
+from openlicense.search.freshness import day_number
+from openlicense.search.results import did_you_mean, facets_of, highlights
 from openlicense.search.setup import IndexDefinition, load_definition
-from openlicense.search.text import (
-    BIGRAM_TOKENIZER,
-    ENGLISH_TOKENIZER,
-    RAW_TOKENIZER,
-    UNIGRAM_TOKENIZER,
-    Alternative,
-    Clause,
-    HanTerm,
-    Highlighter,
-    ParsedQuery,
-    WordTerm,
-    marks_to_html,
-    parse_query,
-    register_analyzers,
-)
+from openlicense.search.spelling import Lexicon
+from openlicense.search.suggest import SuggestPatent
+from openlicense.search.text import Highlighter
 
 __all__ = ["SCHEMA_VERSION", "EmbeddedEngine"]
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
-"""Bump when the tantivy schema or analyzers change: an index of another version is replaced by
-an empty one on open (run `openlicense search reindex`)."""
+SCHEMA_VERSION = 2
+"""Bump when the tantivy schema or the analysis changes: an index of another version (or built
+with another dictionary and synonyms, see `IndexDefinition.analysis_key`) is replaced by an
+empty one on open (run `openlicense search reindex`)."""
 
 POINTER = "CURRENT"
 META = "openlicense.json"
-
-KEYWORD_FIELDS = (
-    "patent_type",
-    "ipc_sections",
-    "ipc_classes",
-    "technology_field",
-    "university_id",
-    "province",
-    "fee_type",
-    "licence_status",
-    "listing_status",
-    "owner_organisation_id",
-)
-INT_FIELDS = ("entry_price_minor", "trl", "declared_at", "expiry_ts")
-SORTS: dict[str, tuple[str, tantivy.Order]] = {
-    "newest": ("declared_at", tantivy.Order.Desc),
-    "price_asc": ("entry_price_minor", tantivy.Order.Asc),
-    "expiry": ("expiry_ts", tantivy.Order.Asc),
-}
-
-TITLE_BOOST = 3.0
-BODY_BOOST = 1.0
-APPROX_FACTOR = 0.4  # typo and prefix matches score below exact ones
-UNIGRAM_FACTOR = 0.25  # a shared character counts less than a shared character pair
 
 WRITER_HEAP = 64_000_000
 REINDEX_HEAP = 256_000_000
 LOCK_WAIT_SECONDS = 10.0
 
 T = TypeVar("T")
-
-
-def build_schema() -> tantivy.Schema:
-    sb = tantivy.SchemaBuilder()
-    sb.add_text_field("id", fast=True, tokenizer_name="raw", index_option="basic")
-    sb.add_bytes_field("doc", stored=True)
-    for name in ("zh_title", "zh_body"):
-        sb.add_text_field(name, tokenizer_name=UNIGRAM_TOKENIZER, index_option="freq")
-        sb.add_text_field(f"{name}_bi", tokenizer_name=BIGRAM_TOKENIZER, index_option="freq")
-    for name in ("en_title", "en_body"):
-        sb.add_text_field(name, tokenizer_name=ENGLISH_TOKENIZER, index_option="freq")
-        sb.add_text_field(f"{name}_raw", tokenizer_name=RAW_TOKENIZER, index_option="basic")
-    for name in KEYWORD_FIELDS:
-        sb.add_text_field(name, fast=True, tokenizer_name="raw", index_option="basic")
-    sb.add_boolean_field("has_trial", indexed=True, fast=True)
-    for name in INT_FIELDS:
-        sb.add_integer_field(name, indexed=True, fast=True)
-    return sb.build()
-
-
-def to_tantivy(doc: PatentDocument) -> tantivy.Document:
-    zh_title = [doc.title_zh, *doc.keywords]
-    zh_body = [v for v in (doc.abstract_zh, doc.university_name, doc.application_number) if v]
-    fields: dict[str, Any] = {
-        "id": doc.id,
-        "doc": doc.model_dump_json().encode(),
-        "zh_title": zh_title,
-        "zh_title_bi": zh_title,
-        "zh_body": zh_body,
-        "zh_body_bi": zh_body,
-        "has_trial": doc.has_trial,
-    }
-    if doc.title_en:
-        fields["en_title"] = fields["en_title_raw"] = doc.title_en
-    if doc.abstract_en:
-        fields["en_body"] = fields["en_body_raw"] = doc.abstract_en
-    for name in KEYWORD_FIELDS:
-        value = getattr(doc, name)
-        if value is not None and value != []:
-            fields[name] = value
-    for name in INT_FIELDS:
-        if (value := getattr(doc, name)) is not None:
-            fields[name] = value
-    return tantivy.Document(**fields)
 
 
 @dataclass
@@ -157,6 +81,8 @@ class _Generation:
     index: tantivy.Index
     schema: tantivy.Schema
     meta_key: tuple[int, int] | None = None
+    lexicon: Lexicon | None = field(default=None, repr=False)
+    lexicon_key: tuple[int, int] | None = None
 
     def searcher(self) -> tantivy.Searcher:
         """A searcher of the latest commit, also one made by another process: tantivy reloads
@@ -209,6 +135,8 @@ class EmbeddedEngine:
         meta = json.loads((path / META).read_text())
         if meta.get("schema_version") != SCHEMA_VERSION:
             raise _Incompatible(meta.get("schema_version"))
+        if meta.get("analysis") != self.definition.analysis_key:
+            raise _Incompatible(f"{SCHEMA_VERSION} with another dictionary or synonyms")
         index = tantivy.Index.open(str(path))
         register_analyzers(index)
         return _Generation(name, path, index, index.schema)
@@ -222,7 +150,11 @@ class EmbeddedEngine:
         schema = build_schema()
         index = tantivy.Index(schema, path=str(path), reuse=False)
         register_analyzers(index)
-        meta = {"schema_version": SCHEMA_VERSION, "created_at": stamp}
+        meta = {
+            "schema_version": SCHEMA_VERSION,
+            "analysis": self.definition.analysis_key,
+            "created_at": stamp,
+        }
         (path / META).write_text(json.dumps(meta))
         return _Generation(name, path, index, schema)
 
@@ -331,7 +263,8 @@ class EmbeddedEngine:
     async def upsert(self, docs: Sequence[PatentDocument]) -> None:
         if not docs:
             return
-        converted = [(d.id, to_tantivy(d)) for d in docs]
+        analyzer = self.definition.analyzer
+        converted = [(d.id, to_tantivy(d, analyzer)) for d in docs]
 
         def apply(writer: tantivy.IndexWriter) -> None:
             for doc_id, doc in converted:
@@ -355,13 +288,14 @@ class EmbeddedEngine:
         try:
             writer = await self._run(self._writer, gen.index, REINDEX_HEAP)
             seen: set[str] = set()
+            analyzer = self.definition.analyzer
 
             def add(batch: Sequence[PatentDocument]) -> None:
                 for doc in batch:
                     if doc.id in seen:
                         writer.delete_documents_by_term("id", doc.id)
                     seen.add(doc.id)
-                    writer.add_document(to_tantivy(doc))
+                    writer.add_document(to_tantivy(doc, analyzer))
 
             try:
                 async for batch in batches:
@@ -422,69 +356,107 @@ class EmbeddedEngine:
             self._pointer_key = None
 
     async def apply_settings(self, *, dry_run: bool) -> list[str]:
-        """Nothing to apply: settings are code and synonyms are read at query time."""
+        """Nothing to apply: the analysis is code and data (an index built with another
+        dictionary or synonyms is replaced on open and needs a reindex)."""
         await self._run(self._current)
         return [
             f"embedded engine: nothing to apply (schema v{SCHEMA_VERSION}, "
-            f"{self.definition.describe()} applied at query time)"
+            f"{self.definition.describe()})"
         ]
 
     async def search(self, query: SearchQuery) -> SearchResult:
         return await self._run(self._search, query)
 
+    # --- suggest (suggest.SuggestSource) --------------------------------------------------
+
+    async def suggest_counts(self, today: datetime.date) -> dict[str, dict[str, int]]:
+        def run() -> dict[str, dict[str, int]]:
+            gen = self._current()
+            searcher = gen.searcher()
+            lexicon = self._lexicon(gen, searcher)
+            run = Executor(searcher, gen.schema, lexicon, self.definition.max_values_per_facet)
+            visible = run.visibility(None, day_number(today))
+            out: dict[str, dict[str, int]] = {}
+            for name, field_name in SUGGEST_FIELDS.items():
+                pairs = searcher.terms_with_prefix(field_name, "", filter_query=visible)
+                out[name] = {term: int(n) for term, n in pairs if n}
+            return out
+
+        return await self._run(run)
+
+    async def suggest_titles(self, q: str, limit: int, today: datetime.date) -> list[SuggestPatent]:
+        def run() -> list[SuggestPatent]:
+            gen = self._current()
+            searcher = gen.searcher()
+            lexicon = self._lexicon(gen, searcher)
+            parsed = self.definition.analyzer.parse(q, lexicon)
+            if parsed.is_placeholder:
+                return []
+            run = Executor(searcher, gen.schema, lexicon, self.definition.max_values_per_facet)
+            query = run.titles(parsed, run.visibility(None, day_number(today)))
+            hits = searcher.search(query, limit=limit, count=False).hits
+            out = []
+            for _, addr in hits:
+                doc = _load(searcher.doc(addr))
+                out.append(SuggestPatent(id=doc.id, title_zh=doc.title_zh, title_en=doc.title_en))
+            return out
+
+        return await self._run(run)
+
     # --- search --------------------------------------------------------------------------
+
+    def _lexicon(self, gen: _Generation, searcher: tantivy.Searcher) -> Lexicon:
+        """The index's English words (cached until the index changes)."""
+        if gen.lexicon is None or gen.lexicon_key != gen.meta_key:
+            pairs = searcher.terms_with_prefix("en", "")
+            gen.lexicon = Lexicon.from_pairs(pairs, self.definition.typo_sizes)
+            gen.lexicon_key = gen.meta_key
+        return gen.lexicon
 
     def _search(self, query: SearchQuery) -> SearchResult:
         gen = self._current()
         searcher = gen.searcher()
-        parsed = parse_query(query.q, self.definition.synonyms)
-        tq = _Queries(gen.schema).build(parsed, query)
+        lexicon = self._lexicon(gen, searcher)
+        parsed = self.definition.analyzer.parse(query.q, lexicon)
+        run = Executor(searcher, gen.schema, lexicon, self.definition.max_values_per_facet)
+        filters = run.filters(query)
         sort = effective_sort(query, placeholder=parsed.is_placeholder)
         offset, limit = page_window(query, self.definition.max_total_hits)
         scored: list[tuple[float | None, tantivy.DocAddress]]
-        if limit == 0:
-            total = searcher.search(tq, limit=1, count=True).count
-            scored = []
-        elif sort == "relevance":
-            result = searcher.search(tq, limit=limit, offset=offset, count=True)
-            total = result.count
-            scored = [(float(score), addr) for score, addr in result.hits]
+        relaxed: list[tuple[float | None, tantivy.DocAddress]] | None = None
+        if sort == "relevance":
+            page = run.relevance(parsed, filters, offset, limit)
+            total, scored, matched, relaxed = page.total, page.hits, page.matched, page.relaxed
         else:
-            field, order = SORTS[sort]
-            total, addrs = _sorted_page(searcher, gen.schema, tq, field, order, offset, limit)
+            matched = run.matched(parsed, filters)
+            if limit:
+                total, addrs = run.sorted(matched, sort, offset, limit)
+            else:
+                total, addrs = run.count(matched), []
             scored = [(None, addr) for addr in addrs]
+        marker = Highlighter.for_query(parsed, self.definition.typo_sizes)
         hits = []
-        marker = Highlighter(parsed)
         for score, addr in scored:
             doc = _load(searcher.doc(addr))
             hits.append(
-                SearchHit(id=doc.id, score=score, highlights=_highlights(doc, marker), document=doc)
+                SearchHit(id=doc.id, score=score, highlights=highlights(doc, marker), document=doc)
+            )
+        facets: dict[str, dict[str, int]] = {}
+        if query.facets and relaxed is not None:
+            docs = [_load(searcher.doc(addr)) for _, addr in relaxed]
+            facets = facets_of(docs, query.facets, query.day())
+        elif query.facets:
+            facets = run.facets(
+                matched, query.facets, query.day(), lambda a: _load(searcher.doc(a))
             )
         return SearchResult(
             hits=hits,
             total=min(total, self.definition.max_total_hits),
             page=query.page,
             per_page=query.per_page,
-            facets=self._facets(searcher, tq, query.facets),
+            facets=facets,
+            did_you_mean=did_you_mean(query.q, parsed, lexicon, total),
         )
-
-    def _facets(
-        self, searcher: tantivy.Searcher, query: tantivy.Query, names: Sequence[str]
-    ) -> dict[str, dict[str, int]]:
-        if not names:
-            return {}
-        size = self.definition.max_values_per_facet
-        aggs = {name: {"terms": {"field": FACET_FIELDS[name], "size": size}} for name in names}
-        result = searcher.aggregate(query, aggs)
-        facets: dict[str, dict[str, int]] = {}
-        for name in names:
-            buckets = result.get(name, {}).get("buckets", [])
-            facets[name] = {
-                str(b.get("key_as_string", b["key"])): int(b["doc_count"])
-                for b in buckets
-                if b["doc_count"]
-            }
-        return facets
 
 
 class _Incompatible(Exception):
@@ -495,175 +467,3 @@ class _Incompatible(Exception):
 
 def _load(doc: tantivy.Document) -> PatentDocument:
     return PatentDocument.model_validate_json(doc["doc"][0])
-
-
-def _highlights(doc: PatentDocument, marker: Highlighter) -> dict[str, str]:
-    out = {}
-    for name in HIGHLIGHT_FIELDS:
-        text = getattr(doc, name)
-        if text and (marked := marker(text)):
-            out[name] = marks_to_html(marked)
-    return out
-
-
-_MUST, _SHOULD, _NOT = tantivy.Occur.Must, tantivy.Occur.Should, tantivy.Occur.MustNot
-
-
-def _sorted_page(
-    searcher: tantivy.Searcher,
-    schema: tantivy.Schema,
-    query: tantivy.Query,
-    field: str,
-    order: tantivy.Order,
-    offset: int,
-    limit: int,
-) -> tuple[int, list[tantivy.DocAddress]]:
-    """One page ordered by `field` (missing values last), ties broken by id ascending.
-
-    tantivy orders by one fast field, so: take the top offset+limit by `field`, split them into
-    runs of equal values, and order each run that reaches into the page by id with a second
-    query (`field == value`, ordered by the id fast field). A run of one that is followed by
-    another value is complete and needs no second query.
-    """
-    want = offset + limit
-    result = searcher.search(query, limit=want, count=True, order_by_field=field, order=order)
-    total, hits = result.count, result.hits
-    runs: list[tuple[Any, int, list[tantivy.DocAddress]]] = []
-    for pos, (value, addr) in enumerate(hits):
-        if runs and runs[-1][0] == value:
-            runs[-1][2].append(addr)
-        else:
-            runs.append((value, pos, [addr]))
-    page: list[tantivy.DocAddress] = []
-    for i, (value, start, addrs) in enumerate(runs):
-        if start + len(addrs) <= offset:
-            continue
-        complete = i < len(runs) - 1 or len(hits) == total
-        if len(addrs) == 1 and complete:
-            page.append(addrs[0])
-            continue
-        skip = max(offset - start, 0)
-        if value is None:
-            same = tantivy.Query.boolean_query(
-                [(_MUST, tantivy.Query.all_query()), (_NOT, tantivy.Query.exists_query(field))]
-            )
-        else:
-            same = tantivy.Query.term_query(schema, field, value)
-        tied = tantivy.Query.boolean_query([(_MUST, query), (_MUST, same)])
-        sub = searcher.search(
-            tied,
-            limit=len(addrs) - skip,
-            offset=skip,
-            count=False,
-            order_by_field="id",
-            order=tantivy.Order.Asc,
-        )
-        page.extend(addr for _, addr in sub.hits)
-    return total, page[:limit]
-
-
-class _Queries:
-    """Builds the tantivy query of a SearchQuery (text + filters + visibility)."""
-
-    def __init__(self, schema: tantivy.Schema) -> None:
-        self.schema = schema
-
-    def build(self, parsed: ParsedQuery, query: SearchQuery) -> tantivy.Query:
-        parts: list[tuple[tantivy.Occur, tantivy.Query]] = []
-        if parsed.is_placeholder:
-            parts.append((_MUST, tantivy.Query.all_query()))
-        else:
-            parts += [(_MUST, self.clause(c)) for c in parsed.clauses]
-        filters = [self.visibility(query.viewer_organisation_id), *self.filters(query)]
-        parts += [(_MUST, tantivy.Query.const_score_query(f, 0.0)) for f in filters]
-        return tantivy.Query.boolean_query(parts)
-
-    # text
-
-    def clause(self, clause: Clause) -> tantivy.Query:
-        alternatives = [self.alternative(a) for a in clause.alternatives]
-        if len(alternatives) == 1:
-            return alternatives[0]
-        return tantivy.Query.boolean_query([(_SHOULD, a) for a in alternatives])
-
-    def alternative(self, alternative: Alternative) -> tantivy.Query:
-        terms = [
-            self.word(t) if isinstance(t, WordTerm) else self.han(t) for t in alternative.terms
-        ]
-        if len(terms) == 1:
-            return terms[0]
-        return tantivy.Query.boolean_query([(_MUST, t) for t in terms])
-
-    def word(self, term: WordTerm) -> tantivy.Query:
-        """Stem equality in every field; typos and prefix on the English words as written."""
-        q = tantivy.Query
-        subs = []
-        for field, boost in (
-            ("zh_title", TITLE_BOOST),
-            ("en_title", TITLE_BOOST),
-            ("zh_body", BODY_BOOST),
-            ("en_body", BODY_BOOST),
-        ):
-            subs.append(q.boost_query(q.term_query(self.schema, field, term.stem), boost))
-            if not field.startswith("en_"):
-                continue
-            if term.typos:
-                fuzzy = q.fuzzy_term_query(
-                    self.schema, f"{field}_raw", term.raw, term.typos, True, False
-                )
-                subs.append(q.boost_query(fuzzy, boost * APPROX_FACTOR))
-            if term.prefix:
-                prefix = q.fuzzy_term_query(self.schema, f"{field}_raw", term.raw, 0, True, True)
-                subs.append(q.boost_query(prefix, boost * APPROX_FACTOR))
-        return q.boolean_query([(_SHOULD, s) for s in subs])
-
-    def han(self, term: HanTerm) -> tantivy.Query:
-        q = tantivy.Query
-
-        def either(field: str, token: str, factor: float) -> tantivy.Query:
-            title = q.term_query(self.schema, f"zh_title{field}", token)
-            body = q.term_query(self.schema, f"zh_body{field}", token)
-            return q.boolean_query(
-                [
-                    (_SHOULD, q.boost_query(title, factor * TITLE_BOOST)),
-                    (_SHOULD, q.boost_query(body, factor * BODY_BOOST)),
-                ]
-            )
-
-        chars = [(_MUST, either("", c, UNIGRAM_FACTOR)) for c in term.chars]
-        if len(term.text) < 2:
-            return chars[0][1]
-        bigrams = [(_SHOULD, either("_bi", b, 1.0)) for b in term.bigrams]
-        enough = q.boolean_query(bigrams, minimum_number_should_match=term.min_bigrams)
-        return q.boolean_query([*chars, (_MUST, enough)])
-
-    # filters
-
-    def visibility(self, viewer: str | None) -> tantivy.Query:
-        q = tantivy.Query
-        public = q.boolean_query(
-            [
-                (_MUST, q.term_query(self.schema, "listing_status", "published")),
-                (_MUST, q.term_query(self.schema, "licence_status", "open")),
-            ]
-        )
-        if not viewer:
-            return public
-        own = q.term_query(self.schema, "owner_organisation_id", viewer)
-        return q.boolean_query([(_SHOULD, public), (_SHOULD, own)])
-
-    def filters(self, query: SearchQuery) -> list[tantivy.Query]:
-        q = tantivy.Query
-        out = [
-            q.term_set_query(self.schema, field, values)
-            for field, values in query.list_filters().items()
-        ]
-        if query.has_trial is not None:
-            out.append(q.term_query(self.schema, "has_trial", query.has_trial))
-        for field, low, high in (
-            ("entry_price_minor", query.price_min, query.price_max),
-            ("trl", query.trl_min, query.trl_max),
-        ):
-            if low is not None or high is not None:
-                out.append(q.range_query(self.schema, field, tantivy.FieldType.Integer, low, high))
-        return out

@@ -9,6 +9,7 @@ the same results on a fixed corpus. Matching rules live in `text.py`; index defi
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import AsyncIterator, Sequence
 from typing import Annotated, Literal, Protocol, runtime_checkable
 
@@ -33,6 +34,8 @@ FacetName = Literal[
     "patent_type",
     "ipc_section",
     "ipc_class",
+    "ipc_subclass",
+    "ipc_group",
     "technology_field",
     "university_id",
     "province",
@@ -46,6 +49,8 @@ FACET_FIELDS: dict[str, str] = {
     "patent_type": "patent_type",
     "ipc_section": "ipc_sections",
     "ipc_class": "ipc_classes",
+    "ipc_subclass": "ipc_subclasses",
+    "ipc_group": "ipc_groups",
     "technology_field": "technology_field",
     "university_id": "university_id",
     "province": "province",
@@ -63,6 +68,10 @@ class SearchQuery(BaseModel):
     patent_type: list[str] = []
     ipc_section: list[str] = []
     ipc_class: list[str] = []
+    ipc_subclass: list[str] = []
+    """IPC filters at each level: section "H", class "H01", subclass "H01M", main group
+    "H01M 4"."""
+    ipc_group: list[str] = []
     technology_field: list[str] = []
     university_id: list[str] = []
     province: list[str] = []
@@ -84,6 +93,9 @@ class SearchQuery(BaseModel):
     viewer_organisation_id: str | None = None
     """Visibility is always applied: published listings with an open licence, plus, when set,
     every document of this organisation (its drafts, withdrawn and closed listings)."""
+    today: datetime.date | None = None
+    """The day licence statuses are evaluated on (calendar dates in the documents); None = the
+    current UTC date."""
 
     def list_filters(self) -> dict[str, list[str]]:
         """Document field → accepted values, for the non-empty list filters."""
@@ -93,14 +105,18 @@ class SearchQuery(BaseModel):
                 "patent_type",
                 "ipc_section",
                 "ipc_class",
+                "ipc_subclass",
+                "ipc_group",
                 "technology_field",
                 "university_id",
                 "province",
                 "fee_type",
-                "licence_status",
             )
             if (values := getattr(self, name))
         }
+
+    def day(self) -> datetime.date:
+        return self.today or datetime.datetime.now(datetime.UTC).date()
 
 
 class SearchHit(BaseModel):
@@ -122,6 +138,8 @@ class SearchResult(BaseModel):
     facets: dict[str, dict[str, int]]
     """Per requested facet: value → count over all matching documents (after filters and
     visibility), zero counts left out; booleans as "true"/"false"."""
+    did_you_mean: str | None = None
+    """The query with misspelt English words corrected, when a word is unknown to the index."""
 
 
 class SearchError(Exception):

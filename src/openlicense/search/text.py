@@ -1,96 +1,86 @@
-"""Text analysis shared by the engines: analyzers, synonyms, the parsed query, highlighting.
+"""Text analysis shared by both engines: index tokens, the parsed query, synonyms, highlights.
 
-One definition of "what matches" for the whole project:
+One definition of "what matches", applied before either engine sees the text:
 
-- **Chinese** (any run of Han characters) is indexed as single characters plus overlapping
-  character bigrams. A query run matches a text when the text contains *every character* of the
-  run and *at least half of its bigrams* (rounded up). So 锂电池 finds 锂离子电池正极材料
-  (锂, 电, 池 are all there, and 电池 is one of its two bigrams), 电池 finds it too, while
-  characters scattered over unrelated words do not. Long runs are first cut at the terms of
-  the synonym dictionary (forward maximum matching), so 锂电池正极材料 is read as 锂电池 + 正极材料.
-- **Latin words** (and numbers) are lowercased, accent-folded and stemmed (Snowball English):
-  "cathodes" and "cathode" are one term, in every field. In the English fields a word of 5+
-  characters also tolerates one typo and one of 9+ characters two (Damerau-Levenshtein on the
-  words as written, like Meilisearch's `minWordSizeForTypos`; numbers never take typos), and the
-  last word of the query (3+ characters) also matches as a prefix (search as you type).
-- **Every query term must match** (Meilisearch's `matchingStrategy: "all"`), each in any
-  searchable field.
-- **Synonyms** (`search/synonyms/*.json`) are groups of equivalent terms. A query term (or a
-  sequence of words) equal to a group member matches any member of the group; synonym
-  alternatives match exactly (no typos, no prefix).
+- **Folding** (`segment.fold`): NFKC, lowercase, traditional → simplified Chinese.
+- **Chinese** documents are indexed with every dictionary word found in them plus every
+  character (`segment.Segmenter`); a query run is cut into dictionary words and single
+  characters. A query word matches a document that contains it as a substring.
+- **Latin words** become Snowball English stems ("cathodes" → "cathod"); words with digits
+  ("3d", "5g", "18650") and IPC codes are exact tokens. Typos and prefixes apply to stems only
+  (see `spelling.py`); exact tokens match exactly.
+- **IPC codes** in a query, as typed (`H01M`, `h01m4`, `H01M 4/36`), become one token that
+  finds every patent classified at or below that level (`ipc.py`).
+- **Clauses.** A query is a sequence of clauses, at most `MAX_QUERY_WORDS` tokens in all (the
+  limit Meilisearch applies): each query token, or a run of up to three tokens that is a
+  synonym key, is one clause whose alternatives are its synonyms. Stop words outside synonyms
+  are dropped. How clauses combine (all first, then dropping the most frequent) and rank is the
+  engines' job; both follow `docs/search.md`.
 
-The tantivy analyzers here are also what the embedded index uses, so the query and the index
-tokenise identically; the in-process Meilisearch fake used by the tests analyses documents with the
-same functions.
+Tokens are plain strings. A *word* token is lowercase ASCII letters (an English stem); anything
+else is an *exact* token. The Meilisearch adapter sends the same tokens, spelled with letters
+only (`meili_token`), so the server's tokenizer keeps each one as one word.
 """
 
 from __future__ import annotations
 
-import functools
 import html
 import json
-import math
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from functools import lru_cache
+from typing import Any, Protocol
 
 import tantivy
 
+from openlicense.search import ipc
+from openlicense.search.segment import HAN_CLASS, Segmenter, fold
+
 __all__ = [
-    "HAN_RE",
     "MARK_END",
     "MARK_START",
-    "Alternative",
+    "MAX_QUERY_WORDS",
+    "Analyzer",
     "Clause",
-    "HanTerm",
     "Highlighter",
     "ParsedQuery",
     "SynonymIndex",
-    "WordTerm",
-    "bigram_analyzer",
-    "damerau_levenshtein",
-    "english_analyzer",
-    "han_bigrams",
-    "highlight",
-    "load_synonym_groups",
+    "Term",
+    "english_word",
+    "is_word_token",
     "marks_to_html",
-    "normalise",
-    "parse_query",
+    "meili_token",
+    "settings_json",
     "stem",
-    "typo_budget",
-    "unigram_analyzer",
 ]
-
-_HAN_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
-HAN_RE = re.compile(f"[{_HAN_CLASS}]+")
-_TOKEN_RE = re.compile(f"(?P<han>[{_HAN_CLASS}]+)|(?P<word>[^\\W_{_HAN_CLASS}]+)")
 
 MARK_START = "\ue000"
 """Private-use sentinels around a highlighted match: escaped text is wrapped in <mark> later."""
 MARK_END = "\ue001"
 
-PREFIX_MIN_CHARS = 3
-ONE_TYPO_MIN_CHARS = 5
-TWO_TYPOS_MIN_CHARS = 9
+MAX_QUERY_WORDS = 10
+"""Meilisearch ignores every query word after the 10th (a documented hard limit); both engines
+read the same first ten tokens."""
 
-# --- tantivy analyzers ---------------------------------------------------------------------
+_TOKEN_RE = re.compile(f"(?P<han>[{HAN_CLASS}]+)|(?P<word>[^\\W_{HAN_CLASS}]+)")
+_LETTERS = re.compile(r"[a-z]+")
 
-UNIGRAM_TOKENIZER = "ol_zh_uni"
-BIGRAM_TOKENIZER = "ol_zh_bi"
-ENGLISH_TOKENIZER = "ol_en"
-RAW_TOKENIZER = "ol_en_raw"
+_STOP_WORDS_EN = "a an and are as at based by for from in into is it its of on or the their this"
+_STOP_WORDS_ZH = "的 了 和 与 及 及其 或 并 其 一种 一 种 用于 基于 对 在 中 等 所述 以及 之"
+STOP_WORDS = frozenset([*_STOP_WORDS_EN.split(), "that", "to", "using", "via", "with",
+                        *_STOP_WORDS_ZH.split()])  # fmt: skip
+"""Dropped from queries (outside synonyms); documents keep them."""
 
 
-@functools.cache
-def unigram_analyzer() -> tantivy.TextAnalyzer:
-    """Chinese-capable fields: one token per Han character, one per Latin word (stemmed)."""
-    tokenizer = tantivy.Tokenizer.regex(r"\p{Han}|[\p{L}\p{N}--\p{Han}]+")
+# --- tokens --------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _english() -> tantivy.TextAnalyzer:
     return (
-        tantivy.TextAnalyzerBuilder(tokenizer)
-        .filter(tantivy.Filter.remove_long(40))
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.raw())
         .filter(tantivy.Filter.lowercase())
         .filter(tantivy.Filter.ascii_fold())
         .filter(tantivy.Filter.stemmer("english"))
@@ -98,299 +88,303 @@ def unigram_analyzer() -> tantivy.TextAnalyzer:
     )
 
 
-@functools.cache
-def bigram_analyzer() -> tantivy.TextAnalyzer:
-    """Chinese-capable fields: every overlapping pair of characters (queries use Han pairs)."""
-    return (
-        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.ngram(2, 2))
-        .filter(tantivy.Filter.lowercase())
-        .build()
-    )
-
-
-@functools.cache
-def english_analyzer() -> tantivy.TextAnalyzer:
-    """English fields: words, lowercased, accents folded, Snowball English stems."""
-    return (
-        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
-        .filter(tantivy.Filter.remove_long(40))
-        .filter(tantivy.Filter.lowercase())
-        .filter(tantivy.Filter.ascii_fold())
-        .filter(tantivy.Filter.stemmer("english"))
-        .build()
-    )
-
-
-@functools.cache
-def raw_analyzer() -> tantivy.TextAnalyzer:
-    """English fields, unstemmed (typos and prefixes apply to the words as written)."""
-    return (
-        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
-        .filter(tantivy.Filter.remove_long(40))
-        .filter(tantivy.Filter.lowercase())
-        .filter(tantivy.Filter.ascii_fold())
-        .build()
-    )
-
-
-def register_analyzers(index: tantivy.Index) -> None:
-    index.register_tokenizer(UNIGRAM_TOKENIZER, unigram_analyzer())
-    index.register_tokenizer(BIGRAM_TOKENIZER, bigram_analyzer())
-    index.register_tokenizer(ENGLISH_TOKENIZER, english_analyzer())
-    index.register_tokenizer(RAW_TOKENIZER, raw_analyzer())
-
-
-@functools.lru_cache(maxsize=65536)
+@lru_cache(maxsize=131072)
 def stem(word: str) -> str:
-    """The index term of one Latin word (lowercased, folded, stemmed); "" for none."""
-    tokens = english_analyzer().analyze(word)
-    return tokens[0] if tokens else ""
+    """The token of one Latin word: accents folded, Snowball English stem; words with digits
+    stay as written (lowercased)."""
+    tokens = _english().analyze(word)
+    token = tokens[0] if tokens else ""
+    if not token.isascii():
+        return ""
+    return token
 
 
-@functools.lru_cache(maxsize=65536)
-def fold(word: str) -> str:
-    """One Latin word as the unstemmed English fields index it (lowercased, folded)."""
-    tokens = raw_analyzer().analyze(word)
-    return tokens[0] if tokens else ""
+@lru_cache(maxsize=131072)
+def english_word(word: str) -> str:
+    """A Latin word as written, lowercased and accent-folded ("" if it is not letters)."""
+    folded = "".join(
+        c for c in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(c)
+    )
+    return folded if folded.isascii() and folded.isalpha() else ""
 
 
-def normalise(text: str) -> str:
-    """NFKC (full-width letters and digits become ASCII) and lowercase."""
-    return unicodedata.normalize("NFKC", text).lower()
+def english_words(text: str | None) -> list[str]:
+    """The English words of a text as written (lowercased, accent-folded)."""
+    if not text:
+        return []
+    return [w for m in _TOKEN_RE.finditer(fold(text)) if (w := english_word(m.group()))]
 
 
-def han_bigrams(run: str) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(run[i : i + 2] for i in range(len(run) - 1)))
+def is_word_token(token: str) -> bool:
+    """An English stem (typos and prefixes apply), as opposed to an exact token."""
+    return bool(_LETTERS.fullmatch(token))
 
 
-def typo_budget(word: str) -> int:
-    if word.isdigit():
-        return 0
-    if len(word) >= TWO_TYPOS_MIN_CHARS:
-        return 2
-    return 1 if len(word) >= ONE_TYPO_MIN_CHARS else 0
+def meili_token(token: str) -> str:
+    """`token` spelled so that Meilisearch keeps it as one word and never confuses it with
+    another: English stems as they are; any other token as `z` + four letters `a`–`y` per
+    character (its code point in base 25) + `z`. The closing `z` stops one code from being a
+    prefix of a longer one, and no concatenation of two codes is a code."""
+    if is_word_token(token):
+        return token
+    out = ["z"]
+    for char in token:
+        n = ord(char)
+        digits = []
+        for _ in range(4):
+            n, r = divmod(n, 25)
+            digits.append(chr(97 + r))
+        if n:  # beyond 25**4: never for Unicode text up to U+5F5E0
+            digits.append(chr(97 + n % 25))
+        out.extend(reversed(digits))
+    out.append("z")
+    return "".join(out)
+
+
+class Vocabulary(Protocol):
+    """The English index tokens (words as written and stems) an index holds."""
+
+    def __contains__(self, token: object) -> bool: ...
+
+    def typos(self, word: str) -> Sequence[object]: ...
+
+
+# --- synonyms ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SynonymIndex:
+    """Groups of equivalent terms, looked up by their token sequence (keys of 1–3 tokens, as
+    Meilisearch only looks up synonyms of 1- to 3-word terms)."""
+
+    groups: tuple[tuple[str, ...], ...] = ()
+    by_key: Mapping[tuple[str, ...], tuple[tuple[str, ...], ...]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    @property
+    def longest(self) -> int:
+        return max((len(k) for k in self.by_key), default=0)
+
+    def lookup(self, key: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+        return self.by_key.get(key, ())
+
+    def to_meilisearch(self) -> dict[str, list[str]]:
+        """The `synonyms` setting, in Meilisearch's spelling of our tokens."""
+
+        def spell(tokens: Iterable[str]) -> str:
+            return " ".join(meili_token(t) for t in tokens)
+
+        return {
+            spell(key): sorted(spell(alt) for alt in alts)
+            for key, alts in sorted(self.by_key.items())
+        }
+
+
+def load_synonym_groups(data: Any) -> list[list[str]]:
+    groups = data["groups"] if isinstance(data, Mapping) else data
+    return [[str(m) for m in g] for g in groups]
+
+
+def load_narrower(data: Any) -> dict[str, list[str]]:
+    """One-way synonyms: a broad term → narrower terms it also finds."""
+    if not isinstance(data, Mapping):
+        return {}
+    return {str(k): [str(v) for v in vs] for k, vs in (data.get("narrower") or {}).items()}
 
 
 # --- the parsed query ----------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
-class WordTerm:
-    """A Latin word or number."""
-
-    raw: str  # as written, lowercased and accent-folded
-    stem: str  # index term of the stemmed fields
-    typos: int = 0  # edit distance allowed against words as written (English fields)
-    prefix: bool = False  # also matches words starting with `raw` (English fields)
+class Term:
+    token: str
+    prefix: bool = False
+    """The last word of a query not followed by a space also matches as a prefix."""
 
     @property
-    def key(self) -> str:
-        return self.stem
-
-
-@dataclass(frozen=True, slots=True)
-class HanTerm:
-    """A run of Han characters."""
-
-    text: str
-
-    @property
-    def key(self) -> str:
-        return self.text
-
-    @property
-    def chars(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(self.text))
-
-    @property
-    def bigrams(self) -> tuple[str, ...]:
-        return han_bigrams(self.text)
-
-    @property
-    def min_bigrams(self) -> int:
-        return math.ceil(len(self.bigrams) / 2)
-
-
-Term = WordTerm | HanTerm
-
-
-@dataclass(frozen=True, slots=True)
-class Alternative:
-    """Terms that must all match (a multi-word synonym is one alternative)."""
-
-    terms: tuple[Term, ...]
-    synonym: bool = False
+    def is_word(self) -> bool:
+        return is_word_token(self.token)
 
 
 @dataclass(frozen=True, slots=True)
 class Clause:
-    """One query term (or synonym phrase): any one alternative must match."""
+    """One query term (or synonym phrase of up to three tokens) and its synonyms."""
 
-    alternatives: tuple[Alternative, ...]
+    terms: tuple[Term, ...]
+    synonyms: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def tokens(self) -> tuple[str, ...]:
+        return tuple(t.token for t in self.terms)
+
+    @property
+    def alternatives(self) -> tuple[tuple[str, ...], ...]:
+        return (self.tokens, *self.synonyms)
 
 
 @dataclass(frozen=True, slots=True)
 class ParsedQuery:
     clauses: tuple[Clause, ...]
+    text: str = ""
 
     @property
     def is_placeholder(self) -> bool:
         """No searchable term: every visible document matches (browse mode)."""
         return not self.clauses
 
-    def terms(self) -> Iterable[Term]:
-        for clause in self.clauses:
-            for alternative in clause.alternatives:
-                yield from alternative.terms
+    @property
+    def terms(self) -> tuple[Term, ...]:
+        return tuple(t for c in self.clauses for t in c.terms)
+
+    def meili_q(self) -> str:
+        """The query as sent to Meilisearch: the same tokens, in Meilisearch's spelling; a
+        trailing space when the last word is not a prefix (Meilisearch treats the last word of
+        a query as a prefix unless a separator follows it)."""
+        terms = self.terms
+        q = " ".join(meili_token(t.token) for t in terms)
+        return q if terms and terms[-1].prefix else f"{q} " if q else ""
 
 
-def _units(text: str, dictionary: frozenset[str] | None = None) -> list[Term]:
-    """Terms of a text in order; Han runs are cut at dictionary words when given."""
-    units: list[Term] = []
-    for match in _TOKEN_RE.finditer(normalise(text)):
-        if match.group("han"):
-            run = match.group("han")
-            units += [HanTerm(piece) for piece in _segment(run, dictionary or frozenset())]
-        else:
-            word = match.group("word")
-            if (term_stem := stem(word)) and (folded := fold(word)):
-                units.append(WordTerm(folded, term_stem))
-    return units
+class Analyzer:
+    """Index tokens of documents and parsed queries, with one segmenter and synonym index."""
 
+    def __init__(
+        self,
+        dictionary: Iterable[str] = (),
+        synonym_groups: Iterable[Sequence[str]] = (),
+        narrower: Mapping[str, Sequence[str]] | None = None,
+    ):
+        groups = [list(g) for g in synonym_groups]
+        narrower = dict(narrower or {})
+        chinese = [m for g in groups for m in g] + [m for v in narrower.values() for m in v]
+        self.segmenter = Segmenter([*dictionary, *chinese, *narrower])
+        self.synonyms = self._synonyms(groups, narrower)
 
-def _segment(run: str, dictionary: frozenset[str]) -> list[str]:
-    """Forward maximum matching of dictionary words; text between them stays as one piece."""
-    if not dictionary:
-        return [run]
-    longest = max(map(len, dictionary))
-    pieces: list[str] = []
-    gap_start = i = 0
-    while i < len(run):
-        for size in range(min(longest, len(run) - i), 1, -1):
-            if run[i : i + size] in dictionary:
-                if gap_start < i:
-                    pieces.append(run[gap_start:i])
-                pieces.append(run[i : i + size])
-                i += size
-                gap_start = i
-                break
-        else:
-            i += 1
-    if gap_start < len(run):
-        pieces.append(run[gap_start:])
-    return pieces
+    # documents
 
+    def tokens(self, text: str | None) -> list[str]:
+        """Index tokens of a text, in order."""
+        return self.analyse(text)[0]
 
-@dataclass(frozen=True)
-class SynonymIndex:
-    """Groups of equivalent terms, looked up by their sequence of term keys."""
-
-    groups: tuple[tuple[str, ...], ...] = ()
-    _by_key: dict[tuple[str, ...], list[tuple[Term, ...]]] = field(
-        default_factory=dict, repr=False, compare=False
-    )
-    _dictionary: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
-    _longest: int = field(default=0, repr=False, compare=False)
-
-    @classmethod
-    def from_groups(cls, groups: Iterable[Sequence[str]]) -> SynonymIndex:
-        clean = tuple(tuple(dict.fromkeys(s.strip() for s in g if s.strip())) for g in groups)
-        by_key: dict[tuple[str, ...], list[tuple[Term, ...]]] = {}
-        dictionary: set[str] = set()
-        for group in clean:
-            parsed = [tuple(_units(member)) for member in group]
-            parsed = [p for p in parsed if p]
-            for member in parsed:
-                key = tuple(t.key for t in member)
-                others = [o for o in parsed if tuple(t.key for t in o) != key]
-                by_key.setdefault(key, [])
-                by_key[key] += [o for o in others if o not in by_key[key]]
-                if len(member) == 1 and isinstance(member[0], HanTerm):
-                    dictionary.add(member[0].text)
-        longest = max((len(k) for k in by_key), default=0)
-        return cls(clean, by_key, frozenset(dictionary), longest)
-
-    @classmethod
-    def from_mapping(cls, mapping: Mapping[str, Sequence[str]]) -> SynonymIndex:
-        """From Meilisearch's `synonyms` setting (term → its synonyms, possibly one-way)."""
-        by_key: dict[tuple[str, ...], list[tuple[Term, ...]]] = {}
-        dictionary: set[str] = set()
-        for term, others in mapping.items():
-            member = tuple(_units(term))
-            if not member:
+    def analyse(self, text: str | None) -> tuple[list[str], list[str]]:
+        """Index tokens of a text, in order, and its English words as written (one pass: a
+        reindex analyses every document)."""
+        if not text:
+            return [], []
+        folded = fold(text)
+        out: list[str] = []
+        words: list[str] = []
+        has_han = False
+        for han, word in _TOKEN_RE.findall(folded):
+            if han:
+                has_han = True
                 continue
-            key = tuple(t.key for t in member)
-            targets = by_key.setdefault(key, [])
-            for other in others:
-                parsed = tuple(_units(other))
-                if parsed and tuple(t.key for t in parsed) != key and parsed not in targets:
-                    targets.append(parsed)
-            if len(member) == 1 and isinstance(member[0], HanTerm):
-                dictionary.add(member[0].text)
-        groups = tuple((k, *v) for k, v in mapping.items())
-        longest = max((len(k) for k in by_key), default=0)
-        return cls(groups, by_key, frozenset(dictionary), longest)
+            forms = _latin_forms(word)
+            out += forms[0]
+            if forms[1]:
+                words.append(forms[1])
+        if has_han:  # one full-mode pass over the whole text, its Han words kept
+            out += self.segmenter.han_tokens(folded)
+        return out, words
 
-    @property
-    def dictionary(self) -> frozenset[str]:
-        return self._dictionary
+    # queries
 
-    def lookup(self, keys: tuple[str, ...]) -> list[tuple[Term, ...]]:
-        return self._by_key.get(keys, [])
+    def units(self, text: str, known: Vocabulary | None = None) -> list[str]:
+        """Query tokens of a text, in order (no stop-word removal). An English word is its
+        stem, unless `known` (the index's English words and stems) knows neither the stem nor
+        the word: then it is misspelt, and searched in the form that has indexed words within
+        its typo budget — as written ("desalinaton" → "desalination") or stemmed ("vacine" →
+        "vacin" → "vaccin")."""
+        out: list[str] = []
+        for match in _TOKEN_RE.finditer(text):
+            if run := match.group("han"):
+                out += self.segmenter.query_words(run)
+            elif token := _latin(match.group("word")):
+                raw = english_word(match.group("word"))
+                unknown = known is not None and raw and token not in known and raw not in known
+                if unknown and known is not None and (known.typos(raw) or not known.typos(token)):
+                    token = raw
+                out.append(token)
+        return out
 
-    @property
-    def longest(self) -> int:
-        return self._longest
+    def parse(self, q: str, known: Vocabulary | None = None) -> ParsedQuery:
+        """The query's clauses. `known`: the index's English words and stems (see `units`)."""
+        folded = fold(q)
+        units: list[str] = []
+        pos = 0
+        for start, end, code in ipc.find_codes(folded):
+            units += self.units(folded[pos:start], known)
+            units.append(code.token)
+            pos = end
+        units += self.units(folded[pos:], known)
+        prefix_last = bool(units) and is_word_token(units[-1]) and bool(folded[-1:].isalnum())
+        clauses: list[Clause] = []
+        count, i = 0, 0
+        longest = self.synonyms.longest
+        while i < len(units) and count < MAX_QUERY_WORDS:
+            for size in range(min(longest, len(units) - i, MAX_QUERY_WORDS - count), 0, -1):
+                key = tuple(units[i : i + size])
+                if alternatives := self.synonyms.lookup(key):
+                    break
+            else:
+                size, key, alternatives = 1, (units[i],), ()
+                if units[i] in STOP_WORDS:
+                    i += 1
+                    continue
+            last = i + size == len(units)
+            terms = tuple(
+                Term(t, prefix=last and prefix_last and j == size - 1) for j, t in enumerate(key)
+            )
+            clauses.append(Clause(terms, alternatives))
+            count += size
+            i += size
+        return ParsedQuery(tuple(dict.fromkeys(clauses)), q)
 
-    def to_meilisearch(self) -> dict[str, list[str]]:
-        """Meilisearch `synonyms` setting: every member maps to the other members."""
-        out: dict[str, list[str]] = {}
-        for group in self.groups:
-            for member in group:
-                key = normalise(member)
-                others = [normalise(o) for o in group if normalise(o) != key]
-                merged = out.setdefault(key, [])
-                merged += [o for o in others if o not in merged]
-        return {k: sorted(v) for k, v in sorted(out.items())}
+    def _synonyms(
+        self, groups: list[list[str]], narrower: Mapping[str, Sequence[str]]
+    ) -> SynonymIndex:
+        by_key: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+        clean: list[tuple[str, ...]] = []
+
+        def add(member: tuple[str, ...], others: Iterable[tuple[str, ...]]) -> None:
+            if not member or len(member) > 3:
+                return  # only 1- to 3-word terms have synonyms (Meilisearch)
+            targets = by_key.setdefault(member, [])
+            targets += [o for o in others if o and o != member and o not in targets]
+
+        for group in groups:
+            members = [tuple(self.units(fold(m))) for m in group]
+            members = list(dict.fromkeys(m for m in members if m))
+            clean.append(tuple(group))
+            for member in members:
+                add(member, members)
+        for broad, narrow in narrower.items():
+            add(tuple(self.units(fold(broad))), [tuple(self.units(fold(n))) for n in narrow])
+        return SynonymIndex(tuple(clean), {k: tuple(v) for k, v in by_key.items() if v})
 
 
-def load_synonym_groups(path: Path) -> list[list[str]]:
-    data = json.loads(path.read_text(encoding="utf-8"))
-    groups = data["groups"] if isinstance(data, Mapping) else data
-    return [list(g) for g in groups]
+@lru_cache(maxsize=131072)
+def _latin(word: str) -> str:
+    if word.isascii() and word.isalpha():
+        return stem(word)
+    if any(c.isdigit() for c in word):
+        return word
+    return stem(word)
 
 
-def parse_query(q: str, synonyms: SynonymIndex | None = None) -> ParsedQuery:
-    """The query as AND-ed clauses of OR-ed alternatives (see the module docstring)."""
-    synonyms = synonyms or SynonymIndex()
-    units = _units(q, synonyms.dictionary)
-    if units and isinstance(units[-1], WordTerm) and not q[-1:].isspace():
-        last = units[-1]
-        if len(last.raw) >= PREFIX_MIN_CHARS and not last.raw.isdigit():
-            units[-1] = WordTerm(last.raw, last.stem, prefix=True)
-    units = [
-        WordTerm(u.raw, u.stem, typo_budget(u.raw), u.prefix) if isinstance(u, WordTerm) else u
-        for u in units
-    ]
-    clauses: list[Clause] = []
-    i = 0
-    while i < len(units):
-        for size in range(min(synonyms.longest, len(units) - i), 0, -1):
-            span = tuple(units[i : i + size])
-            others = synonyms.lookup(tuple(u.key for u in span))
-            if others:
-                alternatives = [Alternative(span)]
-                alternatives += [Alternative(o, synonym=True) for o in others]
-                clauses.append(Clause(tuple(alternatives)))
-                i += size
-                break
-        else:
-            clauses.append(Clause((Alternative((units[i],)),)))
-            i += 1
-    return ParsedQuery(tuple(dict.fromkeys(clauses)))
+@lru_cache(maxsize=131072)
+def _latin_forms(word: str) -> tuple[tuple[str, ...], str]:
+    """(index tokens, the word as written) of a Latin word: its stem, and the word as written
+    too when it differs (typos are measured against it)."""
+    token = _latin(word)
+    raw = english_word(word)
+    if not token:
+        return (), raw
+    return ((token, raw) if raw and raw != token else (token,)), raw
 
 
-# --- matching helpers (used by highlighting and the test fake) -----------------------------
+# --- typo distance -------------------------------------------------------------------------
 
 
 def damerau_levenshtein(a: str, b: str, limit: int) -> int:
@@ -412,54 +406,86 @@ def damerau_levenshtein(a: str, b: str, limit: int) -> int:
     return prev[-1]
 
 
-def word_matches(term: WordTerm, word: str) -> bool:
-    """Does a word of an English text (lowercased and folded) match the query word?"""
-    if stem(word) == term.stem:
-        return True
-    if term.prefix and word.startswith(term.raw):
-        return True
-    return term.typos > 0 and damerau_levenshtein(term.raw, word, term.typos) <= term.typos
+def typo_cost(query_word: str, word: str, limit: int) -> int:
+    """Typos between a query word and an indexed word, the way Meilisearch counts them: a
+    Damerau-Levenshtein distance in which a difference in the first letter costs two."""
+    if not query_word or not word:
+        return limit + 1
+    if query_word[0] != word[0]:
+        return 1 + damerau_levenshtein(query_word, word, max(limit - 1, 0))
+    return damerau_levenshtein(query_word, word, limit)
 
 
 # --- highlighting --------------------------------------------------------------------------
 
-_WORD_RE = re.compile(f"[^\\W_{_HAN_CLASS}]+")
+_WORD_RE = re.compile(f"[^\\W_{HAN_CLASS}]+")
 
 
 class Highlighter:
-    """Marks a query's matches in texts; caches word decisions across the texts of a page."""
+    """Marks a query's matches in texts, the way the engines match: an English word whose stem
+    equals a query stem or a synonym, is within the query word's typo budget, or (the last
+    word) begins with it; any other token as a substring of the folded text."""
 
-    def __init__(self, query: ParsedQuery) -> None:
-        self.query = query
-        self.words = tuple(dict.fromkeys(t for t in query.terms() if isinstance(t, WordTerm)))
-        needles: set[str] = set()
-        for term in query.terms():
-            if isinstance(term, HanTerm):
-                needles.add(term.text)
-                needles.update(term.bigrams)
-        self.needles = tuple(sorted(needles))
+    def __init__(
+        self,
+        words: Iterable[tuple[str, int, bool]],
+        exact_words: Iterable[str],
+        needles: Iterable[str],
+    ) -> None:
+        self.words = tuple(words)
+        self.exact_words = frozenset(exact_words)
+        self.needles = tuple(sorted({n for n in needles if not n.isascii() or len(n) > 1}))
         self._decided: dict[str, bool] = {}
+
+    @classmethod
+    def for_query(cls, query: ParsedQuery, sizes: tuple[int, int] = (5, 9)) -> Highlighter:
+        one, two = sizes
+        words: list[tuple[str, int, bool]] = []
+        exact_words: set[str] = set()
+        needles: set[str] = set()
+        for clause in query.clauses:
+            for term in clause.terms:
+                if term.is_word:
+                    n = len(term.token)
+                    words.append((term.token, 2 if n >= two else 1 if n >= one else 0, term.prefix))
+            for alternative in clause.alternatives:
+                for token in alternative:
+                    if is_word_token(token):
+                        exact_words.add(token)
+                    elif not ipc.parse(token):
+                        needles.add(token)
+        return cls(words, exact_words, needles)
 
     def _word(self, word: str) -> bool:
         decided = self._decided.get(word)
         if decided is None:
-            folded = fold(word)
-            decided = bool(folded) and any(word_matches(w, folded) for w in self.words)
+            token = stem(word)
+            decided = bool(token) and (
+                token in self.exact_words
+                or any(
+                    (prefix and (token.startswith(q) or word.startswith(q)))
+                    or (budget and typo_cost(q, token, budget) <= budget)
+                    for q, budget, prefix in self.words
+                )
+            )
             self._decided[word] = decided
         return decided
 
     def __call__(self, text: str) -> str | None:
         """`text` with the matches wrapped in MARK_START/MARK_END, or None without a match."""
-        if not text or self.query.is_placeholder:
+        if not text or not (self.words or self.exact_words or self.needles):
             return None
+        folded = fold(text)
+        if len(folded) != len(text):
+            return None  # positions would not line up; rare (NFKC ligatures)
         spans: list[tuple[int, int]] = []
-        if self.words:
-            spans += [m.span() for m in _WORD_RE.finditer(text) if self._word(m.group())]
+        if self.words or self.exact_words:
+            spans += [m.span() for m in _WORD_RE.finditer(folded) if self._word(m.group())]
         for needle in self.needles:
-            start = text.find(needle)
+            start = folded.find(needle)
             while start >= 0:
                 spans.append((start, start + len(needle)))
-                start = text.find(needle, start + 1)
+                start = folded.find(needle, start + 1)
         if not spans:
             return None
         merged: list[list[int]] = []
@@ -476,11 +502,6 @@ class Highlighter:
         return "".join(out)
 
 
-def highlight(text: str, query: ParsedQuery) -> str | None:
-    """`text` with the query's matches wrapped in MARK_START/MARK_END, or None without a match."""
-    return Highlighter(query)(text)
-
-
 def marks_to_html(marked: str) -> str:
     """Escape the text for HTML and turn the sentinels into <mark>…</mark>."""
     return (
@@ -491,3 +512,8 @@ def marks_to_html(marked: str) -> str:
 def settings_json(value: Any) -> str:
     """Stable JSON for diffs."""
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def iter_tokens(analyzer: Analyzer, texts: Iterable[str | None]) -> Iterator[str]:
+    for text in texts:
+        yield from analyzer.tokens(text)

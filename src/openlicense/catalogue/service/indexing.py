@@ -8,6 +8,7 @@ import datetime
 import logging
 import uuid
 from collections.abc import AsyncIterator, Iterable
+from typing import cast
 
 from pydantic import ValidationError
 from sqlalchemy import select
@@ -27,7 +28,9 @@ from openlicense.catalogue.rules import PatentFacts, check_acceptable
 from openlicense.catalogue.terms import DeclarationTerms
 from openlicense.pricing.fee_standards import Staged
 from openlicense.pricing.schedule import due_at_start_minor
+from openlicense.search import freshness
 from openlicense.search.documents import (
+    CLAIMS_CHARS,
     LicenceStatus,
     PatentDocument,
     days_since_epoch,
@@ -93,6 +96,21 @@ def _licence_status(
     return "open"
 
 
+def calendar_dates(patent: Patent, declaration: Declaration | None) -> freshness.CalendarDates:
+    """The dates on which the calendar alone changes the listing (`search/freshness.py`)."""
+    ends = [patent.expiry_date]
+    if (lapse := freshness.lapse_day(patent.annual_fee_paid_through)) is not None:
+        ends.append(lapse)
+    withdrawn = None
+    offer_ends = None
+    if declaration is not None:
+        withdrawal = declaration.withdrawal
+        if withdrawal is not None:
+            withdrawn = freshness.day_number(withdrawal.effective_date)
+        offer_ends = freshness.day_number(declaration.licence_end + datetime.timedelta(days=1))
+    return freshness.CalendarDates(freshness.day_number(min(ends)), withdrawn, offer_ends)
+
+
 def build_document(
     patent: Patent,
     university: Organisation,
@@ -122,6 +140,11 @@ def build_document(
             except ValueError:
                 log.warning("declaration %s: no schedule for its terms", declaration.id)
     codes = [c for c in (patent.ipc_codes or []) if c and c.strip()]
+    dates = calendar_dates(patent, declaration)
+    status = cast(
+        LicenceStatus,
+        freshness.effective_status(_licence_status(patent, declaration, today), dates, today),
+    )
     return PatentDocument(
         id=str(patent.id),
         declaration_id=str(declaration.id) if declaration is not None else None,
@@ -143,12 +166,16 @@ def build_document(
         entry_price_minor=price,
         has_trial=has_trial,
         trl=patent.trl,
-        licence_status=_licence_status(patent, declaration, today),
+        licence_status=status,
         listing_status=patent.listing_status.value,
         owner_organisation_id=str(patent.owner_organisation_id),
         declared_at=_unix(declaration.published_at) if declaration is not None else None,
         expiry_date=patent.expiry_date.isoformat(),
         expiry_ts=days_since_epoch(patent.expiry_date),
+        claims=patent.claims[:CLAIMS_CHARS] if patent.claims else None,
+        patent_ends_ts=dates.patent_ends_ts,
+        withdrawn_ts=dates.withdrawn_ts,
+        offer_ends_ts=dates.offer_ends_ts,
     )
 
 
@@ -190,7 +217,6 @@ async def refresh_listings_due(session: AsyncSession, today: datetime.date) -> i
 
 
 _UNINDEXED_PATENT = (
-    defer(Patent.claims),
     defer(Patent.inventors),
     defer(Patent.application_scenarios),
     defer(Patent.evaluation_report),
