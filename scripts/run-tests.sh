@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Run the whole suite (each DB test on SQLite and PostgreSQL). Pytest's exit code 5 means it
-# collected no tests: treat it as the failure it is.
+# The test command of the README: lint and types first (cheap, and a type error is a bug), then
+# the whole suite (each DB test on SQLite and PostgreSQL). Pytest's exit code 5 means it collected
+# no tests: treat it as the failure it is. Arguments go to pytest.
 set -uo pipefail
 UV="${UV:-$(scripts/ensure-uv.sh)}"
+"$UV" run --locked ruff check src tests scripts migrations || exit 1
+"$UV" run --locked mypy || exit 1
 "$UV" run --locked pytest "$@"
 status=$?
 if [ "$status" -eq 5 ]; then

@@ -46,7 +46,7 @@ def test_env_example_documents_every_setting() -> None:
 def test_production_refuses_demo_secrets() -> None:
     from pydantic import ValidationError
 
-    from openlicense.settings import AuditSettings, AuthSettings
+    from openlicense.settings import AuditSettings, AuthSettings, WebSettings
 
     with pytest.raises(ValidationError, match="JWT_SECRET"):
         Settings(environment="production", _env_file=None)  # type: ignore[call-arg]
@@ -56,10 +56,18 @@ def test_production_refuses_demo_secrets() -> None:
             auth=AuthSettings(jwt_secret="x" * 48),
             _env_file=None,  # type: ignore[call-arg]
         )
+    with pytest.raises(ValidationError, match="SESSION_SECRET"):
+        Settings(
+            environment="production",
+            auth=AuthSettings(jwt_secret="a-long-random-secret-from-the-secret-store-0123"),
+            audit=AuditSettings(signing_key="b3BlbmxpY2Vuc2UtdGVzdC1zaWduaW5nLWtleS0wMDE="),
+            _env_file=None,  # type: ignore[call-arg]
+        )
     ok = Settings(
         environment="production",
         auth=AuthSettings(jwt_secret="a-long-random-secret-from-the-secret-store-0123"),
         audit=AuditSettings(signing_key="b3BlbmxpY2Vuc2UtdGVzdC1zaWduaW5nLWtleS0wMDE="),
+        web=WebSettings(session_secret="another-long-random-secret-for-page-sessions-42"),
         _env_file=None,  # type: ignore[call-arg]
     )
     assert ok.environment == "production"
