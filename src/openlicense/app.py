@@ -36,7 +36,7 @@ from openlicense.catalogue.controllers import (
 )
 from openlicense.catalogue.service.indexing import CatalogueDocuments
 from openlicense.core.clock import Clock, SystemClock
-from openlicense.db import session_maker, sqlalchemy_config
+from openlicense.db import DatabaseConfig, session_maker, sqlalchemy_config
 from openlicense.health import health
 from openlicense.jobs.controllers import JobController
 from openlicense.jobs.loops import background_loops
@@ -126,27 +126,10 @@ def create_app(
             "search_engine": _value(engine),
             "payment_gateway": _value(gateway),
             "document_source": _value(documents),
-            "accounts": Provide(provide_account_service),
-            "patents": Provide(provide_patents),
-            "declarations": Provide(provide_declarations),
-            "acceptance": Provide(provide_acceptance_service),
-            "obligations": Provide(provide_obligation_service),
-            "payment_reader": Provide(provide_payment_reader),
-            "checkout": Provide(provide_checkout),
-            "offline_payments": Provide(provide_offline_payments),
-            "refunds": Provide(provide_refunds),
-            "webhooks": Provide(provide_webhooks),
+            **SERVICES,
         },
         plugins=[SQLAlchemyPlugin(config=db_config), problem_details_plugin()],
-        middleware=[
-            web_config.session_config(settings).middleware,  # pages only; before auth
-            DefineMiddleware(
-                AuthMiddleware,
-                settings=settings,
-                db_config=db_config,
-                exclude=["^/schema", "^/static"],
-            ),
-        ],
+        middleware=_middleware(settings, db_config),
         csrf_config=web_config.csrf_config(settings),
         exception_handlers={NotFoundException: not_found},  # a page, or the API's problem
         template_config=web_config.template_config(settings),
@@ -162,6 +145,33 @@ def create_app(
         debug=settings.server.debug,
         signature_types=[async_sessionmaker, AsyncSession],
     )
+
+
+SERVICES: dict[str, Provide] = {
+    "accounts": Provide(provide_account_service),
+    "patents": Provide(provide_patents),
+    "declarations": Provide(provide_declarations),
+    "acceptance": Provide(provide_acceptance_service),
+    "obligations": Provide(provide_obligation_service),
+    "payment_reader": Provide(provide_payment_reader),
+    "checkout": Provide(provide_checkout),
+    "offline_payments": Provide(provide_offline_payments),
+    "refunds": Provide(provide_refunds),
+    "webhooks": Provide(provide_webhooks),
+}
+"""The domain services, by the name handlers ask for them (API and pages alike)."""
+
+
+def _middleware(settings: Settings, db_config: DatabaseConfig) -> list[Any]:
+    return [
+        web_config.session_config(settings).middleware,  # pages only; before auth
+        DefineMiddleware(
+            AuthMiddleware,
+            settings=settings,
+            db_config=db_config,
+            exclude=["^/schema", "^/static"],
+        ),
+    ]
 
 
 def _value(value: Any) -> Provide:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import asyncpg  # type: ignore[import-untyped]
+import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type hints
 from sqlalchemy import Boolean, Column, Date, DateTime, Enum, Integer, String, Table, Text, select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -217,7 +217,7 @@ def _default_maker(column: Column[Any]) -> Callable[[], Any] | None:
         return None
     arg = getattr(default, "arg", None)
     if default.is_callable:
-        return lambda: arg(None)  # type: ignore[misc]
+        return lambda: arg(None)  # type: ignore[misc]  # SQLAlchemy types the callable loosely
     if default.is_scalar:
         return lambda: arg
     return None

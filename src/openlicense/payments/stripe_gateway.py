@@ -142,7 +142,7 @@ class StripeGateway:
     async def create_checkout(self, request: CheckoutRequest) -> Checkout:
         with _stripe_errors("creating the checkout session"):
             session = await self._client.v1.checkout.sessions.create_async(
-                self.checkout_params(request),  # type: ignore[arg-type]
+                self.checkout_params(request),  # type: ignore[arg-type]  # a plain dict for the SDK TypedDict
                 options={"idempotency_key": request.idempotency_key},
             )
         return checkout_from_session(session.to_dict())
@@ -177,7 +177,7 @@ class StripeGateway:
             params["reason"] = reason
         with _stripe_errors("creating the refund"):
             refund = await self._client.v1.refunds.create_async(
-                params,  # type: ignore[arg-type]
+                params,  # type: ignore[arg-type]  # a plain dict for the SDK TypedDict
                 options={"idempotency_key": idempotency_key},
             )
         data = refund.to_dict()

@@ -49,11 +49,11 @@ from openlicense.search.engine import (
     page_window,
 )
 from openlicense.search.freshness import day_number
+from openlicense.search.highlight import Highlighter
 from openlicense.search.results import did_you_mean, facets_of, highlights
 from openlicense.search.setup import IndexDefinition, load_definition
 from openlicense.search.spelling import Lexicon
 from openlicense.search.suggest import SuggestPatent
-from openlicense.search.text import Highlighter
 
 __all__ = ["SCHEMA_VERSION", "EmbeddedEngine"]
 

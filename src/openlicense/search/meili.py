@@ -27,60 +27,50 @@ import asyncio
 import datetime
 import logging
 import time
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple
 
-import httpx2
-from meilisearch_python_sdk import AsyncClient
-from meilisearch_python_sdk.errors import (
-    MeilisearchApiError,
-    MeilisearchError,
-    MeilisearchTaskFailedError,
-)
-from meilisearch_python_sdk.index import AsyncIndex
 from meilisearch_python_sdk.models.search import SearchParams
 
 from openlicense.search import ranking
 from openlicense.search.documents import PatentDocument
-from openlicense.search.embedded_index import analysed_document
 from openlicense.search.engine import (
     FACET_FIELDS,
     SearchError,
     SearchHit,
     SearchQuery,
     SearchResult,
-    SearchUnavailable,
     effective_sort,
     page_window,
 )
 from openlicense.search.freshness import STATUSES, day_number, effective_status
+from openlicense.search.highlight import Highlighter
+from openlicense.search.meili_index import MeiliIndex
+from openlicense.search.meili_query import (
+    build_filter,
+    has_latin,
+    meili_document,
+    quote,
+    status_filter,
+    stored_document,
+)
 from openlicense.search.results import did_you_mean, facets_of, highlights
-from openlicense.search.setup import IndexDefinition, diff_settings, load_definition
 from openlicense.search.spelling import Lexicon
 from openlicense.search.suggest import SuggestPatent
 from openlicense.search.text import (
-    Highlighter,
     ParsedQuery,
-    is_word_token,
     meili_token,
-    stem,
 )
 
 __all__ = ["MeilisearchEngine", "build_filter", "meili_document", "quote", "status_filter"]
 
 log = logging.getLogger(__name__)
 
-T = TypeVar("T")
 
 SORTS: dict[str, list[str]] = {
     "newest": ["declared_at:desc", "id:asc"],
     "price_asc": ["entry_price_minor:asc", "id:asc"],
     "expiry": ["expiry_ts:asc", "id:asc"],
 }
-UPSERT_BATCH = 5_000
-TASK_TIMEOUT_MS = 120_000
-TASK_INTERVAL_MS = 20
 LEXICON_SECONDS = 60.0
 """How long the English vocabulary used for "did you mean" is reused before it is fetched again
 (a facet distribution of `en_words`)."""
@@ -97,307 +87,13 @@ class _Dates(NamedTuple):
     offer_ends_ts: int | None
 
 
-def quote(value: str) -> str:
-    """A filter string literal."""
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def status_filter(status: str, day: int) -> str:
-    """Documents whose licence status is `status` on `day` (`freshness.effective_status`)."""
-    ended = f"patent_ends_ts <= {day}"
-    withdrawn = f"withdrawn_ts <= {day}"
-    period = f"offer_ends_ts <= {day}"
-    if status == "open":
-        return f'(licence_status = "open" AND NOT {ended} AND NOT {withdrawn} AND NOT {period})'
-    if status == "withdrawn":
-        return (
-            f'((licence_status = "withdrawn" OR (licence_status = "open" AND {withdrawn})) '
-            f"AND NOT {ended})"
-        )
-    if status == "closed":
-        return (
-            f'({ended} OR licence_status = "closed" OR '
-            f'(licence_status = "open" AND {period} AND NOT {withdrawn}))'
-        )
-    if status == "none":
-        return f'(licence_status = "none" AND NOT {ended})'
-    return 'licence_status = "unknown-status"'
-
-
-def build_filter(query: SearchQuery) -> str:
-    """The Meilisearch filter expression of a query: visibility AND every filter."""
-    day = day_number(query.day())
-    visible = f'(listing_status = "published" AND {status_filter("open", day)})'
-    if query.viewer_organisation_id:
-        visible = f"({visible} OR owner_organisation_id = {quote(query.viewer_organisation_id)})"
-    parts = [visible]
-    for field, values in query.list_filters().items():
-        parts.append(f"{field} IN [{', '.join(quote(v) for v in values)}]")
-    if query.licence_status:
-        parts.append("(" + " OR ".join(status_filter(s, day) for s in query.licence_status) + ")")
-    if query.has_trial is not None:
-        parts.append(f"has_trial = {'true' if query.has_trial else 'false'}")
-    for field, low, high in (
-        ("entry_price_minor", query.price_min, query.price_max),
-        ("trl", query.trl_min, query.trl_max),
-    ):
-        if low is not None:
-            parts.append(f"{field} >= {int(low)}")
-        if high is not None:
-            parts.append(f"{field} <= {int(high)}")
-    return " AND ".join(parts)
-
-
-def _document(raw: dict[str, Any]) -> PatentDocument:
-    return PatentDocument.model_validate({k: v for k, v in raw.items() if not k.startswith("_")})
-
-
-def _has_latin(q: str) -> bool:
-    return any(c.isascii() and c.isalpha() for c in q)
-
-
-def meili_document(doc: PatentDocument, definition: IndexDefinition) -> dict[str, Any]:
-    """The document as stored in Meilisearch: the search document plus its tokens."""
-    out = doc.model_dump(mode="json")
-    fields, english = analysed_document(doc, definition.analyzer)
-    for field, tokens in fields.items():
-        words = [t for t in tokens if is_word_token(t)]
-        out[f"s_{field}_x"] = " ".join(meili_token(t) for t in tokens if not is_word_token(t))
-        # stems in order (multi-word synonyms match as phrases), words as written apart
-        out[f"s_{field}_w"] = " ".join(t for t in words if stem(t) == t)
-        out[f"s_{field}_r"] = " ".join(t for t in words if stem(t) != t)
-    out["en_words"] = list(dict.fromkeys(english))
-    return out
-
-
-class MeilisearchEngine:
-    name = "meilisearch"
-
-    def __init__(
-        self,
-        url: str,
-        *,
-        api_key: str | None = None,
-        index_uid: str = "patents",
-        definition: IndexDefinition | None = None,
-        timeout: float = 10.0,
-    ) -> None:
-        self.url = url
-        self.uid = index_uid
-        self.definition = definition or load_definition()
-        self.client = AsyncClient(url, api_key, timeout=int(timeout) or None)
-        self._ensured = False
-        self._lexicon: Lexicon | None = None
-        self._lexicon_at = 0.0
-
-    # --- plumbing ------------------------------------------------------------------------
-
-    async def _call(self, fn: Callable[[], Awaitable[T]]) -> T:
-        try:
-            return await fn()
-        except MeilisearchApiError as err:
-            if err.status_code >= 500:
-                raise SearchUnavailable(f"Meilisearch at {self.url}: {err}") from err
-            raise SearchError(f"Meilisearch at {self.url}: {err}") from err
-        except MeilisearchTaskFailedError as err:
-            raise SearchError(f"Meilisearch at {self.url}: {err}") from err
-        except MeilisearchError as err:  # communication, timeout, protocol
-            raise SearchUnavailable(f"Meilisearch at {self.url}: {err}") from err
-        except httpx2.HTTPStatusError as err:
-            if err.response.status_code >= 500:
-                raise SearchUnavailable(f"Meilisearch at {self.url}: {err}") from err
-            raise SearchError(f"Meilisearch at {self.url}: {err}") from err
-        except (httpx2.HTTPError, OSError) as err:
-            raise SearchUnavailable(f"Meilisearch at {self.url}: {err}") from err
-
-    def _index(self, uid: str | None = None) -> AsyncIndex:
-        return self.client.index(uid or self.uid)
-
-    async def _wait(self, task_uid: int, *, timeout_ms: int = TASK_TIMEOUT_MS) -> None:
-        result = await self.client.wait_for_task(
-            task_uid, timeout_in_ms=timeout_ms, interval_in_ms=TASK_INTERVAL_MS
-        )
-        if result.status != "succeeded":
-            raise SearchError(f"Meilisearch task {task_uid} {result.status}: {result.error}")
-
-    async def _exists(self, uid: str) -> bool:
-        response = await self.client.http_client.get(f"indexes/{uid}")
-        if response.status_code == 404:
-            return False
-        response.raise_for_status()
-        return True
-
-    async def _create(self, uid: str) -> None:
-        payload = {"uid": uid, "primaryKey": self.definition.primary_key}
-        response = await self.client.http_client.post("indexes", json=payload)
-        response.raise_for_status()
-        await self._wait(response.json()["taskUid"])
-        await self._patch_settings(uid, self.definition.meilisearch_settings())
-
-    async def _patch_settings(self, uid: str, settings: dict[str, Any]) -> None:
-        """PATCH the settings as written in the definition (no client-side model in between)."""
-        response = await self.client.http_client.patch(f"indexes/{uid}/settings", json=settings)
-        response.raise_for_status()
-        await self._wait(response.json()["taskUid"])
-
-    async def _current_settings(self, uid: str) -> dict[str, Any]:
-        response = await self.client.http_client.get(f"indexes/{uid}/settings")
-        response.raise_for_status()
-        settings: dict[str, Any] = response.json()
-        return settings
-
-    # --- protocol ------------------------------------------------------------------------
-
-    async def ensure_index(self) -> None:
-        async def run() -> None:
-            if not await self._exists(self.uid):
-                await self._create(self.uid)
-
-        await self._call(run)
-        self._ensured = True
-
-    async def apply_settings(self, *, dry_run: bool) -> list[str]:
-        """Diff lines between the server's settings and the definition; applies the changed
-        settings unless `dry_run` (a missing index is created first, or reported)."""
-
-        async def run() -> list[str]:
-            desired = self.definition.meilisearch_settings()
-            if not await self._exists(self.uid):
-                lines, _ = diff_settings({}, desired)
-                head = f"index {self.uid}: missing, created with {self.definition.describe()}"
-                if dry_run:
-                    return [head.replace("created", "would be created"), *lines]
-                await self._create(self.uid)
-                return [head, *lines]
-            lines, patch = diff_settings(await self._current_settings(self.uid), desired)
-            if patch and not dry_run:
-                await self._patch_settings(self.uid, patch)
-            return lines
-
-        return await self._call(run)
-
-    async def upsert(self, docs: Sequence[PatentDocument]) -> None:
-        if not docs:
-            return
-        payload = [meili_document(d, self.definition) for d in docs]
-        if not self._ensured:  # never let a first write create an index without settings
-            await self.ensure_index()
-
-        async def run() -> None:
-            index = self._index()
-            for start in range(0, len(payload), UPSERT_BATCH):
-                chunk = payload[start : start + UPSERT_BATCH]
-                task = await index.add_documents(chunk, primary_key=self.definition.primary_key)
-                await self._wait(task.task_uid)
-
-        await self._call(run)
-
-    async def delete(self, ids: Sequence[str]) -> None:
-        if not ids:
-            return
-
-        async def run() -> None:
-            task = await self._index().delete_documents(list(ids))
-            await self._wait(task.task_uid)
-
-        await self._call(run)
-
-    async def reindex(self, batches: AsyncIterator[Sequence[PatentDocument]]) -> int:
-        stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%d%H%M%S")
-        fresh = f"{self.uid}_{stamp}_{uuid.uuid4().hex[:6]}"
-        try:
-            await self._call(lambda: self._create(fresh))
-            index = self._index(fresh)
-            async for batch in batches:
-                if not batch:
-                    continue
-                payload = [meili_document(d, self.definition) for d in batch]
-
-                async def add(payload: list[dict[str, Any]] = payload) -> None:
-                    task = await index.add_documents(
-                        payload, primary_key=self.definition.primary_key
-                    )
-                    await self._wait(task.task_uid)
-
-                await self._call(add)
-
-            async def swap() -> None:
-                if not await self._exists(self.uid):
-                    await self._create(self.uid)
-                task = await self.client.swap_indexes([(self.uid, fresh)])
-                await self._wait(task.task_uid)
-
-            await self._call(swap)
-            self._ensured = True
-        finally:
-            # after the swap `fresh` holds the old documents; on failure, the partial build
-            await self._drop(fresh)
-        return await self.count()
-
-    async def _drop(self, uid: str) -> None:
-        async def run() -> None:
-            task = await self._index(uid).delete()
-            await self._wait(task.task_uid)
-
-        try:
-            await self._call(run)
-        except SearchError as err:
-            log.warning("could not delete Meilisearch index %s: %s", uid, err)
-
-    async def get(self, id: str) -> PatentDocument | None:
-        async def run() -> PatentDocument | None:
-            try:
-                found = await self._index().get_document(id)
-            except MeilisearchApiError as err:
-                if err.status_code == 404:
-                    return None
-                raise
-            return PatentDocument.model_validate(
-                {k: found.get(k) for k in DOCUMENT_FIELDS if k in found}
-            )
-
-        return await self._call(run)
-
-    async def ids(self) -> set[str]:
-        async def run() -> set[str]:
-            out: set[str] = set()
-            index, offset = self._index(), 0
-            while True:
-                page = await index.get_documents(offset=offset, limit=1000, fields=["id"])
-                out.update(str(d["id"]) for d in page.results)
-                offset += len(page.results)
-                if not page.results or offset >= page.total:
-                    return out
-
-        try:
-            return await self._call(run)
-        except SearchError:
-            if await self._call(lambda: self._exists(self.uid)):
-                raise
-            return set()
-
-    async def count(self) -> int:
-        async def run() -> int:
-            if not await self._exists(self.uid):
-                return 0
-            return (await self._index().get_stats()).number_of_documents
-
-        return await self._call(run)
-
-    async def healthy(self) -> bool:
-        try:
-            health = await self._call(self.client.health)
-        except SearchError:
-            return False
-        return health.status == "available"
-
-    async def close(self) -> None:
-        await self.client.aclose()
+class MeilisearchEngine(MeiliIndex):
+    """Search on Meilisearch with the same analysis and ranking idea as the embedded engine."""
 
     async def search(self, query: SearchQuery) -> SearchResult:
         if not self._ensured:
             await self.ensure_index()
-        lexicon = await self._vocabulary() if _has_latin(query.q) else None
+        lexicon = await self._vocabulary() if has_latin(query.q) else None
         parsed = self.definition.analyzer.parse(query.q, lexicon)
         sort = effective_sort(query, placeholder=parsed.is_placeholder)
         offset, limit = page_window(query, self.definition.max_total_hits)
@@ -430,33 +126,14 @@ class MeilisearchEngine:
         if sort == "relevance" and len(parsed.clauses) > 1 and total < ranking.RELAX_BELOW:
             relaxed = await self._relaxed(parsed, q, filter_, total, result)
         marker = Highlighter.for_query(parsed, self.definition.typo_sizes)
-        facets: dict[str, dict[str, int]] = {}
         if relaxed is not None:
-            documents = [_document(raw) for raw in relaxed]
+            documents = [stored_document(raw) for raw in relaxed]
             total = len(documents)
             raws = relaxed[offset : offset + limit]
             facets = facets_of(documents, query.facets, query.day())
         else:
-            distribution = result.facet_distribution or {}
-            for name in query.facets:
-                values = distribution.get(FACET_FIELDS[name]) or {}
-                facets[name] = {str(k): int(v) for k, v in values.items()}
-            if "licence_status" in query.facets:
-                facets["licence_status"] = await self._status_counts(
-                    q, filter_, query, facets["licence_status"], changed
-                )
-        hits = []
-        for raw in raws:
-            document = _document(raw)
-            score = raw.get("_rankingScore") if sort == "relevance" else None
-            hits.append(
-                SearchHit(
-                    id=document.id,
-                    score=score,
-                    highlights=highlights(document, marker),
-                    document=document,
-                )
-            )
+            facets = await self._facets(result, q, filter_, query, changed)
+        hits = [_hit(raw, marker, relevance=sort == "relevance") for raw in raws]
         suggestion = None
         if lexicon is not None and not parsed.is_placeholder:
             suggestion = did_you_mean(query.q, parsed, lexicon, total)
@@ -468,6 +145,21 @@ class MeilisearchEngine:
             facets=facets,
             did_you_mean=suggestion,
         )
+
+    async def _facets(
+        self, result: Any, q: str, filter_: str, query: SearchQuery, changed: Any
+    ) -> dict[str, dict[str, int]]:
+        """Meilisearch's facet distribution, with the licence status on the query's day."""
+        distribution = result.facet_distribution or {}
+        facets: dict[str, dict[str, int]] = {}
+        for name in query.facets:
+            values = distribution.get(FACET_FIELDS[name]) or {}
+            facets[name] = {str(k): int(v) for k, v in values.items()}
+        if "licence_status" in query.facets:
+            facets["licence_status"] = await self._status_counts(
+                q, filter_, query, facets["licence_status"], changed
+            )
+        return facets
 
     async def _relaxed(
         self, parsed: ParsedQuery, q: str, filter_: str, total: int, first: Any
@@ -542,7 +234,7 @@ class MeilisearchEngine:
         return {n: {str(k): int(v) for k, v in (distribution.get(n) or {}).items()} for n in names}
 
     async def suggest_titles(self, q: str, limit: int, today: datetime.date) -> list[SuggestPatent]:
-        lexicon = await self._vocabulary() if _has_latin(q) else None
+        lexicon = await self._vocabulary() if has_latin(q) else None
         parsed = self.definition.analyzer.parse(q, lexicon)
         if parsed.is_placeholder:
             return []
@@ -651,3 +343,13 @@ class MeilisearchEngine:
         self._lexicon = Lexicon.from_pairs(pairs.items(), self.definition.typo_sizes)
         self._lexicon_at = now
         return self._lexicon
+
+
+def _hit(raw: dict[str, Any], marker: Highlighter, *, relevance: bool) -> SearchHit:
+    document = stored_document(raw)
+    return SearchHit(
+        id=document.id,
+        score=raw.get("_rankingScore") if relevance else None,
+        highlights=highlights(document, marker),
+        document=document,
+    )

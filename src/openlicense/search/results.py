@@ -10,8 +10,9 @@ from collections.abc import Sequence
 from openlicense.search.documents import PatentDocument
 from openlicense.search.engine import FACET_FIELDS, HIGHLIGHT_FIELDS
 from openlicense.search.freshness import effective_status
+from openlicense.search.highlight import Highlighter, marks_to_html
 from openlicense.search.spelling import Lexicon
-from openlicense.search.text import Highlighter, ParsedQuery, english_word, marks_to_html, stem
+from openlicense.search.text import ParsedQuery, english_word, stem
 
 __all__ = ["did_you_mean", "facets_of", "highlights"]
 

@@ -111,6 +111,24 @@ def calendar_dates(patent: Patent, declaration: Declaration | None) -> freshness
     return freshness.CalendarDates(freshness.day_number(min(ends)), withdrawn, offer_ends)
 
 
+def _offer(declaration: Declaration | None) -> tuple[str | None, int | None, bool]:
+    """Fee type, price at the start (fen) and whether there is a free trial."""
+    if declaration is None:
+        return None, None, False
+    try:
+        terms = DeclarationTerms.model_validate(declaration.terms)
+    except ValidationError:
+        log.warning("declaration %s: stored terms do not validate", declaration.id)
+        return declaration.fee_type, None, False
+    has_trial = isinstance(terms.fee_standard, Staged) and terms.fee_standard.has_trial
+    try:
+        price = entry_price_minor(terms)
+    except ValueError:
+        log.warning("declaration %s: no schedule for its terms", declaration.id)
+        price = None
+    return terms.fee_standard.type.value, price, has_trial
+
+
 def build_document(
     patent: Patent,
     university: Organisation,
@@ -123,22 +141,7 @@ def build_document(
     `university` is the owning organisation; `declaration` is the patent's latest published or
     withdrawn declaration (with `.withdrawal` loaded), or None. Drafts are not offers: pass None.
     """
-    fee_type: str | None = None
-    price: int | None = None
-    has_trial = False
-    if declaration is not None:
-        fee_type = declaration.fee_type
-        try:
-            terms = DeclarationTerms.model_validate(declaration.terms)
-        except ValidationError:
-            log.warning("declaration %s: stored terms do not validate", declaration.id)
-        else:
-            fee_type = terms.fee_standard.type.value
-            has_trial = isinstance(terms.fee_standard, Staged) and terms.fee_standard.has_trial
-            try:
-                price = entry_price_minor(terms)
-            except ValueError:
-                log.warning("declaration %s: no schedule for its terms", declaration.id)
+    fee_type, price, has_trial = _offer(declaration)
     codes = [c for c in (patent.ipc_codes or []) if c and c.strip()]
     dates = calendar_dates(patent, declaration)
     status = cast(
