@@ -255,6 +255,7 @@ async def new_context(browser: Browser, site: Site, **options: Any) -> BrowserCo
         "locale": "zh-CN",
         "viewport": {"width": 1280, "height": 900},
         "accept_downloads": True,
+        "reduced_motion": "reduce",  # charts drawn at once: screenshots show the final bars
         "extra_http_headers": {"Accept-Language": "zh-CN,zh;q=0.9"},
     }
     settings.update(options)

@@ -13,6 +13,7 @@ chained and written when it commits."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -23,6 +24,10 @@ from advanced_alchemy.extensions.litestar import (
     SQLAlchemyAsyncConfig,
 )
 from advanced_alchemy.extensions.litestar._utils import get_aa_scope_state, set_aa_scope_state
+from advanced_alchemy.extensions.litestar.plugins.init.config.asyncio import (
+    autocommit_handler_maker,
+    default_handler_maker,
+)
 from sqlalchemy import Connection, event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -30,7 +35,7 @@ from openlicense.audit.ledger import LedgerSession
 
 if TYPE_CHECKING:
     from litestar.datastructures.state import State
-    from litestar.types import Scope
+    from litestar.types import Message, Scope
 
     from openlicense.settings import Settings
 
@@ -38,6 +43,26 @@ REPO_ROOT = Path(__file__).resolve().parents[3]
 MIGRATIONS_DIR = REPO_ROOT / "migrations"
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 AUTOCOMMIT = "AUTOCOMMIT"
+READ_SESSION = "openlicense.read_session"
+
+
+def before_send_handler(scope_key: str) -> Callable[[Message, Scope], Awaitable[None]]:
+    """Commit a write session on 2xx/3xx (roll back otherwise; pages answer a form post with
+    303); a read session (autocommit, no transaction) is only closed — its COMMIT would be a
+    wasted round trip on every read. `scope_key` is the config's own (each config has one)."""
+    commit_or_rollback = autocommit_handler_maker(
+        session_scope_key=scope_key, commit_on_redirect=True
+    )
+    close_only = default_handler_maker(session_scope_key=scope_key)
+
+    async def before_send(message: Message, scope: Scope) -> None:
+        session = cast("AsyncSession | None", get_aa_scope_state(scope, scope_key))
+        if session is not None and session.info.get(READ_SESSION):
+            await close_only(message, scope)
+        else:
+            await commit_or_rollback(message, scope)
+
+    return before_send
 
 
 def is_sqlite(url: str) -> bool:
@@ -53,7 +78,11 @@ class DatabaseConfig(SQLAlchemyAsyncConfig):
             maker = cast(
                 "async_sessionmaker[AsyncSession]", state[self.session_maker_app_state_key]
             )
-            session = maker(bind=self.read_engine()) if reads_only(scope) else maker()
+            if reads_only(scope):
+                # `info` passed here is a copy for this session (the maker's own dict is shared)
+                session = maker(bind=self.read_engine(), info={READ_SESSION: True})
+            else:
+                session = maker()
             set_aa_scope_state(scope, self.session_scope_key, session)
         return session
 
@@ -106,7 +135,6 @@ def sqlalchemy_config(settings: Settings) -> DatabaseConfig:
         connection_string=url,
         engine_config=engine,
         session_config=AsyncSessionConfig(expire_on_commit=False, autoflush=False),
-        before_send_handler="autocommit_include_redirects",  # pages answer a form post with 303
         create_all=False,
         alembic_config=AlembicAsyncConfig(
             script_location=str(MIGRATIONS_DIR),
@@ -116,6 +144,7 @@ def sqlalchemy_config(settings: Settings) -> DatabaseConfig:
             render_as_batch=True,
         ),
     )
+    config.before_send_handler = before_send_handler(config.session_scope_key)
     if is_sqlite(url):
         _enable_sqlite_pragmas(config)
     return config

@@ -33,7 +33,9 @@
       var key = el.getAttribute("data-chart-key");
       if (key) spec = spec[key];
       var chart = window.echarts.init(el, null, { renderer: "svg" });
+      var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
       chart.setOption({
+        animation: !still,
         aria: { enabled: true, decal: { show: true }, label: { enabled: true } },
         color: ["#0b5cad", "#c25e00", "#17603a", "#6b3fa0", "#4d5866"],
         tooltip: { trigger: "axis" },
