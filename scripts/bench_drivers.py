@@ -171,7 +171,7 @@ async def _under_load(db: Database, url: str, args: argparse.Namespace) -> dict[
         "wrk",
         "-t1",
         "-c4",
-        f"-d{args.duration}s",
+        f"-d{max(1, round(args.duration))}s",
         "--latency",
         "--timeout",
         "10s",

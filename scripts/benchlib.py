@@ -175,7 +175,8 @@ def wrk(
     env: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """One wrk run: rps, latency percentiles (ms), errors; `raw` keeps wrk's own output."""
-    command = ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "10s"]
+    seconds = max(1, round(duration))  # wrk takes whole seconds ("3.0s" is refused)
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
     if script is not None:
         command += ["-s", str(script)]
     done = subprocess.run(  # noqa: S603 - a fixed tool on our own servers
