@@ -151,15 +151,7 @@ async def _estimated_count(
     session: AsyncSession, principal: Principal | None, filters: PatentFilters
 ) -> int:
     """Exact below `ESTIMATE_FROM`; above it the planner's row estimate on PostgreSQL (no scan
-    at all), or on SQLite an exact count reused for `COUNT_TTL` seconds."""
-    queries = [
-        _filtered(condition, filters).with_only_columns(Patent.id)
-        for condition in kinds(principal, filters.mine)
-    ]
-    if session.get_bind().dialect.name == "postgresql":
-        estimate = sum([await _planner_rows(session, q) for q in queries])
-        if estimate >= ESTIMATE_FROM:
-            return estimate
+    at all) or an exact count on SQLite, either reused for `COUNT_TTL` seconds."""
     view = (
         None if principal is None else (principal.role, principal.organisation_id),
         filters.mine,
@@ -171,9 +163,17 @@ async def _estimated_count(
     cached = _counts.get(view)
     if cached is not None and now - cached[0] < COUNT_TTL and cached[1] >= ESTIMATE_FROM:
         return cached[1]  # small lists are counted exactly every time: it is cheap
+    queries = [
+        _filtered(condition, filters).with_only_columns(Patent.id)
+        for condition in kinds(principal, filters.mine)
+    ]
     total = 0
-    for query in queries:
-        total += await session.scalar(query.with_only_columns(func.count())) or 0
+    if session.get_bind().dialect.name == "postgresql":
+        total = sum([await _planner_rows(session, q) for q in queries])
+    if total < ESTIMATE_FROM:
+        total = 0
+        for query in queries:
+            total += await session.scalar(query.with_only_columns(func.count())) or 0
     if len(_counts) > 10_000:
         _counts.clear()
     _counts[view] = (now, total)
