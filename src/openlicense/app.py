@@ -23,7 +23,12 @@ from litestar.openapi.spec import Components, SecurityScheme
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from openlicense.accounts.auth import AuthMiddleware
-from openlicense.accounts.controllers import provide_account_service, router as accounts_router
+from openlicense.accounts.controllers import (
+    provide_account_service,
+    provide_password_service,
+    provide_staff_service,
+    router as accounts_router,
+)
 from openlicense.agreements.controllers import (
     provide_acceptance_service,
     provide_obligation_service,
@@ -40,6 +45,11 @@ from openlicense.db import session_maker, sqlalchemy_config
 from openlicense.health import health
 from openlicense.jobs.controllers import JobController
 from openlicense.jobs.loops import background_loops
+from openlicense.notifications.controllers import (
+    provide_notification_service,
+    router as notifications_router,
+)
+from openlicense.notifications.service import queue_mail
 from openlicense.oversight.controllers import oversight_router
 from openlicense.payments.controllers import (
     provide_checkout,
@@ -114,6 +124,7 @@ def create_app(
             agreements_router,
             search_router,
             payments_router,
+            notifications_router,
             oversight_router(settings, sessions),
             Router(path="/", route_handlers=[JobController]),
             web_router(sessions),
@@ -126,7 +137,11 @@ def create_app(
             "search_engine": _value(engine),
             "payment_gateway": _value(gateway),
             "document_source": _value(documents),
+            "link_mail": _value(queue_mail),
             "accounts": Provide(provide_account_service),
+            "staff": Provide(provide_staff_service),
+            "passwords": Provide(provide_password_service),
+            "notifications": Provide(provide_notification_service),
             "patents": Provide(provide_patents),
             "declarations": Provide(provide_declarations),
             "acceptance": Provide(provide_acceptance_service),

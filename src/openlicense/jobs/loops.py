@@ -10,7 +10,13 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import TYPE_CHECKING
 
-from openlicense.jobs.tasks import drain_search_once, reconcile_payments_once, run_lifecycle_once
+from openlicense.jobs.tasks import (
+    drain_search_once,
+    reconcile_payments_once,
+    run_lifecycle_once,
+    run_reminders_once,
+    send_mail_once,
+)
 
 if TYPE_CHECKING:
     from litestar import Litestar
@@ -57,6 +63,18 @@ def background_loops(
             logger.warning("payments: %s not checked: %s", len(report.unchecked), report.unchecked)
         return settings.stripe.reconcile_interval_seconds
 
+    async def reminders() -> float:
+        report = await run_reminders_once(session_maker, clock)
+        if report.sent:
+            logger.info("reminders: %s", report.as_dict())
+        return settings.mail.reminders_interval_seconds
+
+    async def mail() -> float:
+        report = await send_mail_once(session_maker, settings)
+        if report.failed:
+            logger.warning("mail: %s not sent (retried later)", report.failed)
+        return settings.mail.worker_interval_seconds
+
     loops: list[tuple[str, Callable[[], Awaitable[float]]]] = []
     in_app = settings.jobs.mode == "in_app"
     if in_app and settings.lifecycle.worker_enabled:
@@ -65,6 +83,9 @@ def background_loops(
         loops.append(("search outbox", search))
     if in_app and settings.stripe.reconcile_worker_enabled and gateway.name == "stripe":
         loops.append(("payments reconcile", payments))
+    if in_app and settings.mail.worker_enabled:
+        loops.append(("reminders", reminders))
+        loops.append(("mail", mail))
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
