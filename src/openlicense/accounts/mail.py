@@ -6,12 +6,13 @@ imports notifications: it sits below it in the layers."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
 
+@runtime_checkable
 class LinkMail(Protocol):
     def __call__(
         self, session: AsyncSession, *, to: str, kind: str, data: dict[str, Any], language: str
