@@ -7,7 +7,8 @@ one inserts the key and writes the reminder, the other finds the key taken and w
 
 What is reminded (days before the due date, or after it for "overdue"):
 trial ending 14 and 3 days · payment or royalty report due in 7 days, and overdue · recording due
-in 30 days · licence period ending in 30 days · a suspension or termination when it happens."""
+in 30 days, and overdue · licence period ending in 30 days · a suspension or termination when it
+happens."""
 
 from __future__ import annotations
 
@@ -197,12 +198,22 @@ async def _recordings(session: AsyncSession, today: datetime.date) -> list[_Due]
         select(Agreement, RecordingTask.due_date)
         .join(RecordingTask, RecordingTask.agreement_id == Agreement.id)
         .where(
+            Agreement.status.in_(LIVE_STATUSES),
             RecordingTask.status == RecordingStatus.OPEN,
-            RecordingTask.due_date >= today,
             RecordingTask.due_date <= today + datetime.timedelta(days=RECORDING_DAYS),
         )
     )
-    return [_Due("recording.due", a, due, "both", {}, str(a.id)) for a, due in rows.all()]
+    return [
+        _Due(
+            "recording.overdue" if due < today else "recording.due",
+            a,
+            due,
+            "both",
+            {},
+            str(a.id),
+        )
+        for a, due in rows.all()
+    ]
 
 
 async def _licence_ends(session: AsyncSession, today: datetime.date) -> list[_Due]:

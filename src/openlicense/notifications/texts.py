@@ -100,6 +100,19 @@ KINDS: Final[Mapping[str, Kind]] = {
         ),
         audience="both",
     ),
+    "recording.overdue": Kind(
+        Text(
+            "备案已逾期：{agreement_number}",
+            "许可合同 {agreement_number} 应于 {due_date} 前向国家知识产权局备案，至今未备案"
+            "（规则 21）。请尽快办理并在合同页面登记备案号。",
+        ),
+        Text(
+            "Recording overdue: {agreement_number}",
+            "Licence {agreement_number} was due to be recorded with CNIPA by {due_date} and is "
+            "not recorded yet (rule 21). Record it and enter the reference on the agreement page.",
+        ),
+        audience="both",
+    ),
     "licence.ending": Kind(
         Text(
             "许可期限即将届满：{agreement_number}",
