@@ -42,6 +42,11 @@ from openlicense.catalogue.controllers import (
 from openlicense.catalogue.service.indexing import CatalogueDocuments
 from openlicense.core.clock import Clock, SystemClock
 from openlicense.db import session_maker, sqlalchemy_config
+from openlicense.documents.controllers import (
+    provide_document_service,
+    router as documents_router,
+)
+from openlicense.documents.storage import make_document_storage
 from openlicense.health import health
 from openlicense.jobs.controllers import JobController
 from openlicense.jobs.loops import background_loops
@@ -125,6 +130,7 @@ def create_app(
             search_router,
             payments_router,
             notifications_router,
+            documents_router,
             oversight_router(settings, sessions),
             Router(path="/", route_handlers=[JobController]),
             web_router(sessions),
@@ -142,6 +148,8 @@ def create_app(
             "staff": Provide(provide_staff_service),
             "passwords": Provide(provide_password_service),
             "notifications": Provide(provide_notification_service),
+            "document_storage": _value(make_document_storage(settings)),
+            "documents": Provide(provide_document_service),
             "patents": Provide(provide_patents),
             "declarations": Provide(provide_declarations),
             "acceptance": Provide(provide_acceptance_service),

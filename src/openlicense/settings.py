@@ -188,6 +188,21 @@ class MailSettings(BaseModel):
     reminders_interval_seconds: float = Field(default=3600.0, gt=0)
 
 
+class DocumentSettings(BaseModel):
+    """Attachments (consent letters, evaluation reports, royalty evidence …)."""
+
+    storage: Literal["local", "s3"] = "local"
+    local_dir: Path | None = None
+    """Local storage folder; default `<data_dir>/documents`."""
+    max_bytes: int = Field(default=20 * 1024 * 1024, gt=0, le=64 * 1024 * 1024)
+    s3_bucket: str | None = None
+    s3_endpoint: str | None = None
+    """S3-compatible endpoint (MinIO, Aliyun OSS, Tencent COS …); unset: AWS."""
+    s3_region: str = "cn-north-1"
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: SecretStr | None = None
+
+
 class ServerSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = 8000
@@ -216,6 +231,7 @@ class Settings(BaseSettings):
     server: ServerSettings = Field(default_factory=ServerSettings)
     web: WebSettings = Field(default_factory=WebSettings)
     mail: MailSettings = Field(default_factory=MailSettings)
+    documents: DocumentSettings = Field(default_factory=DocumentSettings)
     data_dir: Path = Path("var")
     """Local state (SQLite file, embedded search index, rendered contract PDFs)."""
     pdf_font: Path | None = None

@@ -18,6 +18,7 @@ from openlicense.catalogue.models import (
     PatentOwner,
     RecordedLicence,
 )
+from openlicense.documents.models import Document
 from openlicense.notifications.models import (
     EmailPreference,
     Notification,
@@ -38,6 +39,7 @@ __all__ = [
     "AuditAccess",
     "Declaration",
     "DeclarationWithdrawal",
+    "Document",
     "EmailPreference",
     "LedgerCheckpoint",
     "LedgerEntry",
