@@ -113,11 +113,15 @@ class AccountService:
     async def create_user(self, data: UserCreate) -> User:
         password_hash = await self._password_hash(data.password, data.email)
         organisation = await self.get_organisation(data.organisation_id)
+        first = await self.session.scalar(
+            select(User.id).where(User.organisation_id == organisation.id).limit(1)
+        )
         return await self._add_user(
             email=data.email,
             password_hash=password_hash,
             display_name=data.display_name,
             organisation=organisation,
+            org_admin=first is None,  # an organisation's first user manages its staff
         )
 
     async def _password_hash(self, password: str, email: str) -> str:
