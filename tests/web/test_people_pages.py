@@ -122,3 +122,13 @@ async def test_password_reset_pages_say_the_same_and_the_link_works_once(
         again = await post_form(person, path, {"new_password": NEW_PASSWORD}, form_page=path)
         assert again.status_code == 410 and again.headers["x-error-code"] == "link_used"
         await sign_in(person, user.email, NEW_PASSWORD)
+
+
+def test_the_new_refusals_are_explained_in_chinese() -> None:
+    from openlicense.accounts.errors import LinkUsed, OrganisationNotVerified
+    from openlicense.web.explain import error_message
+    from openlicense.web.i18n import Translator
+
+    zh = Translator("zh_CN")
+    assert "尚未通过平台审核" in error_message(zh, OrganisationNotVerified("x"))
+    assert "已被使用" in error_message(zh, LinkUsed("x"))
