@@ -15,7 +15,11 @@ demo: install fonts
 	$(UV) run --locked openlicense db upgrade
 	$(UV) run --locked openlicense seed --patents $(SEED_PATENTS)
 	$(UV) run --locked openlicense search reindex
-	$(UV) run --locked openlicense serve
+	$(UV) run --locked openlicense notifications remind
+	# The development mail sink (var/mail/*.eml; `openlicense mail list`) beside the server.
+	$(UV) run --locked openlicense mail sink & SINK=$$!; \
+	OPENLICENSE_MAIL__SMTP_HOST=127.0.0.1 $(UV) run --locked openlicense serve; \
+	kill $$SINK
 
 postgres:
 	scripts/ensure-postgres.sh

@@ -48,6 +48,8 @@ async def make_actor(
 ) -> Actor:
     """A user (and, unless given, a new organisation of `kind`) with a valid access token."""
     n = next(_serial)
+    org_fields.setdefault("verified_at", datetime.datetime.now(datetime.UTC))
+    new_organisation = organisation_id is None
     async with sessionmaker.begin() as session:
         if organisation_id is None:
             org = Organisation(
@@ -62,6 +64,7 @@ async def make_actor(
             password_hash=password_hash(),
             role=ROLE_FOR_KIND[kind],
             organisation_id=organisation_id,
+            is_org_admin=new_organisation,
         )
         session.add(user)
         await session.flush()

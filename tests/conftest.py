@@ -31,6 +31,7 @@ from openlicense.settings import (
     AuthSettings,
     DatabaseSettings,
     LifecycleSettings,
+    MailSettings,
     SearchSettings,
     Settings,
 )
@@ -102,6 +103,7 @@ def _settings(url: str) -> Settings:
         data_dir=Path("var/test"),
         lifecycle=LifecycleSettings(worker_enabled=False),  # tests run the workers explicitly
         search=SearchSettings(worker_enabled=False),
+        mail=MailSettings(worker_enabled=False),  # tests send mail and run reminders explicitly
         audit=AuditSettings(signing_key=TEST_SIGNING_KEY),
         _env_file=None,  # type: ignore[call-arg]
     )

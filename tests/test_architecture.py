@@ -33,6 +33,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     "catalogue": frozenset({"accounts", "pricing", "clauses", "audit", "search"}),
     "agreements": frozenset({"accounts", "pricing", "clauses", "audit", "search", "catalogue"}),
     "payments": frozenset({"accounts", "pricing", "audit", "agreements"}),
+    "notifications": frozenset({"accounts", "audit", "catalogue", "agreements"}),
+    "documents": frozenset({"accounts", "audit", "catalogue", "agreements"}),
     "oversight": frozenset(
         {"accounts", "pricing", "audit", "search", "catalogue", "agreements", "payments"}
     ),

@@ -23,7 +23,12 @@ from litestar.openapi.spec import Components, SecurityScheme
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from openlicense.accounts.auth import AuthMiddleware
-from openlicense.accounts.controllers import provide_account_service, router as accounts_router
+from openlicense.accounts.controllers import (
+    provide_account_service,
+    provide_password_service,
+    provide_staff_service,
+    router as accounts_router,
+)
 from openlicense.agreements.controllers import (
     provide_acceptance_service,
     provide_obligation_service,
@@ -37,9 +42,19 @@ from openlicense.catalogue.controllers import (
 from openlicense.catalogue.service.indexing import CatalogueDocuments
 from openlicense.core.clock import Clock, SystemClock
 from openlicense.db import DatabaseConfig, session_maker, sqlalchemy_config
+from openlicense.documents.controllers import (
+    provide_document_service,
+    router as documents_router,
+)
+from openlicense.documents.storage import make_document_storage
 from openlicense.health import health
 from openlicense.jobs.controllers import JobController
 from openlicense.jobs.loops import background_loops
+from openlicense.notifications.controllers import (
+    provide_notification_service,
+    router as notifications_router,
+)
+from openlicense.notifications.service import queue_mail
 from openlicense.oversight.controllers import oversight_router
 from openlicense.payments.controllers import (
     provide_checkout,
@@ -114,6 +129,8 @@ def create_app(
             agreements_router,
             search_router,
             payments_router,
+            notifications_router,
+            documents_router,
             oversight_router(settings, sessions),
             Router(path="/", route_handlers=[JobController]),
             web_router(sessions),
@@ -126,6 +143,8 @@ def create_app(
             "search_engine": _value(engine),
             "payment_gateway": _value(gateway),
             "document_source": _value(documents),
+            "link_mail": _value(queue_mail),
+            "document_storage": _value(make_document_storage(settings)),
             **SERVICES,
         },
         plugins=[SQLAlchemyPlugin(config=db_config), problem_details_plugin()],
@@ -149,6 +168,10 @@ def create_app(
 
 SERVICES: dict[str, Provide] = {
     "accounts": Provide(provide_account_service),
+    "staff": Provide(provide_staff_service),
+    "passwords": Provide(provide_password_service),
+    "notifications": Provide(provide_notification_service),
+    "documents": Provide(provide_document_service),
     "patents": Provide(provide_patents),
     "declarations": Provide(provide_declarations),
     "acceptance": Provide(provide_acceptance_service),

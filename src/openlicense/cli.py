@@ -16,6 +16,7 @@ from rich.progress import Progress
 from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from openlicense.jobs import mail_cli
 from openlicense.settings import Settings
 
 console = Console()
@@ -460,3 +461,7 @@ async def _university_id(sessions: async_sessionmaker[AsyncSession], university:
     if found is None:
         raise click.BadParameter(f"no university {university!r}", param_hint="--university")
     return found
+
+
+main.add_command(mail_cli.mail)
+main.add_command(mail_cli.notifications)

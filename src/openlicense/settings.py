@@ -28,6 +28,15 @@ class AuthSettings(BaseModel):
     """HMAC key for access tokens. Set a long random value in every deployment."""
     jwt_ttl_minutes: int = 60
     password_min_length: int = 10
+    public_url: str = "http://127.0.0.1:8000"
+    """Where the site is reached: the base of the links in invitation and password-reset mails."""
+    invitation_ttl_hours: int = Field(default=72, gt=0)
+    reset_ttl_minutes: int = Field(default=60, gt=0)
+    login_window_minutes: int = Field(default=15, gt=0)
+    login_max_failures_per_account: int = Field(default=5, gt=0)
+    """Failed sign-ins per account (email) within the window before it answers 429."""
+    login_max_failures_per_address: int = Field(default=30, gt=0)
+    """Failed sign-ins per client address within the window before it answers 429."""
 
 
 class RulesSettings(BaseModel):
@@ -129,6 +138,10 @@ class JobsSettings(BaseModel):
     checkpoint_cron: str = "* * * * *"
     reconcile_cron: str = "*/15 * * * *"
     """Payments reconciliation with Stripe (only when Stripe is configured)."""
+    reminders_cron: str = "7 * * * *"
+    """The reminder pass (each reminder is sent once however often it runs)."""
+    mail_cron: str = "* * * * *"
+    """Send the queued mail."""
     worker_concurrency: int = 4
 
 
@@ -150,6 +163,44 @@ class WebSettings(BaseModel):
     one. Empty in the demo."""
     public_security_filing: str = ""
     """公安备案号, shown beside the ICP number when set."""
+
+
+class MailSettings(BaseModel):
+    """Email through SMTP (the notifications' mail outbox). No host: mails stay queued, the
+    in-app inbox still works. `make demo` points this at the development sink (port 1025)."""
+
+    smtp_host: str | None = None
+    smtp_port: int = 1025
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_security: Literal["none", "starttls", "tls"] = "none"
+    timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    from_address: str = "开放许可平台 <noreply@openlicense.test>"
+    batch_size: int = Field(default=50, gt=0)
+    max_attempts: int = Field(default=5, gt=0)
+    claim_timeout_seconds: int = Field(default=600, gt=0)
+    """A mail claimed this long ago by a worker that never finished is sent again."""
+    sink_dir: Path | None = None
+    """Where the development sink writes messages; default `<data_dir>/mail`."""
+    worker_enabled: bool = True
+    """Send queued mail and run the reminder pass inside `openlicense serve` (in_app mode)."""
+    worker_interval_seconds: float = Field(default=30.0, gt=0)
+    reminders_interval_seconds: float = Field(default=3600.0, gt=0)
+
+
+class DocumentSettings(BaseModel):
+    """Attachments (consent letters, evaluation reports, royalty evidence …)."""
+
+    storage: Literal["local", "s3"] = "local"
+    local_dir: Path | None = None
+    """Local storage folder; default `<data_dir>/documents`."""
+    max_bytes: int = Field(default=20 * 1024 * 1024, gt=0, le=64 * 1024 * 1024)
+    s3_bucket: str | None = None
+    s3_endpoint: str | None = None
+    """S3-compatible endpoint (MinIO, Aliyun OSS, Tencent COS …); unset: AWS."""
+    s3_region: str = "cn-north-1"
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: SecretStr | None = None
 
 
 class ServerSettings(BaseModel):
@@ -179,6 +230,8 @@ class Settings(BaseSettings):
     jobs: JobsSettings = Field(default_factory=JobsSettings)
     server: ServerSettings = Field(default_factory=ServerSettings)
     web: WebSettings = Field(default_factory=WebSettings)
+    mail: MailSettings = Field(default_factory=MailSettings)
+    documents: DocumentSettings = Field(default_factory=DocumentSettings)
     data_dir: Path = Path("var")
     """Local state (SQLite file, embedded search index, rendered contract PDFs)."""
     pdf_font: Path | None = None

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from openlicense.core.errors import Conflict, Forbidden, Invalid, Unauthorized
+from openlicense.core.errors import Conflict, Forbidden, Invalid, OpenLicenseError, Unauthorized
+
+
+class Gone(OpenLicenseError):
+    status_code = 410
+    code = "gone"
+    title = "Gone"
 
 
 class AlreadyExists(Conflict):
@@ -39,3 +45,36 @@ class RoleNotAllowed(Forbidden):
 
 class WeakPassword(Invalid):
     code = "weak_password"
+
+
+class OrganisationNotVerified(Forbidden):
+    """A binding act (publishing a declaration, accepting a licence) by an organisation the
+    platform has not verified yet."""
+
+    code = "organisation_not_verified"
+
+
+class NotOrganisationAdmin(Forbidden):
+    code = "not_an_organisation_admin"
+
+
+class CreditCodeRequired(Invalid):
+    code = "credit_code_required"
+
+
+class LinkUsed(Gone):
+    code = "link_used"
+
+
+class LinkExpired(Gone):
+    code = "link_expired"
+
+
+class TooManyLoginAttempts(OpenLicenseError):
+    status_code = 429
+    code = "too_many_attempts"
+    title = "Too many attempts"
+
+
+class LastOrganisationAdmin(Conflict):
+    code = "last_organisation_admin"

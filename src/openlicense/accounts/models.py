@@ -7,7 +7,7 @@ import uuid
 from enum import StrEnum
 
 from advanced_alchemy.base import UUIDv7AuditBase
-from sqlalchemy import BigInteger, ForeignKey, String
+from sqlalchemy import BigInteger, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from openlicense.core.columns import str_enum
@@ -68,6 +68,9 @@ class User(UUIDv7AuditBase):
         ForeignKey("organisations.id", ondelete="RESTRICT"), index=True
     )
     is_active: Mapped[bool] = mapped_column(default=True)
+    is_org_admin: Mapped[bool] = mapped_column(default=False, server_default=false())
+    """Manages the organisation's staff (invitations, deactivation, who else is an admin). The
+    first user of a self-registered organisation is one."""
     last_login_at: Mapped[datetime.datetime | None]
 
     organisation: Mapped[Organisation] = relationship(lazy="raise")
@@ -90,3 +93,45 @@ class ApiKey(UUIDv7AuditBase):
     revoked_at: Mapped[datetime.datetime | None]
 
     user: Mapped[User] = relationship(lazy="raise")
+
+
+class TokenPurpose(StrEnum):
+    INVITATION = "invitation"
+    PASSWORD_RESET = "password_reset"  # noqa: S105 - a purpose name, not a secret
+
+
+class AccountToken(UUIDv7AuditBase):
+    """A single-use, expiring link: an invitation to join an organisation or a password reset.
+    Only a SHA-256 of the secret is stored; `used_at` is set once, by a conditional UPDATE, so a
+    link works exactly once even when clicked twice at the same moment."""
+
+    __tablename__ = "account_tokens"
+
+    purpose: Mapped[TokenPurpose] = mapped_column(str_enum(TokenPurpose), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    organisation_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    """The user whose password is reset (none for an invitation: the user does not exist yet)."""
+    email: Mapped[str] = mapped_column(String(254))
+    display_name: Mapped[str | None] = mapped_column(String(120))
+    make_org_admin: Mapped[bool] = mapped_column(default=False)
+    created_by_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    expires_at: Mapped[datetime.datetime]
+    used_at: Mapped[datetime.datetime | None]
+
+
+class LoginFailure(UUIDv7AuditBase):
+    """One failed sign-in, counted per account (email) and per client address for throttling.
+    Rows older than the throttle window are ignored (and pruned on the next failure)."""
+
+    __tablename__ = "login_failures"
+
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    address: Mapped[str | None] = mapped_column(String(64), index=True)
+    failed_at: Mapped[datetime.datetime] = mapped_column(index=True)

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from openlicense.accounts import credit_code
 from openlicense.accounts.models import OrganisationKind, Role
 
 
@@ -27,6 +28,19 @@ EmailStr = Annotated[str, StringConstraints(max_length=254), AfterValidator(_ema
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200)]
 
 
+def _credit_code(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = value.strip().upper()
+    why = credit_code.problem(value)
+    if why is not None:
+        raise ValueError(why)
+    return value
+
+
+CreditCode = Annotated[str | None, AfterValidator(_credit_code)]
+
+
 class _In(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -40,7 +54,8 @@ class OrganisationCreate(_In):
     name_en: Annotated[str | None, Field(max_length=200)] = None
     kind: OrganisationKind
     province: Annotated[str | None, Field(max_length=32)] = None
-    credit_code: Annotated[str | None, Field(pattern=r"^[0-9A-HJ-NPQRTUWXY]{18}$")] = None
+    credit_code: CreditCode = None
+    """统一社会信用代码; its check character (GB 32100-2015) must match. Enterprises need one."""
     industry: Annotated[str | None, Field(max_length=40)] = None
     headcount: Annotated[int | None, Field(ge=0, le=10_000_000)] = None
     annual_revenue_minor: Annotated[int | None, Field(ge=0, le=10**17)] = None
@@ -93,6 +108,7 @@ class UserRead(_Out):
     role: Role
     organisation_id: uuid.UUID
     is_active: bool
+    is_org_admin: bool = False
     created_at: datetime.datetime
 
 
@@ -124,3 +140,58 @@ class ApiKeyRead(_Out):
 class ApiKeyCreated(ApiKeyRead):
     key: str
     """The secret, shown this once."""
+
+
+Password = Annotated[str, Field(min_length=1, max_length=256)]
+
+
+class PasswordChange(_In):
+    current_password: Password
+    new_password: Password
+
+
+class PasswordResetRequest(_In):
+    email: EmailStr
+    language: Literal["zh", "en"] = "zh"
+
+
+class PasswordResetConfirm(_In):
+    token: Annotated[str, Field(min_length=10, max_length=200)]
+    new_password: Password
+
+
+class InvitationCreate(_In):
+    email: EmailStr
+    display_name: Annotated[str | None, Field(max_length=120)] = None
+    org_admin: bool = False
+    """The new user will manage the organisation's staff too."""
+    language: Literal["zh", "en"] = "zh"
+
+
+class InvitationRead(_Out):
+    id: uuid.UUID
+    email: str
+    organisation_id: uuid.UUID
+    make_org_admin: bool
+    expires_at: datetime.datetime
+    used_at: datetime.datetime | None
+    created_at: datetime.datetime
+
+
+class InvitationCreated(InvitationRead):
+    link: str
+    """The single-use link (also mailed to the invitee): shown this once."""
+
+
+class InvitationAccept(_In):
+    token: Annotated[str, Field(min_length=10, max_length=200)]
+    display_name: Name
+    password: Password
+
+
+class StaffUpdate(_In):
+    """What an organisation admin may change about a colleague. The role itself follows the
+    organisation's kind; within it, a user manages the staff or not."""
+
+    is_org_admin: bool | None = None
+    is_active: bool | None = None

@@ -6,19 +6,23 @@ import datetime
 import uuid
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from openlicense.accounts import rules as sme
 from openlicense.accounts.errors import (
     AlreadyExists,
+    CreditCodeRequired,
     InvalidCredentials,
     OrganisationKindNotSelfService,
+    OrganisationNotVerified,
+    TooManyLoginAttempts,
     WeakPassword,
 )
 from openlicense.accounts.models import (
     ROLE_FOR_KIND,
     ApiKey,
+    LoginFailure,
     Organisation,
     OrganisationKind,
     User,
@@ -59,6 +63,20 @@ class AccountService:
             raise OrganisationKindNotSelfService(
                 "Only universities and enterprises can sign up; ask the platform for other kinds.",
             )
+        if (
+            data.organisation.kind is OrganisationKind.ENTERPRISE
+            and not data.organisation.credit_code
+        ):
+            raise CreditCodeRequired(
+                "An enterprise signs up with its unified social credit code (统一社会信用代码).",
+                errors=[
+                    {
+                        "field": "organisation.credit_code",
+                        "message": "required for enterprises",
+                        "source": "body",
+                    }
+                ],
+            )
         # Hash before the first write: on SQLite the write lock is not held while argon2 runs.
         password_hash = await self._password_hash(data.password, data.email)
         organisation = await self.create_organisation(data.organisation, verified=False)
@@ -67,6 +85,7 @@ class AccountService:
             password_hash=password_hash,
             display_name=data.display_name,
             organisation=organisation,
+            org_admin=True,
         )
 
     async def create_organisation(
@@ -94,11 +113,15 @@ class AccountService:
     async def create_user(self, data: UserCreate) -> User:
         password_hash = await self._password_hash(data.password, data.email)
         organisation = await self.get_organisation(data.organisation_id)
+        first = await self.session.scalar(
+            select(User.id).where(User.organisation_id == organisation.id).limit(1)
+        )
         return await self._add_user(
             email=data.email,
             password_hash=password_hash,
             display_name=data.display_name,
             organisation=organisation,
+            org_admin=first is None,  # an organisation's first user manages its staff
         )
 
     async def _password_hash(self, password: str, email: str) -> str:
@@ -113,9 +136,16 @@ class AccountService:
         return await hash_password_off_loop(password)
 
     async def _add_user(
-        self, *, email: str, password_hash: str, display_name: str, organisation: Organisation
+        self,
+        *,
+        email: str,
+        password_hash: str,
+        display_name: str,
+        organisation: Organisation,
+        org_admin: bool = False,
     ) -> User:
         user = User(
+            is_org_admin=org_admin,
             email=email.lower(),
             display_name=display_name,
             password_hash=password_hash,
@@ -126,14 +156,49 @@ class AccountService:
         await self._flush_unique("A user with this email already exists.")
         return user
 
-    async def login(self, email: str, password: str) -> User:
-        user = await self.session.scalar(select(User).where(User.email == email.lower()))
+    async def login(self, email: str, password: str, *, address: str | None = None) -> User:
+        """Sign in. Failures are counted per account and per client address: over either limit
+        within the window the answer is 429 (checked before the password, so guessing stops).
+        The caller runs in autocommit (the API and page login routes), so a failure is recorded
+        even though the request answers 401."""
+        email = email.lower()
+        now = datetime.datetime.now(datetime.UTC)
+        await self._refuse_if_throttled(email, address, now)
+        user = await self.session.scalar(select(User).where(User.email == email))
         # Same answer for unknown email and wrong password: no account enumeration.
         known = user.password_hash if user is not None and user.is_active else None
         if not await verify_password_off_loop(known, password) or user is None:
+            self.session.add(LoginFailure(email=email, address=address, failed_at=now))
+            await self.session.flush()
             raise InvalidCredentials("Email or password is wrong.")
-        user.last_login_at = datetime.datetime.now(datetime.UTC)
+        user.last_login_at = now
         return user
+
+    async def _refuse_if_throttled(
+        self, email: str, address: str | None, now: datetime.datetime
+    ) -> None:
+        since = now - datetime.timedelta(minutes=self.auth.login_window_minutes)
+        await self.session.execute(
+            delete(LoginFailure).where(LoginFailure.failed_at < since - datetime.timedelta(days=1))
+        )
+        recent = (
+            select(func.count()).select_from(LoginFailure).where(LoginFailure.failed_at >= since)
+        )
+        by_account = await self.session.scalar(recent.where(LoginFailure.email == email)) or 0
+        by_address = (
+            await self.session.scalar(recent.where(LoginFailure.address == address)) or 0
+            if address
+            else 0
+        )
+        if (
+            by_account >= self.auth.login_max_failures_per_account
+            or by_address >= self.auth.login_max_failures_per_address
+        ):
+            raise TooManyLoginAttempts(
+                "Too many failed sign-ins; wait a few minutes and try again, or reset the "
+                "password.",
+                headers={"Retry-After": str(self.auth.login_window_minutes * 60)},
+            )
 
     async def get_user(self, user_id: uuid.UUID) -> User:
         user = await self.session.get(User, user_id)
@@ -225,6 +290,22 @@ class AccountService:
             await self.session.flush()
         except IntegrityError as exc:
             raise AlreadyExists(message) from exc
+
+
+async def require_verified(
+    session: AsyncSession, organisation_id: uuid.UUID, *, action: str
+) -> None:
+    """Refuse a binding act by an organisation the platform has not verified yet (403
+    `organisation_not_verified`). Browsing and preparing drafts stay open to it."""
+    verified_at = await session.scalar(
+        select(Organisation.verified_at).where(Organisation.id == organisation_id)
+    )
+    if verified_at is None:
+        raise OrganisationNotVerified(
+            f"Your organisation is not verified yet, so it cannot {action}. A platform admin "
+            "verifies universities and IP offices; an enterprise is verified once its unified "
+            "social credit code is checked. You can keep browsing and preparing meanwhile.",
+        )
 
 
 def organisation_read(organisation: Organisation) -> OrganisationRead:

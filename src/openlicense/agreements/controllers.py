@@ -23,6 +23,7 @@ from openlicense.agreements.schemas import (
     AgreementSummary,
     Quote,
     RecordingFiled,
+    RoyaltyAmendmentIn,
     RoyaltyReportIn,
     RoyaltyReportRead,
     SealCheck,
@@ -208,6 +209,24 @@ class AgreementController(Controller):
         return RoyaltyReportRead.model_validate(
             await obligations.report_royalty(request.user, agreement_id, data)
         )
+
+    @post(
+        "/{agreement_id:uuid}/royalty-reports/{entry_key:str}/amend",
+        guards=[allow(Role.ENTERPRISE_MEMBER)],
+        status_code=200,
+    )
+    async def amend_royalty(
+        self,
+        request: AnyRequest,
+        agreement_id: FromPath[uuid.UUID],
+        entry_key: FromPath[str],
+        data: JSONBody[RoyaltyAmendmentIn],
+        obligations: NamedDependency[ObligationService],
+    ) -> RoyaltyReportRead:
+        """Correct a filed report within the following reporting period; the difference is
+        settled on the next payment, and the amendment is recorded (event and ledger)."""
+        report = await obligations.amend_royalty(request.user, agreement_id, entry_key, data)
+        return RoyaltyReportRead.model_validate(report)
 
     @post("/{agreement_id:uuid}/recording", guards=[parties], status_code=200)
     async def file_recording(

@@ -55,3 +55,17 @@ class OutsideLicencePeriod(Invalid):
 
 class PeriodNotEnded(Conflict):
     code = "period_not_ended"
+
+
+class AmendmentWindowClosed(Conflict):
+    """Rule 20: a royalty report is amended within the following reporting period only."""
+
+    code = "amendment_window_closed"
+
+
+class NotReported(Conflict):
+    code = "not_reported"
+
+
+class CreditNotSettleable(Conflict):
+    code = "amendment_credit_unsettled"

@@ -157,6 +157,12 @@ class RoyaltyReportIn(_In):
     """Net sales / profit / new output value in minor units (fen), or units sold."""
 
 
+class RoyaltyAmendmentIn(_In):
+    base_amount: Annotated[Decimal, Field(ge=0, max_digits=20, decimal_places=4)]
+    """The corrected base for the period (same unit as the report)."""
+    reason: Annotated[str, Field(min_length=2, max_length=300)]
+
+
 class RoyaltyReportRead(_Out):
     entry_key: str
     period_start: datetime.date

@@ -27,3 +27,9 @@ class PatentRetired(Conflict):
 
 class VersionConflict(Conflict):
     code = "version_conflict"
+
+
+class CoOwnersLocked(Conflict):
+    """Rule 7: the co-owners' consents a published declaration relied on are fixed."""
+
+    code = "co_owners_locked"

@@ -2,7 +2,7 @@
 
 from advanced_alchemy.base import metadata_registry
 
-from openlicense.accounts.models import ApiKey, Organisation, User
+from openlicense.accounts.models import AccountToken, ApiKey, LoginFailure, Organisation, User
 from openlicense.agreements.models import (
     Agreement,
     AgreementEvent,
@@ -18,6 +18,13 @@ from openlicense.catalogue.models import (
     PatentOwner,
     RecordedLicence,
 )
+from openlicense.documents.models import Document
+from openlicense.notifications.models import (
+    EmailPreference,
+    Notification,
+    OutgoingMail,
+    ReminderKey,
+)
 from openlicense.oversight.models import AuditAccess
 from openlicense.payments.models import Payment, PaymentAnomaly, Refund, StripeEvent
 from openlicense.search.models import SearchOutbox
@@ -25,15 +32,21 @@ from openlicense.search.models import SearchOutbox
 metadata = metadata_registry.get(None)
 
 __all__ = [
+    "AccountToken",
     "Agreement",
     "AgreementEvent",
     "ApiKey",
     "AuditAccess",
     "Declaration",
     "DeclarationWithdrawal",
+    "Document",
+    "EmailPreference",
     "LedgerCheckpoint",
     "LedgerEntry",
+    "LoginFailure",
+    "Notification",
     "Organisation",
+    "OutgoingMail",
     "Patent",
     "PatentOwner",
     "Payment",
@@ -41,6 +54,7 @@ __all__ = [
     "RecordedLicence",
     "RecordingTask",
     "Refund",
+    "ReminderKey",
     "RoyaltyReport",
     "ScheduleEntry",
     "SearchOutbox",

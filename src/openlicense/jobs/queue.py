@@ -13,7 +13,13 @@ from procrastinate import App, PsycopgConnector
 from sqlalchemy.engine import make_url
 
 from openlicense.audit.checkpoints import checkpoint
-from openlicense.jobs.tasks import drain_search_once, reconcile_payments_once, run_lifecycle_once
+from openlicense.jobs.tasks import (
+    drain_search_once,
+    reconcile_payments_once,
+    run_lifecycle_once,
+    run_reminders_once,
+    send_mail_once,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -72,6 +78,16 @@ def build_queue(resources: Resources) -> App:
     async def ledger_checkpoint(timestamp: int) -> None:
         async with resources.session_maker() as session, session.begin():
             await checkpoint(session, settings)
+
+    @queue.periodic(cron=settings.jobs.reminders_cron)
+    @queue.task(name="notifications.reminders", queueing_lock="reminders", lock="reminders")
+    async def reminders(timestamp: int) -> None:
+        await run_reminders_once(resources.session_maker, resources.clock)
+
+    @queue.periodic(cron=settings.jobs.mail_cron)
+    @queue.task(name="notifications.mail", queueing_lock="mail", lock="mail")
+    async def mail(timestamp: int) -> None:
+        await send_mail_once(resources.session_maker, settings)
 
     if resources.payment_gateway is not None and settings.stripe.reconcile_worker_enabled:
         gateway = resources.payment_gateway

@@ -9,6 +9,8 @@ from openlicense.agreements.rules import LifecycleConfig
 from openlicense.agreements.service import LifecycleReport, run_lifecycle
 from openlicense.audit.checkpoints import checkpoint
 from openlicense.catalogue.service.indexing import refresh_listings_due
+from openlicense.notifications.mailer import MailReport, send_pending_mail
+from openlicense.notifications.reminders import ReminderReport, run_reminders
 from openlicense.payments.service import ReconcileReport, reconcile
 from openlicense.search.outbox import DrainReport, drain, drain_once
 
@@ -96,3 +98,17 @@ async def reconcile_payments_once(
     items, resend refunds not yet confirmed. Each session in its own transactions; one Stripe
     cannot answer for is reported and the pass goes on."""
     return await reconcile(session_maker, gateway, settings, clock)
+
+
+async def run_reminders_once(
+    session_maker: async_sessionmaker[AsyncSession], clock: Clock
+) -> ReminderReport:
+    """Today's reminders, in their own transaction (each sent once: see notifications.reminders)."""
+    async with session_maker() as session, session.begin():
+        return await run_reminders(session, clock.today())
+
+
+async def send_mail_once(
+    session_maker: async_sessionmaker[AsyncSession], settings: Settings
+) -> MailReport:
+    return await send_pending_mail(session_maker, settings.mail)

@@ -112,6 +112,7 @@ def _organisations_and_users(
 
     def user(email: str, org_id: uuid.UUID, kind: OrganisationKind) -> None:
         at = created + dt.timedelta(days=1, minutes=len(users))
+        first = all(u["organisation_id"] != org_id for u in users)
         users.append(
             {
                 "id": _uid(f"user:{email}"),
@@ -120,6 +121,7 @@ def _organisations_and_users(
                 "role": ROLE_FOR_KIND[kind],
                 "organisation_id": org_id,
                 "is_active": True,
+                "is_org_admin": first,  # each organisation's first user manages its staff
                 "last_login_at": None,
                 "created_at": at,
                 "updated_at": at,

@@ -19,6 +19,7 @@ from openlicense.web.account import AccountPages
 from openlicense.web.admin import AdminPages
 from openlicense.web.deps import DEPENDENCIES
 from openlicense.web.office import OfficePages
+from openlicense.web.people import PeoplePages
 from openlicense.web.public import PublicPages
 from openlicense.web.rendering import page_error
 from openlicense.web.sme import SME_CONTROLLERS
@@ -61,6 +62,7 @@ def web_router(session_maker: async_sessionmaker[AsyncSession]) -> Router:
             ImportPages,
             office,
             AdminPages,
+            PeoplePages,
         ],
         dependencies=DEPENDENCIES,
         request_class=HTMXRequest,

@@ -155,6 +155,22 @@ ERRORS: Final = {
         "The password needs at least 10 characters with a letter and a digit, and must not be "
         "easy to guess."
     ),
+    "organisation_not_verified": N_(
+        "Your organisation is not verified yet: a platform admin checks it first. You can keep "
+        "browsing and preparing meanwhile."
+    ),
+    "not_an_organisation_admin": N_("Only an admin of your organisation manages its staff."),
+    "last_organisation_admin": N_("The organisation needs at least one active admin."),
+    "link_used": N_("This link has already been used; ask for a new one."),
+    "link_expired": N_("This link is invalid or has expired; ask for a new one."),
+    "too_many_attempts": N_("Too many failed sign-ins: wait 15 minutes or reset the password."),
+    "co_owners_locked": N_(
+        "A declaration of this patent was published: its co-owners and consents can no longer "
+        "be corrected (rule 7)."
+    ),
+    "amendment_window_closed": N_("This report can no longer be amended (rule 20)."),
+    "unsupported_document_type": N_("Only PDF, PNG, JPEG and XLSX files are accepted."),
+    "document_too_large": N_("The file is too large."),
 }
 
 

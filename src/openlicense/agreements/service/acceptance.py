@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from uuid_utils.compat import uuid7
 
 from openlicense.accounts.models import Organisation, OrganisationKind, User
+from openlicense.accounts.service import require_verified
 from openlicense.agreements.contract import RenderedContract, render_contract, seal
 from openlicense.agreements.errors import (
     AcceptanceConflict,
@@ -85,6 +86,7 @@ class AcceptanceService:
         """Returns (agreement, created). A retry with the same key returns the first result."""
         if principal.organisation_kind is not OrganisationKind.ENTERPRISE:
             raise NotAnEnterprise("Only enterprises accept open licences.")
+        await require_verified(self.session, principal.organisation_id, action="accept a licence")
         existing = await self._by_key(principal.organisation_id, idempotency_key)
         if existing is not None:
             return _replayed(existing, declaration_id), False
@@ -131,6 +133,7 @@ class AcceptanceService:
         only without its number: step 2 of the licence flow. Nothing is saved."""
         if principal.organisation_kind is not OrganisationKind.ENTERPRISE:
             raise NotAnEnterprise("Only enterprises accept open licences.")
+        await require_verified(self.session, principal.organisation_id, action="accept a licence")
         declaration = await self._declaration(declaration_id)
         today, now = self.clock.today(), self.clock.now()
         _check_acceptable(declaration, declaration.patent, AcceptanceRequest(), today)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
@@ -12,9 +13,12 @@ from sqlalchemy import select
 from openlicense.agreements.errors import (
     AlreadyRecorded,
     AlreadyReported,
+    AmendmentWindowClosed,
+    CreditNotSettleable,
     FiledInFuture,
     NotARoyaltyPeriod,
     NotEffectiveYet,
+    NotReported,
     PeriodNotEnded,
 )
 from openlicense.agreements.models import (
@@ -25,7 +29,7 @@ from openlicense.agreements.models import (
     ScheduleEntry,
 )
 from openlicense.agreements.rules import Change, end_trial, trial_end_refusal
-from openlicense.agreements.schemas import RecordingFiled, RoyaltyReportIn
+from openlicense.agreements.schemas import RecordingFiled, RoyaltyAmendmentIn, RoyaltyReportIn
 from openlicense.agreements.service import history
 from openlicense.agreements.service.acceptance import schedule_entries
 from openlicense.agreements.service.access import AgreementReader, ensure_party, find_entry
@@ -155,6 +159,126 @@ class ObligationService(AgreementReader):
         )
         await self.session.flush()
         return report
+
+    async def amend_royalty(
+        self,
+        principal: Principal,
+        agreement_id: uuid.UUID,
+        entry_key: str,
+        data: RoyaltyAmendmentIn,
+    ) -> RoyaltyReport:
+        """The licensee corrects a filed report until the end of the following reporting period
+        (as long as the reported one). The amendment is an event and a ledger entry with the old
+        and new figures. The difference is settled on the next payment: an unpaid period simply
+        owes the new amount; a paid one gets an adjustment item due with the next payment (more
+        owed) or lowers the next unpaid amount (a credit)."""
+        agreement = await self.load(agreement_id, for_update=True)
+        ensure_party(principal, agreement, "licensee")
+        entry = find_entry(agreement, entry_key)
+        today = self.clock.today()
+        report = await self._amendable_report(agreement, entry, today)
+        reports = await self._reports(agreement.id)
+        reports[entry.key] = data.base_amount
+        fresh = {e.key: e for e in schedule_entries(self._schedule(agreement, reports))}
+        new_amount = fresh[entry.key].amount_minor or 0
+        difference = new_amount - report.amount_minor
+        settled_by = self._settle_difference(agreement, entry, difference, today)
+        n = sum(1 for e in agreement.events if e.key.startswith(f"amend-{entry.key}-")) + 1
+        amended = Change(
+            rule=20,
+            key=f"amend-{entry.key}-{n}",
+            kind="royalty_amended",
+            detail={
+                "entry": entry.key,
+                "reason": data.reason,
+                "old_base_amount": str(report.base_amount),
+                "new_base_amount": str(data.base_amount),
+                "old_amount_minor": report.amount_minor,
+                "new_amount_minor": new_amount,
+                "difference_minor": difference,
+                "settled_by": settled_by,
+            },
+        )
+        report.base_amount = data.base_amount
+        report.amount_minor = new_amount
+        history.record(
+            self.session,
+            agreement,
+            [amended],
+            on=today,
+            now=self.clock.now(),
+            actor_id=principal.user_id,
+        )
+        await self.session.flush()
+        return report
+
+    async def _amendable_report(
+        self, agreement: Agreement, entry: ScheduleEntry, today: datetime.date
+    ) -> RoyaltyReport:
+        """The filed report of `entry`, while its amendment window (one more period) is open."""
+        report = await self.session.scalar(
+            select(RoyaltyReport).where(
+                RoyaltyReport.agreement_id == agreement.id, RoyaltyReport.entry_key == entry.key
+            )
+        )
+        if report is None:
+            raise NotReported(f"{entry.key} has no report to amend; report it first.")
+        deadline = report.period_end + (report.period_end - report.period_start)
+        if today > deadline:
+            raise AmendmentWindowClosed(
+                f"rule 20: the report for {entry.key} could be amended until {deadline}.",
+            )
+        return report
+
+    @staticmethod
+    def _settle_difference(
+        agreement: Agreement, entry: ScheduleEntry, difference: int, today: datetime.date
+    ) -> str | None:
+        """Where the difference goes (the key of the item that carries it), or None if none."""
+        if difference == 0:
+            return None
+        if entry.status is EntryStatus.SCHEDULED and not entry.paid_minor:
+            entry.amount_minor = (entry.amount_minor or 0) + difference
+            return entry.key
+        upcoming = sorted(
+            (
+                e
+                for e in agreement.entries
+                if e.status is EntryStatus.SCHEDULED
+                and not e.paid_minor
+                and e.due_date >= today
+                and e.key != entry.key
+            ),
+            key=lambda e: e.due_date,
+        )
+        if difference < 0:
+            credit = -difference
+            target = next((e for e in upcoming if (e.amount_minor or 0) >= credit), None)
+            if target is None:
+                raise CreditNotSettleable(
+                    "The corrected report lowers a paid royalty and no later payment is large "
+                    "enough to carry the credit; ask the licensor for a refund instead.",
+                )
+            target.amount_minor = (target.amount_minor or 0) - credit
+            return target.key
+        due = upcoming[0].due_date if upcoming else today + datetime.timedelta(days=30)
+        n = sum(1 for e in agreement.entries if e.key.startswith(f"{entry.key}-adj"))
+        key = f"{entry.key}-adj{n + 1}"
+        agreement.entries.append(
+            ScheduleEntry(
+                agreement_id=agreement.id,
+                key=key,
+                kind="royalty_adjustment",
+                due_date=due,
+                amount_minor=difference,
+                period_start=entry.period_start,
+                period_end=entry.period_end,
+                description=f"Royalty adjustment for {entry.key} (amended report)",
+                status=EntryStatus.SCHEDULED,
+                refunded_minor=0,
+            )
+        )
+        return key
 
     @staticmethod
     def _schedule(agreement: Agreement, reports: dict[str, Decimal]) -> Schedule:

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from openlicense.accounts.service import require_verified
 from openlicense.audit import ledger
 from openlicense.audit.ledger import LedgerRecord
 from openlicense.catalogue.errors import PatentRetired, VersionConflict
@@ -92,6 +93,9 @@ class DeclarationService:
         declaration = await self._load(declaration_id, for_update=True)
         patent = declaration.patent
         ensure_manages(principal, patent)
+        await require_verified(
+            self.session, principal.organisation_id, action="publish a declaration"
+        )
         today = self.clock.today()
         terms = DeclarationTerms.model_validate(declaration.terms)
         violations = await self._publication_violations(

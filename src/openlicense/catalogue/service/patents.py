@@ -42,6 +42,7 @@ from openlicense.catalogue.service.listing import (
     list_page,
     search_page,
 )
+from openlicense.catalogue.service.owners import correct_co_owners
 from openlicense.core.clock import Clock
 from openlicense.core.errors import NotFound, RuleViolationError
 from openlicense.core.violations import blocking
@@ -93,7 +94,13 @@ class PatentService:
             report = data.evaluation_report
             patent.evaluation_report = report.model_dump(mode="json") if report else None
         if data.co_owners is not None:
-            patent.co_owners = build_owners(data.co_owners, now=self.clock.now())
+            await correct_co_owners(
+                self.session,
+                patent,
+                data.co_owners,
+                now=self.clock.now(),
+                actor_id=principal.user_id,
+            )
         _validate_register_dates(patent)
         if patent.grant_date is not None and patent.patent_number is None:
             patent.patent_number = identifiers.patent_number_for(patent.application_number)
