@@ -196,9 +196,14 @@ def audit() -> None:
 
 
 @audit.command("verify")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_obj
-def audit_verify(settings: Settings) -> None:
-    """Recompute the ledger chain and checkpoints; compare every agreement with the ledger."""
+def audit_verify(settings: Settings, as_json: bool) -> None:
+    """Recompute the ledger chain and checkpoints; compare every agreement, declaration, payment
+    and refund with the ledger. Exit status 1 when anything differs."""
+    import dataclasses
+    import json
+
     from openlicense.oversight.verification import VerificationReport, verify_all
 
     async def _run() -> VerificationReport:
@@ -206,16 +211,30 @@ def audit_verify(settings: Settings) -> None:
             return await verify_all(session, settings)
 
     report = asyncio.run(_run())
+    if as_json:
+        click.echo(json.dumps(dataclasses.asdict(report), ensure_ascii=False, default=str))
+        sys.exit(0 if report.ok else 1)
     if report.ok:
         console.print(
             f"[green]OK[/green]: {report.entries} entries, last hash {report.last_hash}, "
-            f"{report.checkpoints} checkpoints, {report.agreements_checked} agreements"
+            f"{report.checkpoints} checkpoints, {report.agreements_checked} agreements, "
+            f"{report.declarations_checked} declarations, {report.payments_checked} payments "
+            "and refunds"
         )
         return
     if report.first_break:
         console.print(f"[red]Broken at seq {report.first_break['seq']}[/red]: {report.first_break}")
     for mismatch in report.agreement_mismatches:
-        console.print(f"[red]Agreement {mismatch['number']}[/red]: {mismatch}")
+        field = mismatch.get("field")
+        console.print(
+            f"[red]Agreement {mismatch['number']} ({mismatch['agreement_id']})[/red]: "
+            f"{mismatch['reason']}" + (f" — {field}" if field else "") + f": {mismatch}"
+        )
+    for mismatch in report.mismatches:
+        console.print(
+            f"[red]{mismatch['subject_type'].capitalize()} {mismatch['subject_id']}[/red]: "
+            f"{mismatch['reason']} {mismatch.get('field') or ''}: {mismatch}"
+        )
     sys.exit(1)
 
 

@@ -268,8 +268,9 @@ async def test_changing_an_agreement_row_is_named_by_its_ledger_entry(
     assert report["first_break"] is None  # the chain itself is intact
     by_reason = {m["reason"]: m for m in report["agreement_mismatches"]}
     assert by_reason["sealed_content_changed"]["seq"] == created[second["id"]]
-    assert by_reason["status_differs_from_ledger"]["number"] == first["number"]
-    assert by_reason["status_differs_from_ledger"]["ledger_status"] == "notified"
+    status = by_reason["field_differs_from_ledger"]
+    assert (status["number"], status["field"]) == (first["number"], "status")
+    assert (status["ledger"], status["row"]) == ("notified", "effective")
 
 
 async def test_deleting_an_agreement_row_is_named(

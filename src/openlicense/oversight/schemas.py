@@ -49,10 +49,16 @@ class AuditAgreement(BaseModel):
 
 
 def audit_agreement(row: tuple[Any, Any, Any, Any], today: datetime.date) -> AuditAgreement:
-    """One audit-API agreement from an `(agreement, licensor, licensee, patent)` row."""
+    """One audit-API agreement from an `(agreement, licensor, licensee, patent)` row. The
+    parties' names and the patent's number and IPC codes are served as sealed in the snapshot
+    (what was agreed, covered by `seal`); only `licensor_province` is the organisation's current
+    record (the snapshot does not hold it)."""
     agreement, licensor, licensee, patent = row
     task = agreement.recording
-    declaration = agreement.snapshot.get("declaration", {})
+    snapshot = agreement.snapshot
+    declaration = snapshot.get("declaration", {})
+    sealed_patent = snapshot.get("patent", {})
+    sealed_licensor, sealed_licensee = snapshot.get("licensor", {}), snapshot.get("licensee", {})
     return AuditAgreement(
         id=agreement.id,
         number=agreement.number,
@@ -68,15 +74,15 @@ def audit_agreement(row: tuple[Any, Any, Any, Any], today: datetime.date) -> Aud
         declaration_id=agreement.declaration_id,
         declaration_version=declaration.get("version", 0),
         announcement_ref=declaration.get("announcement_ref"),
-        patent_id=patent.id,
-        patent_number=patent.patent_number,
-        ipc_codes=list(patent.ipc_codes),
-        licensor_id=licensor.id,
-        licensor=licensor.name,
+        patent_id=agreement.patent_id,
+        patent_number=sealed_patent.get("patent_number", patent.patent_number),
+        ipc_codes=list(sealed_patent.get("ipc_codes", patent.ipc_codes)),
+        licensor_id=agreement.licensor_organisation_id,
+        licensor=sealed_licensor.get("name", licensor.name),
         licensor_province=licensor.province,
-        licensee_id=licensee.id,
-        licensee=licensee.name,
-        licensee_province=licensee.province,
+        licensee_id=agreement.licensee_organisation_id,
+        licensee=sealed_licensee.get("name", licensee.name),
+        licensee_province=sealed_licensee.get("province", licensee.province),
         recording_status=task.status.value if task else "none",
         recording_due=task.due_date if task else None,
         recording_overdue=bool(task and task.status.value == "open" and task.due_date < today),
