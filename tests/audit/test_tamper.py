@@ -16,7 +16,7 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from builders import Actor, make_actor
+from builders import make_actor
 from licensing import Market, make_market
 from openlicense.accounts.models import OrganisationKind
 from openlicense.agreements.models import Agreement, AgreementEvent, RecordingTask, ScheduleEntry
