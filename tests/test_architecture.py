@@ -43,7 +43,9 @@ PUBLIC = frozenset({"models", "schemas", "service", "rules", "errors", "states"}
 
 EXTRA_PUBLIC: dict[str, frozenset[str]] = {
     "accounts": frozenset({"guards", "principal", "tokens", "passwords"}),
-    "audit": frozenset({"ledger", "chain", "checkpoints", "signing", "exports"}),
+    "audit": frozenset(
+        {"ledger", "chain", "checkpoints", "signing", "exports", "keyring", "delivery", "actions"}
+    ),
     "search": frozenset(
         {"documents", "engine", "enqueue", "freshness", "outbox", "reindex", "setup"}
     ),

@@ -241,7 +241,8 @@ def audit_verify(settings: Settings, as_json: bool) -> None:
 @audit.command("checkpoint")
 @click.pass_obj
 def audit_checkpoint(settings: Settings) -> None:
-    """Sign a checkpoint of the ledger's current tail now."""
+    """Sign a checkpoint of the ledger's current tail now (the worker also signs them on
+    schedule: every `checkpoint_every` entries or `checkpoint_max_age_minutes`)."""
     from openlicense.audit.checkpoints import checkpoint
 
     async def _run() -> tuple[int, str] | None:
@@ -251,10 +252,59 @@ def audit_checkpoint(settings: Settings) -> None:
 
     signed = asyncio.run(_run())
     console.print(
-        "ledger is empty"
+        "nothing to sign (no entries since the last checkpoint)"
         if signed is None
         else f"signed checkpoint at seq {signed[0]}: {signed[1]}"
     )
+
+
+@audit.command("rotate-key")
+@click.option(
+    "--new-key-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="PEM of the new Ed25519 private key; generated (mode 600) if the file does not exist.",
+)
+@click.pass_obj
+def audit_rotate_key(settings: Settings, new_key_file: Path) -> None:
+    """Retire the configured signing key and enter the new one, endorsed by it. Then set
+    OPENLICENSE_AUDIT__SIGNING_KEY to the new key: the retired key can no longer sign."""
+
+    from openlicense.audit.checkpoints import rotate_key
+    from openlicense.audit.signing import generate_private_key_pem, load_private_key
+
+    if not new_key_file.exists():
+        new_key_file.write_text(generate_private_key_pem())
+        new_key_file.chmod(0o600)
+    new_key = load_private_key(new_key_file.read_text())
+
+    async def _run() -> str:
+        async with _database(settings) as sessions, sessions() as session, session.begin():
+            now = datetime.datetime.now(datetime.UTC)
+            return (await rotate_key(session, settings, new_key, now)).key_id
+
+    kid = asyncio.run(_run())
+    console.print(
+        f"key {kid} is now the signing key. Set OPENLICENSE_AUDIT__SIGNING_KEY to the contents "
+        f"of {new_key_file} and restart the app and the workers."
+    )
+
+
+@audit.command("deliver")
+@click.pass_obj
+def audit_deliver(settings: Settings) -> None:
+    """Push the checkpoints subscribed IP offices have not received yet (as the worker does)."""
+    from openlicense.audit.delivery import deliver_due
+
+    async def _run() -> tuple[int, int, list[str]]:
+        async with _database(settings) as sessions:
+            report = await deliver_due(sessions, settings)
+            return report.delivered, report.failed, report.errors
+
+    delivered, failed, errors = asyncio.run(_run())
+    console.print(f"{delivered} delivered, {failed} postponed")
+    for error in errors:
+        console.print(f"[yellow]{error}[/yellow]")
 
 
 @main.group()

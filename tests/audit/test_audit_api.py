@@ -158,7 +158,9 @@ async def test_ledger_is_intact_after_normal_use(market: Market, auditor: Actor)
     assert report["ok"] is True, report
     actions = [
         e["action"]
-        for e in (await market.client.get("/api/audit/ledger", headers=auditor.headers)).json()
+        for e in (await market.client.get("/api/audit/ledger", headers=auditor.headers)).json()[
+            "items"
+        ]
     ]
     assert "declaration.published" in actions
     assert actions.count("agreement.created") == 1
@@ -364,7 +366,7 @@ async def test_exports_stream_csv_and_ndjson_and_the_ledger_verifies_offline(
     key = (await market.client.get("/api/audit/public-key")).json()
     checkpoints = (
         await market.client.get("/api/audit/ledger/checkpoints", headers=auditor.headers)
-    ).json()
+    ).json()["items"]
     (tmp_path / "ledger.ndjson").write_bytes(ledger.content)
     (tmp_path / "platform.pem").write_text(key["public_key_pem"])
     (tmp_path / "checkpoints.json").write_text(json.dumps(checkpoints))

@@ -290,7 +290,7 @@ async def test_a_withdrawal_names_its_declaration_and_patent_and_is_checked(
             "/api/audit/ledger", params={"limit": 100}, headers=full["auditor"].headers
         )
     ).json()
-    items = ledger["items"] if isinstance(ledger, dict) else ledger
+    items = ledger["items"]
     entry = next(e for e in items if e["action"] == "declaration.withdrawn")
     assert entry["subject_id"] == declaration["id"]
     assert entry["data"]["declaration_id"] == declaration["id"]

@@ -1,5 +1,5 @@
-"""The background loops inside `openlicense serve`: the lifecycle pass, the search outbox and
-payment reconciliation."""
+"""The background loops inside `openlicense serve`: the lifecycle pass, the search outbox,
+ledger checkpoints with their delivery to subscribed IP offices, and payment reconciliation."""
 
 from __future__ import annotations
 
@@ -10,7 +10,12 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import TYPE_CHECKING
 
-from openlicense.jobs.tasks import drain_search_once, reconcile_payments_once, run_lifecycle_once
+from openlicense.jobs.tasks import (
+    checkpoint_and_deliver,
+    drain_search_once,
+    reconcile_payments_once,
+    run_lifecycle_once,
+)
 
 if TYPE_CHECKING:
     from litestar import Litestar
@@ -57,12 +62,20 @@ def background_loops(
             logger.warning("payments: %s not checked: %s", len(report.unchecked), report.unchecked)
         return settings.stripe.reconcile_interval_seconds
 
+    async def ledger() -> float:
+        report = await checkpoint_and_deliver(session_maker, settings, clock)
+        if report.failed:
+            logger.warning("checkpoint deliveries postponed: %s", report.errors)
+        return settings.audit.checkpoint_interval_seconds
+
     loops: list[tuple[str, Callable[[], Awaitable[float]]]] = []
     in_app = settings.jobs.mode == "in_app"
     if in_app and settings.lifecycle.worker_enabled:
         loops.append(("lifecycle", lifecycle))
     if in_app and settings.search.worker_enabled:
         loops.append(("search outbox", search))
+    if in_app and settings.lifecycle.worker_enabled:
+        loops.append(("ledger checkpoints", ledger))
     if in_app and settings.stripe.reconcile_worker_enabled and gateway.name == "stripe":
         loops.append(("payments reconcile", payments))
 

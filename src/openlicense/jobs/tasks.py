@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from openlicense.agreements.rules import LifecycleConfig
 from openlicense.agreements.service import LifecycleReport, run_lifecycle
 from openlicense.audit.checkpoints import checkpoint
+from openlicense.audit.delivery import DeliveryReport, deliver_due
 from openlicense.catalogue.service.indexing import refresh_listings_due
 from openlicense.payments.service import ReconcileReport, reconcile
 from openlicense.search.outbox import DrainReport, drain, drain_once
@@ -38,7 +39,7 @@ async def lifecycle_pass(
     if refreshed:
         report.transitions["search_refresh"] += refreshed
     if sign_checkpoint:
-        await checkpoint(session, settings)
+        await checkpoint(session, settings, now=clock.now())
     return report
 
 
@@ -96,3 +97,14 @@ async def reconcile_payments_once(
     items, resend refunds not yet confirmed. Each session in its own transactions; one Stripe
     cannot answer for is reported and the pass goes on."""
     return await reconcile(session_maker, gateway, settings, clock)
+
+
+async def checkpoint_and_deliver(
+    session_maker: async_sessionmaker[AsyncSession], settings: Settings, clock: Clock
+) -> DeliveryReport:
+    """Sign a checkpoint if one is due (every `checkpoint_every` entries or
+    `checkpoint_max_age_minutes`, whichever first), then push what subscribed IP offices have
+    not received yet, each office's checkpoints in seq order."""
+    async with session_maker() as session, session.begin():
+        await checkpoint(session, settings, now=clock.now())
+    return await deliver_due(session_maker, settings, now=clock.now())

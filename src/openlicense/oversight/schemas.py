@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from openlicense.agreements.schemas import RecordingTaskRead, ScheduleEntryRead
+from openlicense.audit.chain import format_timestamp
 from openlicense.catalogue.schemas import DeclarationRead
 from openlicense.payments.schemas import PaymentRead, RefundRead
 
@@ -132,9 +133,12 @@ class RecordingPage(BaseModel):
     next_cursor: str | None
 
 
-class LedgerEntryRead(_Out):
+class LedgerEntryRead(BaseModel):
+    """One entry exactly as hashed: `occurred_at` is the hashed text (UTC, microseconds,
+    `+00:00`), so an entry read here re-hashes without any conversion."""
+
     seq: int
-    occurred_at: datetime.datetime
+    occurred_at: str
     action: str
     subject_type: str
     subject_id: str
@@ -144,12 +148,22 @@ class LedgerEntryRead(_Out):
     hash: str
 
 
+class LedgerPage(BaseModel):
+    items: list[LedgerEntryRead]
+    next_cursor: str | None
+
+
 class CheckpointRead(BaseModel):
     seq: int
     hash: str
     created_at: str
     key_id: str
     signature: str
+
+
+class CheckpointPage(BaseModel):
+    items: list[CheckpointRead]
+    next_cursor: str | None
 
 
 class AccessLogRead(_Out):
@@ -161,3 +175,21 @@ class AccessLogRead(_Out):
     query: str | None
     status_code: int
     created_at: datetime.datetime
+
+
+def ledger_entry_read(row: Any) -> LedgerEntryRead:
+    """A stored `LedgerEntry` as served: `occurred_at` as hashed."""
+    occurred = row.occurred_at
+    if occurred.tzinfo is None:  # SQLite hands back naive UTC
+        occurred = occurred.replace(tzinfo=datetime.UTC)
+    return LedgerEntryRead(
+        seq=row.seq,
+        occurred_at=format_timestamp(occurred),
+        action=row.action,
+        subject_type=row.subject_type,
+        subject_id=row.subject_id,
+        actor_id=row.actor_id,
+        data=row.data,
+        prev_hash=row.prev_hash,
+        hash=row.hash,
+    )
