@@ -163,16 +163,19 @@ async def current_key(
 async def rotate_key(
     session: AsyncSession, settings: Settings, new_key: Ed25519PrivateKey, now: datetime.datetime
 ) -> KeyRecord:
-    """Retire the configured (current) key at `now` and enter `new_key`, endorsed by it. Sign a
-    last checkpoint under the old key first, so nothing is left unsigned across the change."""
+    """Retire the configured (current) key and enter `new_key`, endorsed by it, valid from the
+    same instant. The old key first signs a last checkpoint at `now` (nothing is left unsigned
+    across the change) and is retired one microsecond later."""
     old = await current_key(session, settings, now)
     if key_id(new_key) == key_id(old):
         raise KeyRefused("the new key is the current key")
     await checkpoint(session, settings, force=True, now=now)
+    retired = now + datetime.timedelta(microseconds=1)  # just after its last checkpoint
     row = await session.scalar(select(SigningKey).where(SigningKey.key_id == key_id(old)))
-    assert row is not None
-    row.valid_until = now
-    record = endorse(old, new_key.public_key(), now)
+    if row is None:  # current_key entered it
+        raise KeyRefused(f"key {key_id(old)} is missing from the key history")
+    row.valid_until = retired
+    record = endorse(old, new_key.public_key(), retired)
     session.add(_key_row(record))
     await session.flush()
     return record
