@@ -4,11 +4,11 @@ back-off, delivered in seq order and once per (office, checkpoint), across resta
 The outbox is `audit_checkpoint_deliveries`: `checkpoints.checkpoint` adds one row per active
 subscription in the transaction that signs the checkpoint. `deliver_due` then works each
 subscription's *oldest* undelivered row only — a later checkpoint never overtakes an earlier one
-— under a lock on the subscription (PostgreSQL: `FOR UPDATE SKIP LOCKED`, so concurrent workers
-never send the same row), marks it delivered on a 2xx answer, or records the failure and the
-time of the next attempt. A worker stopped between the office's 2xx and the commit sends that
-checkpoint again on restart: the body carries `delivery_id` and `seq` so the office can drop the
-repeat (docs/audit-api.md §Subscriptions)."""
+— claiming it first with a conditional UPDATE (so concurrent workers never send the same row),
+marks it delivered on a 2xx answer, or records the failure and the time of the next attempt.
+A worker stopped between the office's 2xx and its commit sends that checkpoint again once the
+claim's lease ends: the body carries `delivery_id` and `seq`, so the office drops the repeat
+(docs/audit-api.md, "Checkpoint subscriptions")."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import httpx
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from openlicense.audit.checkpoints import key_history, to_checkpoint
 from openlicense.audit.keyring import record_to_dict
@@ -122,15 +122,59 @@ async def _deliver_next(
     http: httpx.AsyncClient,
     report: DeliveryReport,
 ) -> bool:
-    """Send this subscription's oldest undelivered checkpoint if it is due; True if it went."""
-    async with session_maker() as session, session.begin():
-        subscription = await session.scalar(
-            select(AuditSubscription)
-            .where(AuditSubscription.id == subscription_id, AuditSubscription.active.is_(True))
-            .with_for_update(skip_locked=True)
+    """Send this subscription's oldest undelivered checkpoint if it is due; True if it went.
+
+    The row is first *claimed* (a conditional UPDATE on its attempt count, committed before the
+    request, with a lease of twice the timeout): of several workers only one wins, on SQLite and
+    PostgreSQL alike, and no lock is held while the office answers."""
+    claimed = await _claim(session_maker, settings, subscription_id, now)
+    if claimed is None:
+        return False
+    delivery_id, url, secret, body, attempts, seq, name = claimed
+    try:
+        response = await http.post(
+            url,
+            content=body,
+            headers={
+                "Content-Type": "application/json",
+                SIGNATURE_HEADER: body_signature(secret, body),
+                DELIVERY_HEADER: str(delivery_id),
+            },
         )
-        if subscription is None:  # gone, or another worker holds it
+        error = None if 200 <= response.status_code < 300 else f"HTTP {response.status_code}"
+    except httpx.HTTPError as exc:
+        error = f"{type(exc).__name__}: {exc}"[:500]
+    async with session_maker() as session, session.begin():
+        delivery = await session.get(CheckpointDelivery, delivery_id)
+        if delivery is None:  # the subscription was deleted meanwhile
             return False
+        if error is None:
+            delivery.delivered_at, delivery.last_error = now, None
+            report.delivered += 1
+            return True
+        backoff = min(
+            FIRST_RETRY_SECONDS * 2 ** (attempts - 1), settings.audit.delivery_max_backoff_seconds
+        )
+        delivery.next_attempt_at = now + datetime.timedelta(seconds=backoff)
+        delivery.last_error = error
+    report.failed += 1
+    report.errors.append(f"{name} seq {seq}: {error}")
+    return False
+
+
+Claim = tuple[uuid.UUID, str, str, bytes, int, int, str]
+
+
+async def _claim(
+    session_maker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    subscription_id: uuid.UUID,
+    now: datetime.datetime,
+) -> Claim | None:
+    async with session_maker() as session, session.begin():
+        subscription = await session.get(AuditSubscription, subscription_id)
+        if subscription is None or not subscription.active:
+            return None
         delivery = await session.scalar(
             select(CheckpointDelivery)
             .where(
@@ -141,38 +185,33 @@ async def _deliver_next(
             .limit(1)
         )
         if delivery is None:
-            return False
+            return None
         due = delivery.next_attempt_at
-        if due is not None and _aware(due) > now:
-            return False
-        body = await _body(session, subscription, delivery)
-        delivery.attempts += 1
-        try:
-            response = await http.post(
-                subscription.url,
-                content=body,
-                headers={
-                    "Content-Type": "application/json",
-                    SIGNATURE_HEADER: body_signature(subscription.secret, body),
-                    DELIVERY_HEADER: str(delivery.id),
-                },
+        if due is not None and _aware(due) > now:  # backing off, or leased by another worker
+            return None
+        lease = now + datetime.timedelta(seconds=2 * settings.audit.delivery_timeout_seconds)
+        won = await session.execute(
+            update(CheckpointDelivery)
+            .where(
+                CheckpointDelivery.id == delivery.id,
+                CheckpointDelivery.attempts == delivery.attempts,
+                CheckpointDelivery.delivered_at.is_(None),
             )
-            error = None if 200 <= response.status_code < 300 else f"HTTP {response.status_code}"
-        except httpx.HTTPError as exc:
-            error = f"{type(exc).__name__}: {exc}"[:500]
-        if error is None:
-            delivery.delivered_at, delivery.last_error = now, None
-            report.delivered += 1
-            return True
-        backoff = min(
-            FIRST_RETRY_SECONDS * 2 ** (delivery.attempts - 1),
-            settings.audit.delivery_max_backoff_seconds,
+            .values(attempts=delivery.attempts + 1, next_attempt_at=lease)
+            .execution_options(synchronize_session=False)
         )
-        delivery.next_attempt_at = now + datetime.timedelta(seconds=backoff)
-        delivery.last_error = error
-        report.failed += 1
-        report.errors.append(f"{subscription.name} seq {delivery.checkpoint_seq}: {error}")
-        return False
+        if getattr(won, "rowcount", 0) != 1:
+            return None
+        body = await _body(session, subscription, delivery)
+        return (
+            delivery.id,
+            subscription.url,
+            subscription.secret,
+            body,
+            delivery.attempts + 1,
+            delivery.checkpoint_seq,
+            subscription.name,
+        )
 
 
 async def _body(
