@@ -372,7 +372,7 @@ async def test_exports_stream_csv_and_ndjson_and_the_ledger_verifies_offline(
     (tmp_path / "checkpoints.json").write_text(json.dumps(checkpoints))
     command = [
         sys.executable,
-        str(ROOT / "scripts/verify_export.py"),
+        str(ROOT / "verifier/olverify.py"),
         str(tmp_path / "ledger.ndjson"),
         "--public-key",
         str(tmp_path / "platform.pem"),
