@@ -53,6 +53,11 @@ def test_a_record_is_measured_against_the_registry() -> None:
     assert actions.problems("agreement.forged", "agreement", "x", {}) == [
         "action 'agreement.forged' is not registered in openlicense/audit/actions.py"
     ]
+    # A status the gateway adds later keeps its family's fields.
+    assert actions.problems("refund.reversed", "agreement", "a1", {"refund_id": "r"}) == [
+        "refund.reversed: data lacks ['amount_minor', 'currency', 'entry_key', 'payment_id', "
+        "'reason', 'status', 'stripe_refund_id']"
+    ]
     wrong = actions.problems(
         "organisation.verified", "organisation", "None", {"name": "A", "colour": "red"}
     )
@@ -70,5 +75,5 @@ async def test_the_ledger_refuses_an_unregistered_record(
 ) -> None:
     async with db_sessionmaker() as session:
         with pytest.raises(actions.UnregisteredLedgerRecord, match="not registered"):
-            ledger.append(session, LedgerRecord("payment.recorded", "payment", "p1"))
+            ledger.append(session, LedgerRecord("recording.filed", "agreement", "a1"))
         assert ledger.pending(session) == []

@@ -255,13 +255,22 @@ ACTIONS: dict[str, Action] = {
 }
 
 
+FAMILIES: dict[str, Action] = {
+    "payment.": Action("payment.<status>", "agreement", "A payment in another status.", PAYMENT),
+    "refund.": Action("refund.<status>", "agreement", "A refund in another status.", REFUND),
+}
+"""A status the gateway reports that is not listed above still has its family's fields."""
+
+
 class UnregisteredLedgerRecord(RuntimeError):
     """A record whose action or data fields are not in the registry (a wiring bug)."""
 
 
 def problems(action: str, subject_type: str, subject_id: str, data: Mapping[str, Any]) -> list[str]:
     """What is wrong with a record, measured against the registry (empty when it conforms)."""
-    spec = ACTIONS.get(action)
+    spec = ACTIONS.get(action) or next(
+        (f for prefix, f in FAMILIES.items() if action.startswith(prefix)), None
+    )
     if spec is None:
         return [f"action {action!r} is not registered in openlicense/audit/actions.py"]
     out = []
@@ -299,7 +308,14 @@ def markdown_table() -> str:
     for action in ACTIONS.values():
         names = ", ".join(f"`{f.name}`" for f in action.fields)
         lines.append(f"| `{action.name}` | `{action.subject_type}` | {action.when} | {names} |")
-    lines += ["", "Fields, by group (type; `?` = may be null):", ""]
+    lines += [
+        "",
+        "A payment or refund status the payment gateway may add later is written as "
+        "`payment.<status>` / `refund.<status>` with the same fields.",
+        "",
+        "Fields, by group (type; `?` = may be null):",
+        "",
+    ]
     groups = (
         ("`agreement.created`", ACTIONS["agreement.created"].fields),
         ("`agreement.<change>`", AGREEMENT_EVENT),
