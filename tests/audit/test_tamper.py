@@ -18,9 +18,9 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from builders import make_actor
 from licensing import Market, make_market
-from openlicense.accounts.models import OrganisationKind
+from openlicense.accounts.models import Organisation, OrganisationKind
 from openlicense.agreements.models import Agreement, AgreementEvent, RecordingTask, ScheduleEntry
-from openlicense.catalogue.models import Declaration, DeclarationWithdrawal
+from openlicense.catalogue.models import Declaration, DeclarationWithdrawal, Patent
 from openlicense.cli import main
 from openlicense.core.clock import FixedClock
 from openlicense.payments.models import Payment
@@ -305,3 +305,34 @@ async def test_a_withdrawal_names_its_declaration_and_patent_and_is_checked(
         )
     report = await _verify(full)
     assert [m["field"] for m in report["mismatches"]] == ["withdrawal.reason"]
+
+
+async def test_parties_and_patent_are_served_as_sealed(
+    full: Full, db_sessionmaker: async_sessionmaker
+) -> None:
+    """Names, patent number and IPC codes come from the sealed snapshot: editing the patent or
+    organisation tables does not change what the audit API says was agreed."""
+    market: Market = full["market"]
+    first = full["first"]
+
+    async def served() -> dict[str, Any]:
+        response = await market.client.get(
+            f"/api/audit/agreements/{first['id']}", headers=full["auditor"].headers
+        )
+        return dict(response.json()["agreement"])
+
+    before = await served()
+    async with db_sessionmaker.begin() as session:
+        await session.execute(
+            update(Patent)
+            .where(Patent.id == first["patent_id"])
+            .values(patent_number="ZL000000000000.0", ipc_codes=["A01B 1/00"])
+        )
+        await session.execute(
+            update(Organisation)
+            .where(Organisation.id == first["licensee_organisation_id"])
+            .values(name="伪造公司")
+        )
+    after = await served()
+    for field in ("patent_number", "ipc_codes", "licensee", "licensee_province", "licensor"):
+        assert after[field] == before[field], field
