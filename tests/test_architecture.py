@@ -19,7 +19,7 @@ ROOT = "openlicense"
 KERNEL = frozenset({"core", "settings"})
 """Neutral modules every package may import; they import no other package."""
 
-WIRING = frozenset({"app", "cli", "db", "jobs", "problems", "health", "web"})
+WIRING = frozenset({"app", "cli", "cli_audit", "db", "jobs", "problems", "health", "web"})
 """Entry points and wiring: may import any domain's public modules; no domain imports them."""
 
 ALLOWED: dict[str, frozenset[str]] = {
