@@ -336,3 +336,36 @@ async def test_parties_and_patent_are_served_as_sealed(
     after = await served()
     for field in ("patent_number", "ipc_codes", "licensee", "licensee_province", "licensor"):
         assert after[field] == before[field], field
+
+
+async def test_a_long_history_verifies_without_false_alarms(full: Full) -> None:
+    """Trials converting and lapsing, stages starting, arrears, recordings: every change of the
+    rows was recorded where it was made, so the comparison stays quiet."""
+    market: Market = full["market"]
+    trial = {
+        "type": "STAGED",
+        "stages": [
+            {"label": "试用", "duration_months": 6, "standard": {"type": "FREE"}},
+            {"label": "正式", "standard": {"type": "LUMP_SUM", "amount_minor": 1_000_000}},
+        ],
+    }
+    made = []
+    for _ in range(2):
+        declaration = await market.declare(trial, **PERIOD)
+        accepted = await market.accept(declaration["id"], who=await market.another_enterprise())
+        made.append(accepted.json())
+    converting, _lapsing = made
+    await market.travel_to("2027-05-23")
+    assert (await market.pay(converting["id"], "stage-2-lump_sum")).status_code in (200, 201)
+    await market.travel_to("2027-09-01")
+    await market.travel_to("2029-01-01")  # licences end
+    report = await _verify(full)
+    assert report["ok"], (report["agreement_mismatches"][:5], report["mismatches"][:5])
+    assert report["agreements_checked"] == 4
+    entries = (
+        await market.client.get(
+            "/api/audit/ledger", params={"limit": 1000}, headers=full["auditor"].headers
+        )
+    ).json()["items"]
+    happened = {e["action"] for e in entries}
+    assert {"agreement.stage_started", "agreement.payment_confirmed", "agreement.ended"} <= happened

@@ -4,6 +4,7 @@ report (docs/audit-ledger.md §4)."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import AsyncIterator
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -274,8 +275,6 @@ def payment_facts(payment: Payment) -> dict[str, Any]:
 
 
 def _instant(value: Any) -> str | None:
-    import datetime
-
     if value is None:
         return None
     if value.tzinfo is None:
