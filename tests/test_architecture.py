@@ -21,7 +21,7 @@ ROOT = "openlicense"
 KERNEL = frozenset({"core", "settings"})
 """Neutral modules every package may import; they import no other package."""
 
-WIRING = frozenset({"app", "cli", "db", "jobs", "problems", "health", "web"})
+WIRING = frozenset({"app", "cli", "cli_audit", "db", "jobs", "problems", "health", "web"})
 """Entry points and wiring: may import any domain's public modules; no domain imports them."""
 
 ALLOWED: dict[str, frozenset[str]] = {
@@ -47,7 +47,9 @@ PUBLIC = frozenset({"models", "schemas", "service", "rules", "errors", "states"}
 
 EXTRA_PUBLIC: dict[str, frozenset[str]] = {
     "accounts": frozenset({"guards", "principal", "tokens", "passwords"}),
-    "audit": frozenset({"ledger", "chain", "checkpoints", "signing", "exports"}),
+    "audit": frozenset(
+        {"ledger", "chain", "checkpoints", "signing", "exports", "keyring", "delivery", "actions"}
+    ),
     "search": frozenset(
         {"documents", "engine", "enqueue", "freshness", "outbox", "reindex", "setup"}
     ),

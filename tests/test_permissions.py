@@ -88,6 +88,10 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/search/suggest"): EVERYONE,
     ("POST", "/api/jobs/search-sync"): {ADMIN},
     ("GET", "/api/audit/public-key"): EVERYONE,
+    ("GET", "/api/audit/keys"): EVERYONE,
+    ("GET", "/api/audit/subscriptions"): {ADMIN},
+    ("POST", "/api/audit/subscriptions"): {ADMIN},
+    ("DELETE", "/api/audit/subscriptions/{subscription_id:uuid}"): {ADMIN},
     ("GET", "/api/audit/access-log"): {ADMIN},
     ("GET", "/api/audit/agreements"): {AUD, ADMIN},
     ("GET", "/api/audit/agreements/{agreement_id:uuid}"): {AUD, ADMIN},
@@ -227,6 +231,7 @@ async def world(client: AsyncTestClient, db_sessionmaker: async_sessionmaker) ->
         "key_id": str(uuid.uuid4()),
         "agreement_id": str(uuid.uuid4()),
         "payment_id": str(uuid.uuid4()),
+        "subscription_id": str(uuid.uuid4()),
     }
     return {"actors": actors, "ids": ids}
 

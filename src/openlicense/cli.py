@@ -16,6 +16,7 @@ from rich.progress import Progress
 from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from openlicense.cli_audit import audit
 from openlicense.jobs import mail_cli
 from openlicense.settings import Settings
 
@@ -191,52 +192,7 @@ def jobs_run(settings: Settings, today: datetime.datetime | None, force: bool) -
     )
 
 
-@main.group()
-def audit() -> None:
-    """The tamper-evident ledger."""
-
-
-@audit.command("verify")
-@click.pass_obj
-def audit_verify(settings: Settings) -> None:
-    """Recompute the ledger chain and checkpoints; compare every agreement with the ledger."""
-    from openlicense.oversight.verification import VerificationReport, verify_all
-
-    async def _run() -> VerificationReport:
-        async with _database(settings) as sessions, sessions() as session:
-            return await verify_all(session, settings)
-
-    report = asyncio.run(_run())
-    if report.ok:
-        console.print(
-            f"[green]OK[/green]: {report.entries} entries, last hash {report.last_hash}, "
-            f"{report.checkpoints} checkpoints, {report.agreements_checked} agreements"
-        )
-        return
-    if report.first_break:
-        console.print(f"[red]Broken at seq {report.first_break['seq']}[/red]: {report.first_break}")
-    for mismatch in report.agreement_mismatches:
-        console.print(f"[red]Agreement {mismatch['number']}[/red]: {mismatch}")
-    sys.exit(1)
-
-
-@audit.command("checkpoint")
-@click.pass_obj
-def audit_checkpoint(settings: Settings) -> None:
-    """Sign a checkpoint of the ledger's current tail now."""
-    from openlicense.audit.checkpoints import checkpoint
-
-    async def _run() -> tuple[int, str] | None:
-        async with _database(settings) as sessions, sessions() as session, session.begin():
-            row = await checkpoint(session, settings, force=True)
-            return None if row is None else (row.seq, row.hash)
-
-    signed = asyncio.run(_run())
-    console.print(
-        "ledger is empty"
-        if signed is None
-        else f"signed checkpoint at seq {signed[0]}: {signed[1]}"
-    )
+main.add_command(audit)
 
 
 @main.group()

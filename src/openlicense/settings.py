@@ -117,8 +117,18 @@ class AuditSettings(BaseModel):
     signing_key: SecretStr | None = None
     """Ed25519 private key (PEM, or base64 of the 32-byte seed) that signs ledger checkpoints.
     Unset: a key is generated once into `<data_dir>/ledger-signing-key.pem` (development only)."""
-    checkpoint_every: int = 100
-    """Sign a checkpoint after this many new entries (or on `openlicense audit checkpoint`)."""
+    checkpoint_every: int = Field(default=100, ge=1)
+    """Sign a checkpoint once this many entries are unsigned …"""
+    checkpoint_max_age_minutes: int = Field(default=60, ge=1)
+    """… or once the oldest unsigned entry has waited this long, whichever comes first (checked
+    by the worker every `jobs.checkpoint_cron`, or the in-app loop every
+    `checkpoint_interval_seconds`; also `openlicense audit checkpoint` by hand)."""
+    checkpoint_interval_seconds: float = Field(default=60, gt=0)
+    """How often the in-app loop checks whether a checkpoint is due and delivers checkpoints."""
+    delivery_timeout_seconds: float = Field(default=10, gt=0)
+    """Timeout of one webhook delivery of a checkpoint to a subscribed IP office."""
+    delivery_max_backoff_seconds: int = Field(default=3600, ge=1)
+    """Retries back off exponentially (30 s, 1 min, 2 min …) up to this."""
     api_key_requests_per_minute: int = 120
     """Rate limit per API key on the audit API; over it → 429 with Retry-After."""
 

@@ -158,7 +158,9 @@ async def test_ledger_is_intact_after_normal_use(market: Market, auditor: Actor)
     assert report["ok"] is True, report
     actions = [
         e["action"]
-        for e in (await market.client.get("/api/audit/ledger", headers=auditor.headers)).json()
+        for e in (await market.client.get("/api/audit/ledger", headers=auditor.headers)).json()[
+            "items"
+        ]
     ]
     assert "declaration.published" in actions
     assert actions.count("agreement.created") == 1
@@ -268,8 +270,9 @@ async def test_changing_an_agreement_row_is_named_by_its_ledger_entry(
     assert report["first_break"] is None  # the chain itself is intact
     by_reason = {m["reason"]: m for m in report["agreement_mismatches"]}
     assert by_reason["sealed_content_changed"]["seq"] == created[second["id"]]
-    assert by_reason["status_differs_from_ledger"]["number"] == first["number"]
-    assert by_reason["status_differs_from_ledger"]["ledger_status"] == "notified"
+    status = by_reason["field_differs_from_ledger"]
+    assert (status["number"], status["field"]) == (first["number"], "status")
+    assert (status["ledger"], status["row"]) == ("notified", "effective")
 
 
 async def test_deleting_an_agreement_row_is_named(
@@ -363,13 +366,13 @@ async def test_exports_stream_csv_and_ndjson_and_the_ledger_verifies_offline(
     key = (await market.client.get("/api/audit/public-key")).json()
     checkpoints = (
         await market.client.get("/api/audit/ledger/checkpoints", headers=auditor.headers)
-    ).json()
+    ).json()["items"]
     (tmp_path / "ledger.ndjson").write_bytes(ledger.content)
     (tmp_path / "platform.pem").write_text(key["public_key_pem"])
     (tmp_path / "checkpoints.json").write_text(json.dumps(checkpoints))
     command = [
         sys.executable,
-        str(ROOT / "scripts/verify_export.py"),
+        str(ROOT / "verifier/olverify.py"),
         str(tmp_path / "ledger.ndjson"),
         "--public-key",
         str(tmp_path / "platform.pem"),

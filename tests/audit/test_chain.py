@@ -80,7 +80,7 @@ def test_the_hash_rule_is_sha256_of_prev_hash_newline_canonical_payload() -> Non
 
 
 def test_golden_vector_pins_the_format() -> None:
-    """The worked example of docs/audit-ledger.md: changing the serialisation breaks this."""
+    """A golden vector: changing the serialisation breaks this."""
     event = LedgerEvent(
         seq=1,
         occurred_at=datetime.datetime(2026, 11, 23, 9, 0, tzinfo=datetime.UTC),

@@ -40,7 +40,7 @@ from openlicense.audit.signing import (
     verify_ledger,
 )
 
-SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "verify_export.py"
+SCRIPT = Path(__file__).resolve().parents[2] / "verifier" / "olverify.py"
 T0 = datetime.datetime(2026, 11, 23, 9, 0, tzinfo=datetime.UTC)
 KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))  # a test key
 

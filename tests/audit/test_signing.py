@@ -274,7 +274,7 @@ def test_verify_ledger_reports_the_lowest_break(key: Ed25519PrivateKey) -> None:
 
 
 def test_the_worked_example_of_the_docs() -> None:
-    """docs/audit-ledger.md §7: the same events, hashes, key id and signature."""
+    """A golden vector of the hash rule and the key id (the format must never change)."""
     beijing = datetime.timezone(datetime.timedelta(hours=8))
     events = [
         LedgerEvent(

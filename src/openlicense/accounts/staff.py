@@ -235,7 +235,7 @@ class StaffService:
                 subject_type="user",
                 subject_id=str(user.id),
                 actor_id=ledger.actor(principal.user_id),
-                data=changes,
+                data={"is_org_admin": user.is_org_admin, "is_active": user.is_active},
             ),
         )
         await self.session.flush()

@@ -147,6 +147,7 @@ BreakReason = Literal[
     "sequence_reordered",
     "checkpoint_mismatch",
     "bad_signature",
+    "key_not_valid",
 ]
 
 
@@ -159,11 +160,14 @@ class Break:
     - `prev_hash_mismatch` at seq k: entry k does not link to entry k-1's hash — k's `prev_hash`
       was edited, or k-1 was edited *and* rehashed.
     - `sequence_gap` at seq k: the entries before k (from `expected`) are missing.
-    - `sequence_reordered` at seq k: the entry at k's position carries seq `found` (entries
-      swapped or moved, or a duplicated seq).
+    - `sequence_reordered` at seq k: the entry at position k carries seq `found` (entries
+      swapped or moved in a file, or a duplicated seq), or the entry stored at seq k was hashed
+      as entry `found` (seqs swapped or renumbered in the database).
     - `checkpoint_mismatch` at seq k: the chain's hash at k differs from the signed checkpoint's,
       or (`found` None) the chain ends before the checkpoint: entries from k on were removed.
     - `bad_signature` at seq k: the checkpoint at k is not signed by the platform's key.
+    - `key_not_valid` at seq k: the checkpoint at k is signed by a key that was not valid at
+      its `created_at` (retired, not yet valid, or not in the key history).
     """
 
     seq: int
@@ -221,13 +225,14 @@ def verify_against_checkpoints(
     signature_ok: Callable[[Any], bool] | None = None,
     start_prev_hash: str = GENESIS,
     start_seq: int = 1,
+    key_ok: Callable[[Any], str | None] | None = None,
 ) -> Break | None:
     """`verify`, plus every checkpoint: the chain must reach its seq with its hash.
 
     `signature_ok(checkpoint)` (see `signing.verify_ledger`) is checked when the chain reaches the
     checkpoint, so the break reported is always the lowest one. A checkpoint at
     `start_seq - 1` must carry `start_prev_hash`; earlier ones are not covered and are skipped."""
-    anchors = _Anchors(checkpoints, signature_ok)
+    anchors = _Anchors(checkpoints, signature_ok, key_ok)
     if brk := anchors.skip_before(start_seq, start_prev_hash):
         return brk
     expected_seq, prev = start_seq, start_prev_hash
@@ -245,9 +250,48 @@ def verify_against_checkpoints(
     return anchors.beyond_end(expected_seq)
 
 
+RENUMBER_WINDOW = 16
+"""How far from its position a renumbered entry's true seq is looked for (on failure only)."""
+
+
+def _renumbered(entry: StoredEntry) -> int | None:
+    """The seq this entry's content was hashed under, when it is not the seq it is stored at and
+    lies within `RENUMBER_WINDOW` of it: the entry was moved (seqs swapped or renumbered)."""
+    seq = entry.event.seq
+    for delta in range(1, RENUMBER_WINDOW + 1):
+        for other in (seq + delta, seq - delta):
+            if other < 1:
+                continue
+            moved = LedgerEvent(
+                seq=other,
+                occurred_at=entry.event.occurred_at,
+                action=entry.event.action,
+                subject_type=entry.event.subject_type,
+                subject_id=entry.event.subject_id,
+                actor_id=entry.event.actor_id,
+                data=entry.event.data,
+            )
+            try:
+                if entry_hash(entry.prev_hash, moved) == entry.hash:
+                    return other
+            except (TypeError, ValueError):
+                return None
+    return None
+
+
 def _check_entry(entry: StoredEntry, prev: str) -> tuple[str, Break | None]:
     """Entry `seq` links to `prev` and its content hashes to its stored hash."""
     seq = entry.event.seq
+    broken = entry.prev_hash != prev or entry_hash_or_none(entry) != entry.hash
+    if broken and (other := _renumbered(entry)) is not None:
+        return "", Break(
+            seq,
+            "sequence_reordered",
+            str(seq),
+            str(other),
+            f"the entry stored at seq {seq} was hashed as entry {other}: entries were "
+            "swapped or renumbered",
+        )
     if entry.prev_hash != prev:
         return "", Break(
             seq,
@@ -274,17 +318,36 @@ def _check_entry(entry: StoredEntry, prev: str) -> tuple[str, Break | None]:
     return actual, None
 
 
+def entry_hash_or_none(entry: StoredEntry) -> str | None:
+    try:
+        return entry_hash(entry.prev_hash, entry.event)
+    except (TypeError, ValueError):
+        return None
+
+
 class _Anchors:
     """The signed checkpoints, consumed in seq order as the chain reaches them."""
 
     def __init__(
-        self, checkpoints: Iterable[Anchor], signature_ok: Callable[[Any], bool] | None
+        self,
+        checkpoints: Iterable[Anchor],
+        signature_ok: Callable[[Any], bool] | None,
+        key_ok: Callable[[Any], str | None] | None = None,
     ) -> None:
         self.pending: list[Anchor] = sorted(checkpoints, key=lambda cp: cp.seq)
         self.signature_ok = signature_ok
+        self.key_ok = key_ok
         self.i = 0
 
     def unsigned(self, anchor: Anchor) -> Break | None:
+        if self.key_ok is not None and (problem := self.key_ok(anchor)) is not None:
+            return Break(
+                anchor.seq,
+                "key_not_valid",
+                None,
+                getattr(anchor, "key_id", None),
+                f"the checkpoint at seq {anchor.seq} is refused: {problem}",
+            )
         if self.signature_ok is None or self.signature_ok(anchor):
             return None
         return Break(

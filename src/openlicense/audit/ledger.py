@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session
 
+from openlicense.audit import actions
 from openlicense.audit.chain import GENESIS, LedgerEvent, entry_hash
 from openlicense.audit.models import LedgerEntry
 
@@ -63,10 +64,16 @@ def append(session: AsyncSession | Session, *records: LedgerRecord) -> None:
     sync = session.sync_session if hasattr(session, "sync_session") else session
     if not isinstance(sync, LedgerSession):
         raise NotALedgerSession("use a session from openlicense.db (sync_session_class)")
-    sync.info.setdefault(_PENDING, []).extend(
+    safe = [
         LedgerRecord(r.action, r.subject_type, r.subject_id, r.actor_id, json_safe(dict(r.data)))
         for r in records
-    )
+    ]
+    for record in safe:
+        if wrong := actions.problems(
+            record.action, record.subject_type, record.subject_id, record.data
+        ):
+            raise actions.UnregisteredLedgerRecord("; ".join(wrong))
+    sync.info.setdefault(_PENDING, []).extend(safe)
 
 
 def pending(session: AsyncSession | Session) -> list[LedgerRecord]:

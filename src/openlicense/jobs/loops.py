@@ -1,5 +1,5 @@
-"""The background loops inside `openlicense serve`: the lifecycle pass, the search outbox and
-payment reconciliation."""
+"""The background loops inside `openlicense serve`: the lifecycle pass, the search outbox,
+ledger checkpoints with their delivery to subscribed IP offices, and payment reconciliation."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import TYPE_CHECKING
 
 from openlicense.jobs.tasks import (
+    checkpoint_and_deliver,
     drain_search_once,
     reconcile_payments_once,
     run_lifecycle_once,
@@ -85,9 +86,15 @@ def _catalogue_loops(
             return 0  # more may be waiting
         return settings.search.worker_interval_seconds
 
+    async def ledger() -> float:
+        report = await checkpoint_and_deliver(session_maker, settings, clock)
+        if report.failed:
+            logger.warning("checkpoint deliveries postponed: %s", report.errors)
+        return settings.audit.checkpoint_interval_seconds
+
     loops: list[tuple[str, Step]] = []
     if settings.lifecycle.worker_enabled:
-        loops.append(("lifecycle", lifecycle))
+        loops += [("lifecycle", lifecycle), ("ledger checkpoints", ledger)]
     if settings.search.worker_enabled:
         loops.append(("search outbox", search))
     return loops

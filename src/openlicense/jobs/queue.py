@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 from procrastinate import App, PsycopgConnector
 from sqlalchemy.engine import make_url
 
-from openlicense.audit.checkpoints import checkpoint
 from openlicense.jobs.tasks import (
+    checkpoint_and_deliver,
     drain_search_once,
     reconcile_payments_once,
     run_lifecycle_once,
@@ -76,8 +76,7 @@ def build_queue(resources: Resources) -> App:
     @queue.periodic(cron=settings.jobs.checkpoint_cron)
     @queue.task(name="ledger.checkpoint", queueing_lock="ledger.checkpoint", lock="ledger")
     async def ledger_checkpoint(timestamp: int) -> None:
-        async with resources.session_maker() as session, session.begin():
-            await checkpoint(session, settings)
+        await checkpoint_and_deliver(resources.session_maker, settings, resources.clock)
 
     @queue.periodic(cron=settings.jobs.reminders_cron)
     @queue.task(name="notifications.reminders", queueing_lock="reminders", lock="reminders")

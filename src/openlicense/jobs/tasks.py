@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from openlicense.agreements.rules import LifecycleConfig
 from openlicense.agreements.service import LifecycleReport, run_lifecycle
 from openlicense.audit.checkpoints import checkpoint
+from openlicense.audit.delivery import DeliveryReport, deliver_due
 from openlicense.catalogue.service.indexing import refresh_listings_due
 from openlicense.notifications.mailer import MailReport, send_pending_mail
 from openlicense.notifications.reminders import ReminderReport, run_reminders
@@ -40,7 +41,7 @@ async def lifecycle_pass(
     if refreshed:
         report.transitions["search_refresh"] += refreshed
     if sign_checkpoint:
-        await checkpoint(session, settings)
+        await checkpoint(session, settings, now=clock.now())
     return report
 
 
@@ -112,3 +113,14 @@ async def send_mail_once(
     session_maker: async_sessionmaker[AsyncSession], settings: Settings
 ) -> MailReport:
     return await send_pending_mail(session_maker, settings.mail)
+
+
+async def checkpoint_and_deliver(
+    session_maker: async_sessionmaker[AsyncSession], settings: Settings, clock: Clock
+) -> DeliveryReport:
+    """Sign a checkpoint if one is due (every `checkpoint_every` entries or
+    `checkpoint_max_age_minutes`, whichever first), then push what subscribed IP offices have
+    not received yet, each office's checkpoints in seq order."""
+    async with session_maker() as session, session.begin():
+        await checkpoint(session, settings, now=clock.now())
+    return await deliver_due(session_maker, settings, now=clock.now())

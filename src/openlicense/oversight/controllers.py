@@ -4,6 +4,7 @@ Every read is logged (who, what, when); API keys are rate limited (429 + Retry-A
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import uuid
 from collections.abc import AsyncIterator
@@ -28,6 +29,7 @@ from openlicense.audit.models import LedgerCheckpoint
 from openlicense.audit.signing import checkpoint_to_dict
 from openlicense.catalogue.schemas import DeclarationRead
 from openlicense.core.clock import Clock
+from openlicense.core.cursor import decode_cursor, encode_cursor
 from openlicense.oversight import queries, statistics as stats
 from openlicense.oversight.access_log import AuditAccessMiddleware
 from openlicense.oversight.models import AuditAccess
@@ -42,13 +44,16 @@ from openlicense.oversight.schemas import (
     AgreementPage,
     AuditAgreement,
     AuditAgreementDetail,
+    CheckpointPage,
     CheckpointRead,
     DeclarationPage,
-    LedgerEntryRead,
+    LedgerPage,
     RecordingItem,
     RecordingPage,
     audit_agreement,
+    ledger_entry_read,
 )
+from openlicense.oversight.subscriptions import SubscriptionController, list_keys
 from openlicense.oversight.verification import verify_all
 from openlicense.payments.models import Payment, Refund
 from openlicense.payments.schemas import PaymentRead, RefundRead
@@ -211,29 +216,54 @@ class AuditController(Controller):
     async def list_ledger(
         self,
         db_session: NamedDependency[AsyncSession],
-        after_seq: Annotated[int, Parameter(ge=0)] = 0,
-        limit: Annotated[int, Parameter(ge=1, le=1000)] = 500,
-    ) -> list[LedgerEntryRead]:
-        """Ledger entries after `after_seq`, in order (page with the last seq you got)."""
-        return [
-            LedgerEntryRead.model_validate(e)
-            for e in await queries.ledger_page(db_session, after_seq=after_seq, limit=limit)
-        ]
+        cursor: Annotated[str | None, QueryParameter(max_length=200)] = None,
+        after_seq: Annotated[int, QueryParameter(ge=0)] = 0,
+        up_to_seq: Annotated[int | None, QueryParameter(ge=0)] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 500,
+    ) -> LedgerPage:
+        """Entries in seq order, after `after_seq` (or the page `cursor` names), up to
+        `up_to_seq` when given (a checkpoint's seq): `{items, next_cursor}`."""
+        if cursor:
+            (after_seq,) = decode_cursor(cursor, int)
+        rows = await queries.ledger_page(
+            db_session, after_seq=after_seq, limit=limit + 1, up_to_seq=up_to_seq
+        )
+        items = [ledger_entry_read(e) for e in rows[:limit]]
+        more = len(rows) > limit
+        return LedgerPage(items=items, next_cursor=encode_cursor(items[-1].seq) if more else None)
 
     @get("/ledger/verify")
     async def verify_ledger(
         self, db_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings]
     ) -> dict[str, Any]:
-        """Recompute the chain and the checkpoints, and compare every agreement with the ledger."""
+        """Recompute the chain and the checkpoints, and compare every agreement, declaration,
+        payment and refund row with the ledger."""
         report = await verify_all(db_session, settings)
-        return report.__dict__
+        return dataclasses.asdict(report)
 
     @get("/ledger/checkpoints")
     async def list_checkpoints(
-        self, db_session: NamedDependency[AsyncSession]
-    ) -> list[CheckpointRead]:
-        rows = await db_session.scalars(select(LedgerCheckpoint).order_by(LedgerCheckpoint.seq))
-        return [CheckpointRead(**checkpoint_to_dict(to_checkpoint(r))) for r in rows]
+        self,
+        db_session: NamedDependency[AsyncSession],
+        since: Annotated[int, QueryParameter(ge=0)] = 0,
+        cursor: Annotated[str | None, QueryParameter(max_length=200)] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 500,
+    ) -> CheckpointPage:
+        """Signed checkpoints with seq > `since`, oldest first: `{items, next_cursor}`."""
+        if cursor:
+            (since,) = decode_cursor(cursor, int)
+        query = (
+            select(LedgerCheckpoint)
+            .where(LedgerCheckpoint.seq > since)
+            .order_by(LedgerCheckpoint.seq)
+            .limit(limit + 1)
+        )
+        rows = list(await db_session.scalars(query))
+        items = [CheckpointRead(**checkpoint_to_dict(to_checkpoint(r))) for r in rows[:limit]]
+        more = len(rows) > limit
+        return CheckpointPage(
+            items=items, next_cursor=encode_cursor(items[-1].seq) if more else None
+        )
 
     @get("/statistics")
     async def get_statistics(
@@ -292,12 +322,15 @@ class AuditController(Controller):
         self,
         session_maker: NamedDependency[async_sessionmaker[AsyncSession]],
         format: FromQuery[Literal["csv", "ndjson"]] = "ndjson",
+        up_to_seq: Annotated[int | None, QueryParameter(ge=0)] = None,
     ) -> Stream:
-        """The whole ledger, streamed; verify it offline with scripts/verify_export.py."""
+        """The ledger from seq 1, streamed, up to `up_to_seq` when given (cut it at a
+        checkpoint's seq and the export ends exactly at the checkpoint); verify it offline with
+        verifier/olverify.py."""
 
         async def rows() -> AsyncIterator[dict[str, Any]]:
             async with session_maker() as session:
-                async for entry in queries.stream_ledger(session):
+                async for entry in queries.stream_ledger(session, up_to_seq=up_to_seq):
                     yield ledger_export_row(to_stored(entry))
 
         return _stream(rows(), format, "ledger", list(LEDGER_COLUMNS))
@@ -352,7 +385,7 @@ def oversight_router(settings: Settings, session_maker: async_sessionmaker[Async
     )
     return Router(
         path="/",
-        route_handlers=[audit, public_key, access_log],
+        route_handlers=[audit, public_key, list_keys, access_log, SubscriptionController],
         dependencies={"filters": Provide(provide_filters, sync_to_thread=False)},
         middleware=[limit.middleware],
     )

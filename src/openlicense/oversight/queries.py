@@ -211,20 +211,22 @@ async def recording_page(
     return rows, cursor_next
 
 
-async def ledger_page(session: AsyncSession, *, after_seq: int, limit: int) -> list[LedgerEntry]:
-    query = (
-        select(LedgerEntry)
-        .where(LedgerEntry.seq > after_seq)
-        .order_by(LedgerEntry.seq)
-        .limit(limit)
-    )
-    return list(await session.scalars(query))
+async def ledger_page(
+    session: AsyncSession, *, after_seq: int, limit: int, up_to_seq: int | None = None
+) -> list[LedgerEntry]:
+    query = select(LedgerEntry).where(LedgerEntry.seq > after_seq)
+    if up_to_seq is not None:
+        query = query.where(LedgerEntry.seq <= up_to_seq)
+    return list(await session.scalars(query.order_by(LedgerEntry.seq).limit(limit)))
 
 
-async def stream_ledger(session: AsyncSession, *, batch: int = 5000) -> AsyncIterator[LedgerEntry]:
+async def stream_ledger(
+    session: AsyncSession, *, batch: int = 5000, up_to_seq: int | None = None
+) -> AsyncIterator[LedgerEntry]:
+    """Seq 1 to the end (or to `up_to_seq`), keyset-paged so memory stays flat."""
     after = 0
     while True:
-        rows = await ledger_page(session, after_seq=after, limit=batch)
+        rows = await ledger_page(session, after_seq=after, limit=batch, up_to_seq=up_to_seq)
         for row in rows:
             yield row
         if len(rows) < batch:

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from openlicense.agreements.schemas import RecordingTaskRead, ScheduleEntryRead
+from openlicense.audit.chain import format_timestamp
 from openlicense.catalogue.schemas import DeclarationRead
 from openlicense.payments.schemas import PaymentRead, RefundRead
 
@@ -49,10 +50,16 @@ class AuditAgreement(BaseModel):
 
 
 def audit_agreement(row: tuple[Any, Any, Any, Any], today: datetime.date) -> AuditAgreement:
-    """One audit-API agreement from an `(agreement, licensor, licensee, patent)` row."""
+    """One audit-API agreement from an `(agreement, licensor, licensee, patent)` row. The
+    parties' names and the patent's number and IPC codes are served as sealed in the snapshot
+    (what was agreed, covered by `seal`); only `licensor_province` is the organisation's current
+    record (the snapshot does not hold it)."""
     agreement, licensor, licensee, patent = row
     task = agreement.recording
-    declaration = agreement.snapshot.get("declaration", {})
+    snapshot = agreement.snapshot
+    declaration = snapshot.get("declaration", {})
+    sealed_patent = snapshot.get("patent", {})
+    sealed_licensor, sealed_licensee = snapshot.get("licensor", {}), snapshot.get("licensee", {})
     return AuditAgreement(
         id=agreement.id,
         number=agreement.number,
@@ -68,15 +75,15 @@ def audit_agreement(row: tuple[Any, Any, Any, Any], today: datetime.date) -> Aud
         declaration_id=agreement.declaration_id,
         declaration_version=declaration.get("version", 0),
         announcement_ref=declaration.get("announcement_ref"),
-        patent_id=patent.id,
-        patent_number=patent.patent_number,
-        ipc_codes=list(patent.ipc_codes),
-        licensor_id=licensor.id,
-        licensor=licensor.name,
+        patent_id=agreement.patent_id,
+        patent_number=sealed_patent.get("patent_number", patent.patent_number),
+        ipc_codes=list(sealed_patent.get("ipc_codes", patent.ipc_codes)),
+        licensor_id=agreement.licensor_organisation_id,
+        licensor=sealed_licensor.get("name", licensor.name),
         licensor_province=licensor.province,
-        licensee_id=licensee.id,
-        licensee=licensee.name,
-        licensee_province=licensee.province,
+        licensee_id=agreement.licensee_organisation_id,
+        licensee=sealed_licensee.get("name", licensee.name),
+        licensee_province=sealed_licensee.get("province", licensee.province),
         recording_status=task.status.value if task else "none",
         recording_due=task.due_date if task else None,
         recording_overdue=bool(task and task.status.value == "open" and task.due_date < today),
@@ -126,9 +133,12 @@ class RecordingPage(BaseModel):
     next_cursor: str | None
 
 
-class LedgerEntryRead(_Out):
+class LedgerEntryRead(BaseModel):
+    """One entry exactly as hashed: `occurred_at` is the hashed text (UTC, microseconds,
+    `+00:00`), so an entry read here re-hashes without any conversion."""
+
     seq: int
-    occurred_at: datetime.datetime
+    occurred_at: str
     action: str
     subject_type: str
     subject_id: str
@@ -138,12 +148,22 @@ class LedgerEntryRead(_Out):
     hash: str
 
 
+class LedgerPage(BaseModel):
+    items: list[LedgerEntryRead]
+    next_cursor: str | None
+
+
 class CheckpointRead(BaseModel):
     seq: int
     hash: str
     created_at: str
     key_id: str
     signature: str
+
+
+class CheckpointPage(BaseModel):
+    items: list[CheckpointRead]
+    next_cursor: str | None
 
 
 class AccessLogRead(_Out):
@@ -155,3 +175,21 @@ class AccessLogRead(_Out):
     query: str | None
     status_code: int
     created_at: datetime.datetime
+
+
+def ledger_entry_read(row: Any) -> LedgerEntryRead:
+    """A stored `LedgerEntry` as served: `occurred_at` as hashed."""
+    occurred = row.occurred_at
+    if occurred.tzinfo is None:  # SQLite hands back naive UTC
+        occurred = occurred.replace(tzinfo=datetime.UTC)
+    return LedgerEntryRead(
+        seq=row.seq,
+        occurred_at=format_timestamp(occurred),
+        action=row.action,
+        subject_type=row.subject_type,
+        subject_id=row.subject_id,
+        actor_id=row.actor_id,
+        data=row.data,
+        prev_hash=row.prev_hash,
+        hash=row.hash,
+    )

@@ -12,6 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 import openlicense.seed.data as data
 from openlicense.accounts.models import OrganisationKind
+from openlicense.audit import ledger
+from openlicense.audit.ledger import LedgerRecord
 from openlicense.catalogue.identifiers import check_character, expiry_date
 from openlicense.catalogue.models import (
     Declaration,
@@ -23,6 +25,7 @@ from openlicense.catalogue.models import (
     PatentType,
 )
 from openlicense.catalogue.rules import OwnerFacts, PatentFacts, check_declarable
+from openlicense.catalogue.service.declarations import published_record, withdrawn_record
 from openlicense.core.bulk import BulkTarget, Prepared, prepare_rows, write_rows
 from openlicense.core.dates import add_months
 from openlicense.seed.common import (
@@ -132,6 +135,9 @@ class _Chunk:
     """Application numbers, aligned with `indices`."""
     tables: list[Prepared]
     """Rows per table of `_TABLES`, in its order."""
+    records: list[LedgerRecord]
+    """The ledger entries of the chunk's declarations (published, then withdrawn), built by the
+    same record builders as the API's: seeded history is in the chain like any other."""
 
     def counts(self) -> dict[str, int]:
         return {name: len(p.records) for (name, _), p in zip(_TABLES, self.tables, strict=True)}
@@ -149,11 +155,22 @@ def _build_chunk(world: _World, target: BulkTarget, indices: list[int]) -> _Chun
     return _Chunk(
         indices=indices,
         numbers=[b.patent["application_number"] for b in bundles],
+        records=[r for b in bundles for r in _ledger_records(b)],
         tables=[
             prepare_rows(table_of(model), target, table_rows)
             for (_, model), table_rows in zip(_TABLES, rows, strict=True)
         ],
     )
+
+
+def _ledger_records(bundle: _Bundle) -> list[LedgerRecord]:
+    if bundle.declaration is None:
+        return []
+    declaration = Declaration(**bundle.declaration)
+    records = [published_record(declaration)]
+    if bundle.withdrawal is not None:
+        records.append(withdrawn_record(declaration, DeclarationWithdrawal(**bundle.withdrawal)))
+    return records
 
 
 async def _missing(session: AsyncSession, start: int, end: int) -> list[int]:
@@ -174,6 +191,7 @@ async def _write_chunk(
         chunk = _build_chunk(world, target, keep)
     for (_, model), prepared in zip(_TABLES, chunk.tables, strict=True):
         await write_rows(session, table_of(model), prepared)
+    ledger.append(session, *chunk.records)  # chained when the chunk's transaction commits
     return chunk.counts()
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from openlicense.agreements.models import (
     Agreement,
@@ -14,6 +15,7 @@ from openlicense.agreements.models import (
     EntryStatus,
     RecordingStatus,
     RecordingTask,
+    ScheduleEntry,
 )
 from openlicense.agreements.rules import (
     AgreementFacts,
@@ -123,11 +125,13 @@ def record(
 ) -> list[AgreementEvent]:
     """`apply_changes`, then each new event into the audit ledger."""
     events = apply_changes(agreement, changes, on=on, now=now, actor_id=actor_id)
-    ledger.append(session, *(event_record(e) for e in events))
+    ledger.append(session, *(event_record(e, agreement) for e in events))
     return events
 
 
-def event_record(event: AgreementEvent) -> LedgerRecord:
+def event_record(event: AgreementEvent, agreement: Agreement) -> LedgerRecord:
+    """`agreement.<kind>`: the change, and the agreement's whole state after it (`state`), so
+    verification can compare every column the audit API serves with the chain."""
     return LedgerRecord(
         action=f"agreement.{event.kind}",
         subject_type="agreement",
@@ -139,6 +143,7 @@ def event_record(event: AgreementEvent) -> LedgerRecord:
             "to": event.to_status,
             "occurred_on": event.occurred_on.isoformat(),
             "detail": event.detail or {},
+            "state": agreement_state(agreement),
         },
     )
 
@@ -157,6 +162,94 @@ def created_record(agreement: Agreement) -> LedgerRecord:
             "licensor_organisation_id": str(agreement.licensor_organisation_id),
             "licensee_organisation_id": str(agreement.licensee_organisation_id),
             "status": agreement.status.value,
-            "notified_at": agreement.notified_at.isoformat(),
+            "notified_at": _instant(agreement.notified_at),
+            "state": agreement_state(agreement),
         },
     )
+
+
+def agreement_state(agreement: Agreement) -> dict[str, Any]:
+    """Every fact of the agreement the audit API serves (row, schedule, recording), JSON-safe and
+    normalised so that the values computed before a flush equal those read back later. Needs
+    `entries` and `recording` loaded (or new). `snapshot`, `text_zh` and `text_en` are covered by
+    `seal`."""
+    task = agreement.recording
+    return {
+        "number": agreement.number,
+        "declaration_id": str(agreement.declaration_id),
+        "patent_id": str(agreement.patent_id),
+        "licensor_organisation_id": str(agreement.licensor_organisation_id),
+        "licensee_organisation_id": str(agreement.licensee_organisation_id),
+        "accepted_by_id": str(agreement.accepted_by_id),
+        "status": agreement.status.value,
+        "status_reason": agreement.status_reason,
+        "notified_at": _instant(agreement.notified_at),
+        "paid_at": _instant(agreement.paid_at),
+        "effective_on": _day(agreement.effective_on),
+        "ended_on": _day(agreement.ended_on),
+        "licence_start": _day(agreement.licence_start),
+        "licence_end": _day(agreement.licence_end),
+        "currency": agreement.currency,
+        "fee_type": agreement.fee_type,
+        "has_trial": bool(agreement.has_trial),
+        "notice_ip": agreement.notice_ip,
+        "notice_user_agent": agreement.notice_user_agent,
+        "seal": agreement.seal,
+        "seal_version": agreement.seal_version or 1,
+        "fairness_review_required": bool(agreement.fairness_review_required),
+        "schedule": {e.key: entry_state(e) for e in agreement.entries},
+        "recording": None if task is None else recording_state(task),
+    }
+
+
+def entry_state(entry: ScheduleEntry) -> dict[str, Any]:
+    """A schedule item as served (`refunded_minor` is the payments' own record: `payment.*`)."""
+    return {
+        "kind": entry.kind,
+        "due_date": _day(entry.due_date),
+        "amount_minor": entry.amount_minor,
+        "stage_index": entry.stage_index,
+        "period_start": _day(entry.period_start),
+        "period_end": _day(entry.period_end),
+        "rate": None if entry.rate is None else _decimal(entry.rate),
+        "base": entry.base,
+        "description": entry.description,
+        "status": entry.status.value,
+        "paid_minor": entry.paid_minor,
+        "paid_on": _day(entry.paid_on),
+        "payment_reference": entry.payment_reference,
+    }
+
+
+def recording_state(task: RecordingTask) -> dict[str, Any]:
+    return {
+        "due_date": _day(task.due_date),
+        "status": task.status.value,
+        "filed_on": _day(task.filed_on),
+        "cnipa_reference": task.cnipa_reference,
+        "filed_by_party": task.filed_by_party,
+    }
+
+
+def event_state(event: AgreementEvent) -> dict[str, Any]:
+    """An `agreement_events` row as its `agreement.<kind>` entry records it."""
+    return {
+        "kind": event.kind,
+        "from": event.from_status,
+        "to": event.to_status,
+        "occurred_on": _day(event.occurred_on),
+        "detail": ledger.json_safe(event.detail or {}),
+    }
+
+
+def _instant(value: datetime.datetime | None) -> str | None:
+    return None if value is None else value.astimezone(datetime.UTC).isoformat()
+
+
+def _day(value: datetime.date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _decimal(value: Decimal) -> str:
+    """One spelling per number, whatever scale the database hands back (`0.050000` → `0.05`)."""
+    return format(Decimal(value).normalize(), "f")

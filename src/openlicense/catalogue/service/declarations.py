@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -39,6 +40,7 @@ from openlicense.catalogue.terms import DeclarationTerms
 from openlicense.clauses.library import clause_set_ref, resolve_clause_set
 from openlicense.clauses.lint import lint_clause_choices
 from openlicense.clauses.registry import shipped_library
+from openlicense.core.canonical import canonical_json
 from openlicense.core.clock import Clock
 from openlicense.core.errors import NotFound, RuleViolationError
 from openlicense.core.violations import RuleViolation, blocking
@@ -249,36 +251,52 @@ def acceptable_on(
 
 
 def published_record(declaration: Declaration) -> LedgerRecord:
-    announced = declaration.announcement_date
+    """`declaration.published`: every fact of the published version the audit API serves."""
     return LedgerRecord(
         action="declaration.published",
         subject_type="declaration",
         subject_id=str(declaration.id),
         actor_id=ledger.actor(declaration.attested_by_id),
-        data={
-            "patent_id": str(declaration.patent_id),
-            "version": declaration.version,
-            "terms_hash": declaration.terms_hash,
-            "announcement_ref": declaration.announcement_ref,
-            "announcement_date": announced.isoformat() if announced else None,
-        },
+        data={"declaration_id": str(declaration.id), **declaration_state(declaration)},
     )
 
 
 def withdrawn_record(declaration: Declaration, withdrawal: DeclarationWithdrawal) -> LedgerRecord:
+    """`declaration.withdrawn`: the declaration, its patent and version, and the withdrawal."""
     return LedgerRecord(
         action="declaration.withdrawn",
         subject_type="declaration",
         subject_id=str(declaration.id),
         actor_id=ledger.actor(withdrawal.withdrawn_by_id),
         data={
+            "declaration_id": str(declaration.id),
             "patent_id": str(declaration.patent_id),
             "version": declaration.version,
+            "status": "withdrawn",
             "reason": withdrawal.reason,
             "effective_date": withdrawal.effective_date.isoformat(),
             "owner_consents": withdrawal.owner_consents,
         },
     )
+
+
+def declaration_state(declaration: Declaration) -> dict[str, Any]:
+    """The published declaration as served; `terms_digest` = SHA-256 of the stored terms'
+    canonical JSON, so any edit of the terms is caught without copying them into the chain."""
+    announced, published = declaration.announcement_date, declaration.published_at
+    return {
+        "patent_id": str(declaration.patent_id),
+        "version": declaration.version,
+        "terms_hash": declaration.terms_hash,
+        "terms_digest": hashlib.sha256(canonical_json(declaration.terms)).hexdigest(),
+        "fee_type": declaration.fee_type,
+        "currency": declaration.currency,
+        "licence_start": declaration.licence_start.isoformat(),
+        "licence_end": declaration.licence_end.isoformat(),
+        "published_at": published.astimezone(datetime.UTC).isoformat() if published else None,
+        "announcement_ref": declaration.announcement_ref,
+        "announcement_date": announced.isoformat() if announced else None,
+    }
 
 
 def _clause_violations(terms: DeclarationTerms) -> list[RuleViolation]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING, Any
 
 from uuid_utils.compat import uuid7
@@ -36,6 +37,7 @@ def payment_record(payment: Payment, *, action: str | None = None) -> LedgerReco
             "checkout_attempt": payment.checkout_attempt,
             "stripe_checkout_session_id": payment.stripe_checkout_session_id,
             "stripe_payment_intent_id": payment.stripe_payment_intent_id,
+            "succeeded_at": _instant(payment.succeeded_at),
         },
     )
 
@@ -76,6 +78,10 @@ def anomaly_record(anomaly: PaymentAnomaly) -> LedgerRecord:
             "detail": anomaly.detail,
         },
     )
+
+
+def _instant(value: datetime.datetime | None) -> str | None:
+    return None if value is None else value.astimezone(datetime.UTC).isoformat()
 
 
 def _assign_id(row: Any) -> None:
