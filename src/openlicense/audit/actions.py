@@ -293,6 +293,18 @@ ACTIONS: dict[str, Action] = {
             ),
         ),
         Action(
+            "user.password_changed",
+            "user",
+            "The user changed their password (the hash is never in the ledger).",
+            (),
+        ),
+        Action(
+            "user.password_reset",
+            "user",
+            "The user set a new password through an emailed single-use link.",
+            (),
+        ),
+        Action(
             "organisation.verified",
             "organisation",
             "A platform admin verified a university or enterprise.",
