@@ -18,21 +18,45 @@ from openlicense.catalogue.models import (
     PatentOwner,
     RecordedLicence,
 )
+from openlicense.achievements.models import Achievement
+from openlicense.challenges.models import (
+    Challenge,
+    ChallengeApplication,
+    CooperationAgreement,
+    Milestone,
+)
+from openlicense.experts.models import ConsultingRequest, ConsultingSession, Expert
+from openlicense.needs.models import MatchVisit, Need, NeedMatch
 from openlicense.oversight.models import AuditAccess
 from openlicense.payments.models import Payment, PaymentAnomaly, Refund, StripeEvent
 from openlicense.search.models import SearchOutbox
+from openlicense.zones.models import EventOutcome, EventRegistration, MatchEvent, Zone, ZoneItem
 
 metadata = metadata_registry.get(None)
 
 __all__ = [
+    "Achievement",
     "Agreement",
     "AgreementEvent",
     "ApiKey",
     "AuditAccess",
+    "Challenge",
+    "ChallengeApplication",
+    "ConsultingRequest",
+    "ConsultingSession",
+    "CooperationAgreement",
     "Declaration",
     "DeclarationWithdrawal",
+    "EventOutcome",
+    "EventRegistration",
+    "Expert",
     "LedgerCheckpoint",
     "LedgerEntry",
+    "MatchEvent",
+    "MatchVisit",
+    "Milestone",
+    "Need",
+    "NeedMatch",
     "Organisation",
     "Patent",
     "PatentOwner",
@@ -46,5 +70,7 @@ __all__ = [
     "SearchOutbox",
     "StripeEvent",
     "User",
+    "Zone",
+    "ZoneItem",
     "metadata",
 ]
