@@ -40,6 +40,11 @@ from openlicense.db import session_maker, sqlalchemy_config
 from openlicense.health import health
 from openlicense.jobs.controllers import JobController
 from openlicense.jobs.loops import background_loops
+from openlicense.needs.controllers import (
+    provide_matching,
+    provide_needs,
+    router as needs_router,
+)
 from openlicense.oversight.controllers import oversight_router
 from openlicense.payments.controllers import (
     provide_checkout,
@@ -114,6 +119,7 @@ def create_app(
             agreements_router,
             search_router,
             payments_router,
+            needs_router,
             oversight_router(settings, sessions),
             Router(path="/", route_handlers=[JobController]),
             web_router(sessions),
@@ -136,6 +142,8 @@ def create_app(
             "offline_payments": Provide(provide_offline_payments),
             "refunds": Provide(provide_refunds),
             "webhooks": Provide(provide_webhooks),
+            "needs": Provide(provide_needs),
+            "matching": Provide(provide_matching),
         },
         plugins=[SQLAlchemyPlugin(config=db_config), problem_details_plugin()],
         middleware=[
