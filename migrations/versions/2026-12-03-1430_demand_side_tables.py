@@ -3,7 +3,7 @@ milestones, achievements, experts and consulting, zones and matchmaking events
 
 Revision ID: 18afd65fce3b
 Revises: 3b9e4f2c8d10
-Create Date: 2026-12-03 14:17:56.621730+00:00
+Create Date: 2026-12-03 14:22:24.938702+00:00
 """
 
 from __future__ import annotations
@@ -642,6 +642,8 @@ def upgrade() -> None:
         sa.Column("text_en", sa.Text(), nullable=False),
         sa.Column("seal", sa.String(length=64), nullable=False),
         sa.Column("sealed_at", sa.DateTimeUTC(timezone=True), nullable=False),
+        sa.Column("enterprise_signed_at", sa.DateTimeUTC(timezone=True), nullable=True),
+        sa.Column("university_signed_at", sa.DateTimeUTC(timezone=True), nullable=True),
         sa.Column("completed_at", sa.DateTimeUTC(timezone=True), nullable=True),
         sa.Column("sa_orm_sentinel", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTimeUTC(timezone=True), nullable=False),

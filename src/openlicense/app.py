@@ -35,6 +35,11 @@ from openlicense.catalogue.controllers import (
     router as catalogue_router,
 )
 from openlicense.catalogue.service.indexing import CatalogueDocuments
+from openlicense.challenges.controllers import (
+    provide_challenges,
+    provide_cooperation,
+    router as challenges_router,
+)
 from openlicense.core.clock import Clock, SystemClock
 from openlicense.db import session_maker, sqlalchemy_config
 from openlicense.health import health
@@ -120,6 +125,7 @@ def create_app(
             search_router,
             payments_router,
             needs_router,
+            challenges_router,
             oversight_router(settings, sessions),
             Router(path="/", route_handlers=[JobController]),
             web_router(sessions),
@@ -144,6 +150,8 @@ def create_app(
             "webhooks": Provide(provide_webhooks),
             "needs": Provide(provide_needs),
             "matching": Provide(provide_matching),
+            "challenges": Provide(provide_challenges),
+            "cooperation": Provide(provide_cooperation),
         },
         plugins=[SQLAlchemyPlugin(config=db_config), problem_details_plugin()],
         middleware=[

@@ -35,3 +35,42 @@ async def post_need(market: Market, who: Any = None, **overrides: Any) -> dict[s
 async def sync_search(market: Market) -> None:
     response = await market.client.post("/api/jobs/search-sync", headers=market.admin.headers)
     assert response.status_code == 200, response.text
+
+
+def challenge_payload(need_id: str | None, **overrides: Any) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "need_id": need_id,
+        "goals": "开发能量密度不低于 300 Wh/kg 的正极材料并完成中试。",
+        "acceptance_criteria": "第三方检测报告；中试样品 100 公斤。",
+        "budget_minor": 80_000_000,
+        "deadline": "2027-03-31",
+    }
+    payload.update(overrides)
+    return payload
+
+
+def application_payload(leader: str, **overrides: Any) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "proposal": f"{leader}团队：采用高镍单晶路线，十二个月完成中试。",
+        "team": [{"name": leader, "title": "教授", "role": "负责人"}, {"name": "王五"}],
+        "price_minor": 60_000_000,
+    }
+    payload.update(overrides)
+    return payload
+
+
+def cooperation_payload(**overrides: Any) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "kind": "joint",
+        "price_minor": 60_000_000,
+        "clauses": {
+            "background_ip": "free_licence_to_exploit",
+            "revenue_sharing": "by_contribution",
+        },
+        "milestones": [
+            {"title": "小试样品", "due_on": "2027-06-30", "amount_minor": 20_000_000},
+            {"title": "中试验收", "due_on": "2027-12-31", "amount_minor": 40_000_000},
+        ],
+    }
+    payload.update(overrides)
+    return payload

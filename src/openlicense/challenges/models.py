@@ -101,6 +101,10 @@ class CooperationAgreement(UUIDv7AuditBase):
     text_en: Mapped[str] = mapped_column(Text)
     seal: Mapped[str] = mapped_column(String(64))
     sealed_at: Mapped[datetime.datetime]
+    enterprise_signed_at: Mapped[datetime.datetime | None]
+    """The publisher signs when it draws the agreement up."""
+    university_signed_at: Mapped[datetime.datetime | None]
+    """The selected team's university signs the same sealed text; milestones run from then."""
     completed_at: Mapped[datetime.datetime | None]
 
 

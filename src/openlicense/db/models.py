@@ -3,6 +3,7 @@
 from advanced_alchemy.base import metadata_registry
 
 from openlicense.accounts.models import ApiKey, Organisation, User
+from openlicense.achievements.models import Achievement
 from openlicense.agreements.models import (
     Agreement,
     AgreementEvent,
@@ -18,7 +19,6 @@ from openlicense.catalogue.models import (
     PatentOwner,
     RecordedLicence,
 )
-from openlicense.achievements.models import Achievement
 from openlicense.challenges.models import (
     Challenge,
     ChallengeApplication,
