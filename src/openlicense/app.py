@@ -24,6 +24,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from openlicense.accounts.auth import AuthMiddleware
 from openlicense.accounts.controllers import provide_account_service, router as accounts_router
+from openlicense.achievements.controllers import (
+    provide_achievements,
+    router as achievements_router,
+)
 from openlicense.agreements.controllers import (
     provide_acceptance_service,
     provide_obligation_service,
@@ -42,6 +46,11 @@ from openlicense.challenges.controllers import (
 )
 from openlicense.core.clock import Clock, SystemClock
 from openlicense.db import session_maker, sqlalchemy_config
+from openlicense.experts.controllers import (
+    provide_consulting,
+    provide_experts,
+    router as experts_router,
+)
 from openlicense.health import health
 from openlicense.jobs.controllers import JobController
 from openlicense.jobs.loops import background_loops
@@ -126,6 +135,8 @@ def create_app(
             payments_router,
             needs_router,
             challenges_router,
+            achievements_router,
+            experts_router,
             oversight_router(settings, sessions),
             Router(path="/", route_handlers=[JobController]),
             web_router(sessions),
@@ -152,6 +163,9 @@ def create_app(
             "matching": Provide(provide_matching),
             "challenges": Provide(provide_challenges),
             "cooperation": Provide(provide_cooperation),
+            "achievements": Provide(provide_achievements),
+            "experts": Provide(provide_experts),
+            "consulting": Provide(provide_consulting),
         },
         plugins=[SQLAlchemyPlugin(config=db_config), problem_details_plugin()],
         middleware=[
