@@ -81,6 +81,7 @@ from openlicense.search.setup import load_definition
 from openlicense.settings import Settings
 from openlicense.web import config as web_config, web_router
 from openlicense.web.rendering import not_found
+from openlicense.zones.controllers import provide_zones, router as zones_router
 
 
 def make_search_engine(settings: Settings) -> SearchEngine:
@@ -137,6 +138,7 @@ def create_app(
             challenges_router,
             achievements_router,
             experts_router,
+            zones_router,
             oversight_router(settings, sessions),
             Router(path="/", route_handlers=[JobController]),
             web_router(sessions),
@@ -166,6 +168,7 @@ def create_app(
             "achievements": Provide(provide_achievements),
             "experts": Provide(provide_experts),
             "consulting": Provide(provide_consulting),
+            "zones": Provide(provide_zones),
         },
         plugins=[SQLAlchemyPlugin(config=db_config), problem_details_plugin()],
         middleware=[
