@@ -145,6 +145,8 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("POST", "/api/events/{event_id:uuid}/items"): {TTO, AUTH, ADMIN},
     ("POST", "/api/events/{event_id:uuid}/register"): {ENT},
     ("POST", "/api/events/{event_id:uuid}/outcomes"): {TTO, AUTH, ADMIN},
+    ("GET", "/api/authority/indicators"): {AUTH, AUD, ADMIN},
+    ("GET", "/api/authority/indicators.xlsx"): {AUTH, AUD, ADMIN},
     # --- web pages (web/): anonymous visitors of a signed-in page are sent to /login
     ("GET", "/"): EVERYONE,
     ("GET", "/admin"): {ADMIN},

@@ -52,6 +52,7 @@ from openlicense.experts.controllers import (
     router as experts_router,
 )
 from openlicense.health import health
+from openlicense.indicators.controllers import provide_indicators, router as indicators_router
 from openlicense.jobs.controllers import JobController
 from openlicense.jobs.loops import background_loops
 from openlicense.needs.controllers import (
@@ -139,6 +140,7 @@ def create_app(
             achievements_router,
             experts_router,
             zones_router,
+            indicators_router,
             oversight_router(settings, sessions),
             Router(path="/", route_handlers=[JobController]),
             web_router(sessions),
@@ -169,6 +171,7 @@ def create_app(
             "experts": Provide(provide_experts),
             "consulting": Provide(provide_consulting),
             "zones": Provide(provide_zones),
+            "indicators": Provide(provide_indicators),
         },
         plugins=[SQLAlchemyPlugin(config=db_config), problem_details_plugin()],
         middleware=[

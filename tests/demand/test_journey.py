@@ -125,6 +125,31 @@ async def test_need_to_challenge_to_sealed_cooperation_agreement(
     final = (await client.get(f"/api/challenges/{cid}")).json()
     assert final["status"] == "completed"
 
+    # 8. the statistics show each step (the provincial authority of 浙江, where all are)
+    authority = await make_actor(db_sessionmaker, OrganisationKind.AUTHORITY)
+    period = f"{clock.today().year}-H{1 if clock.today().month <= 6 else 2}"
+    stats = await client.get(
+        f"/api/authority/indicators?period={period}", headers=authority.headers
+    )
+    assert stats.status_code == 200, stats.text
+    s = stats.json()
+    assert s["province"] == "浙江"
+    assert s["needs_posted"] == 1 and s["needs_met"] == 1 and s["matches_found"] >= 1
+    assert s["challenges_published"] == 1 and s["challenges_answered"] == 1
+    assert s["applications"] == 2 and s["cooperation_agreements"] == 1
+    assert s["universities_taking_part"] == 2 and s["enterprises_served"] == 1
+    assert s["money_paid_minor"] == 60_000_000  # both milestones accepted
+    row = next(r for r in s["per_university"] if r["university_id"] == str(tto.organisation_id))
+    assert row["enterprises_served"] == 1 and row["meets_threshold"] is False
+    other = await client.get(
+        f"/api/authority/indicators?period={period}&province=黑龙江", headers=authority.headers
+    )
+    assert other.status_code == 403 and other.json()["code"] == "other_province"
+    xlsx = await client.get(
+        f"/api/authority/indicators.xlsx?period={period}", headers=authority.headers
+    )
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+
 
 async def test_restrictive_clauses_are_refused_rule_29(
     client: AsyncTestClient, db_sessionmaker: async_sessionmaker, clock: FixedClock

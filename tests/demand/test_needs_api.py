@@ -147,3 +147,18 @@ async def test_universities_only_need_is_matched_for_universities_but_not_shown_
     assert need["id"] in {e["need"]["id"] for e in mine}
     theirs = (await client.get("/api/needs/matched", headers=other_tto.headers)).json()
     assert need["id"] not in {e["need"]["id"] for e in theirs}
+
+
+def test_reporting_periods() -> None:
+    from openlicense.indicators.rules import parse_period
+
+    half = parse_period("2026-H2")
+    assert half is not None and (half.start, half.end) == (
+        datetime.date(2026, 7, 1),
+        datetime.date(2026, 12, 31),
+    )
+    quarter = parse_period("2027-Q1")
+    assert quarter is not None and quarter.end == datetime.date(2027, 3, 31)
+    year = parse_period("2026")
+    assert year is not None and year.end == datetime.date(2026, 12, 31)
+    assert parse_period("2026-H3") is None and parse_period("26") is None
