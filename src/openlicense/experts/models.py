@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from enum import StrEnum
 
 from advanced_alchemy.base import UUIDv7AuditBase
 from advanced_alchemy.types import JsonB
@@ -12,13 +11,7 @@ from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from openlicense.core.columns import str_enum
-
-
-class ConsultingStatus(StrEnum):
-    REQUESTED = "requested"
-    APPROVED = "approved"
-    DECLINED = "declined"
-    COMPLETED = "completed"
+from openlicense.experts.states import ConsultingStatus
 
 
 class Expert(UUIDv7AuditBase):

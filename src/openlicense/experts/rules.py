@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from openlicense.experts.models import ConsultingStatus
+from openlicense.experts.states import ConsultingStatus
 
 
 def can_decide(status: ConsultingStatus) -> bool:

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from openlicense.experts.models import ConsultingStatus
+from openlicense.experts.states import ConsultingStatus
 
 Term = Annotated[str, Field(min_length=1, max_length=40)]
 

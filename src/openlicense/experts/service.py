@@ -24,7 +24,6 @@ from openlicense.experts.errors import (
 from openlicense.experts.models import (
     ConsultingRequest,
     ConsultingSession,
-    ConsultingStatus,
     Expert,
 )
 from openlicense.experts.schemas import (
@@ -36,6 +35,7 @@ from openlicense.experts.schemas import (
     ExpertWork,
     SessionCreate,
 )
+from openlicense.experts.states import ConsultingStatus
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession

@@ -4,25 +4,13 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from enum import StrEnum
 
 from advanced_alchemy.base import UUIDv7AuditBase
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from openlicense.core.columns import str_enum
-
-
-class ItemKind(StrEnum):
-    PATENT = "patent"
-    ACHIEVEMENT = "achievement"
-    CHALLENGE = "challenge"
-
-
-class OutcomeKind(StrEnum):
-    INTRODUCTION = "introduction"
-    LICENCE = "licence"
-    AGREEMENT = "agreement"
+from openlicense.zones.states import ItemKind, OutcomeKind
 
 
 class Zone(UUIDv7AuditBase):

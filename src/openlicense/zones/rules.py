@@ -6,7 +6,7 @@ import datetime
 from collections import Counter
 from collections.abc import Iterable
 
-from openlicense.zones.models import OutcomeKind
+from openlicense.zones.states import OutcomeKind
 
 
 def registration_open(starts_at: datetime.datetime, now: datetime.datetime) -> bool:

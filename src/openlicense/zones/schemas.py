@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from openlicense.zones.models import ItemKind, OutcomeKind
+from openlicense.zones.states import ItemKind, OutcomeKind
 
 
 class _In(BaseModel):

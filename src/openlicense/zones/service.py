@@ -29,9 +29,7 @@ from openlicense.zones.errors import (
 from openlicense.zones.models import (
     EventOutcome,
     EventRegistration,
-    ItemKind,
     MatchEvent,
-    OutcomeKind,
     Zone,
     ZoneItem,
 )
@@ -43,6 +41,7 @@ from openlicense.zones.schemas import (
     OutcomeCreate,
     ZoneCreate,
 )
+from openlicense.zones.states import ItemKind, OutcomeKind
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
