@@ -134,6 +134,14 @@ async def test_need_to_matched_patent_to_accepted_licence(
     )
     assert retry.status_code == 200 and retry.json()["id"] == agreement["id"]
 
+    # the statistics show the need, its match and the licence
+    admin = market.admin
+    stats = (
+        await client.get("/api/authority/indicators?period=2026-H2", headers=admin.headers)
+    ).json()
+    assert stats["needs_posted"] == 1 and stats["needs_met"] == 1
+    assert stats["licences_made"] == 1 and stats["matches_found"] >= 1
+
 
 async def test_universities_only_need_is_matched_for_universities_but_not_shown_to_rivals(
     client: AsyncTestClient, db_sessionmaker: async_sessionmaker, clock: FixedClock

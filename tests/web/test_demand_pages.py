@@ -104,3 +104,58 @@ async def test_demand_journey_in_pages(
         assert stats.status_code == 200 and "浙江" in stats.text
         xlsx = await office.get("/authority/indicators.xlsx")
         assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+
+
+async def test_library_zone_and_event_pages(
+    client: AsyncTestClient, db_sessionmaker: async_sessionmaker, clock: FixedClock
+) -> None:
+    market = await make_market(client, db_sessionmaker, clock)
+    tto = market.tto.headers
+    achievement = {
+        "title": "寒区农机电液控制软件",
+        "description": "适用于零下三十度环境的农机电液控制软件。",
+        "kind": "software",
+        "team": ["王北辰"],
+        "maturity": 8,
+    }
+    added = (await client.post("/api/achievements", json=achievement, headers=tto)).json()
+    expert = (
+        await client.post(
+            "/api/experts",
+            json={
+                "name": "王北辰",
+                "title": "研究员",
+                "research_directions": ["农机装备"],
+                "is_mentor": True,
+            },
+            headers=tto,
+        )
+    ).json()
+    zone = (
+        await client.post("/api/zones", json={"title": "黑龙江 农机装备 专区"}, headers=tto)
+    ).json()
+    await client.post(
+        f"/api/zones/{zone['id']}/items",
+        json={"kind": "achievement", "target_id": added["id"]},
+        headers=tto,
+    )
+    starts = clock.now().replace(year=clock.now().year + 1).isoformat()
+    event = (
+        await client.post(
+            "/api/events", json={"title": "冰雪经济专场对接会", "starts_at": starts}, headers=tto
+        )
+    ).json()
+
+    async with browser_like(client) as visitor:
+        assert "寒区农机电液控制软件" in (await visitor.get("/achievements")).text
+        assert "王北辰" in (await visitor.get("/experts")).text
+        profile = (await visitor.get(f"/experts/{expert['id']}")).text
+        assert "寒区农机电液控制软件" in profile  # the expert's achievements
+        assert "黑龙江 农机装备 专区" in (await visitor.get("/zones")).text
+        assert "寒区农机电液控制软件" in (await visitor.get(f"/zones/{zone['id']}")).text
+    async with browser_like(client) as sme:
+        await sign_in(sme, market.sme.email)
+        path = f"/events/{event['id']}"
+        registered = await post_form(sme, f"{path}/register", {}, form_page=path)
+        assert registered.status_code == 303, registered.text
+        assert "已报名" in (await sme.get(path)).text

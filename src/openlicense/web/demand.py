@@ -23,6 +23,7 @@ from openlicense.indicators.rules import current_half
 from openlicense.indicators.service import INDICATOR_LABELS, IndicatorService, to_xlsx
 from openlicense.needs.schemas import NeedCreate
 from openlicense.needs.service import MatchingService, NeedService
+from openlicense.web.demand_libraries import LIBRARY_CONTROLLERS
 from openlicense.web.forms import field_errors, form_data
 from openlicense.web.i18n import Translator
 from openlicense.web.labels import TECHNOLOGY_FIELDS
@@ -277,4 +278,10 @@ def _need_form(values: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]
     return {"values": values, "errors": errors, "fields": list(TECHNOLOGY_FIELDS)}
 
 
-DEMAND_CONTROLLERS = (NeedPages, MatchedNeedPages, ChallengePages, AuthorityPages)
+DEMAND_CONTROLLERS = (
+    NeedPages,
+    MatchedNeedPages,
+    ChallengePages,
+    AuthorityPages,
+    *LIBRARY_CONTROLLERS,
+)
