@@ -10,6 +10,7 @@ scan of the newest rows) and explained by the same rule."""
 
 from __future__ import annotations
 
+import datetime
 import logging
 import uuid
 from collections.abc import Sequence
@@ -176,40 +177,18 @@ class MatchingService:
     # --- finders ---------------------------------------------------------------------------
 
     async def _patents(self, need: rules.NeedText) -> list[Found]:
-        today = self.clock.today()
-        queries = [SearchQuery(q=" ".join([need.title, *need.keywords]), per_page=20, today=today)]
-        queries += [SearchQuery(q=k, per_page=10, today=today) for k in need.keywords[:5]]
-        if need.ipc_hints:
-            subclasses = sorted({rules.ipc_subclass(c) for c in need.ipc_hints})
-            queries.append(SearchQuery(ipc_subclass=subclasses, per_page=20, today=today))
-        if need.technology_field:
-            queries.append(
-                SearchQuery(technology_field=[need.technology_field], per_page=10, today=today)
-            )
-        ranked: dict[str, tuple[int, PatentDocument]] = {}
-        for query in queries:
-            try:
-                result = await self.engine.search(query)
-            except SearchError:
-                log.warning("search unavailable: patents not matched this time")
-                return []
-            for rank, hit in enumerate(result.hits):
-                if hit.id not in ranked or rank < ranked[hit.id][0]:
-                    ranked[hit.id] = (rank, hit.document)
+        try:
+            ranked = await search_patents(self.engine, need, self.clock.today())
+        except SearchError:
+            log.warning("search unavailable: patents not matched this time")
+            return []
         known = await self._listed_patents({_uuid(i) for i in ranked} - {None})
         out: list[Found] = []
         for doc_id, (rank, doc) in ranked.items():
             patent_id = _uuid(doc_id)
             if patent_id is None or patent_id not in known or doc.declaration_id is None:
                 continue  # the index lags behind the catalogue, or nothing is open to accept
-            candidate = rules.Candidate(
-                title=doc.title_zh,
-                text=" ".join(filter(None, [doc.title_en, doc.abstract_zh, doc.abstract_en])),
-                keywords=doc.keywords,
-                fields=[doc.technology_field],
-                ipc_codes=doc.ipc_codes,
-            )
-            decision = rules.match(need, candidate, search_rank=rank)
+            decision = explain_patent(need, doc, rank)
             if decision.reasons:
                 out.append(
                     Found(
@@ -285,6 +264,46 @@ class MatchingService:
                 label = f"{e.name}（{e.title}）" if e.title else e.name
                 out.append(Found(MatchKind.EXPERT, e.id, e.organisation_id, label, decision))
         return _best(out)
+
+
+def patent_queries(need: rules.NeedText, today: datetime.date) -> list[SearchQuery]:
+    """What the matcher asks the search engine: the title with the keywords, each keyword, the
+    IPC subclasses of the hints, and the field."""
+    queries = [SearchQuery(q=" ".join([need.title, *need.keywords]), per_page=20, today=today)]
+    queries += [SearchQuery(q=k, per_page=10, today=today) for k in need.keywords[:5]]
+    if need.ipc_hints:
+        subclasses = sorted({rules.ipc_subclass(c) for c in need.ipc_hints})
+        queries.append(SearchQuery(ipc_subclass=subclasses, per_page=20, today=today))
+    if need.technology_field:
+        queries.append(
+            SearchQuery(technology_field=[need.technology_field], per_page=10, today=today)
+        )
+    return queries
+
+
+async def search_patents(
+    engine: SearchEngine, need: rules.NeedText, today: datetime.date
+) -> dict[str, tuple[int, PatentDocument]]:
+    """Patent id → (best rank over the queries, document). Raises SearchError when the engine
+    is unavailable."""
+    ranked: dict[str, tuple[int, PatentDocument]] = {}
+    for query in patent_queries(need, today):
+        result = await engine.search(query)
+        for rank, hit in enumerate(result.hits):
+            if hit.id not in ranked or rank < ranked[hit.id][0]:
+                ranked[hit.id] = (rank, hit.document)
+    return ranked
+
+
+def explain_patent(need: rules.NeedText, doc: PatentDocument, rank: int) -> rules.MatchDecision:
+    candidate = rules.Candidate(
+        title=doc.title_zh,
+        text=" ".join(filter(None, [doc.title_en, doc.abstract_zh, doc.abstract_en])),
+        keywords=doc.keywords,
+        fields=[doc.technology_field],
+        ipc_codes=doc.ipc_codes,
+    )
+    return rules.match(need, candidate, search_rank=rank)
 
 
 def _need_text(need: Need) -> rules.NeedText:
