@@ -222,6 +222,8 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("GET", "/zones/{zone_id:uuid}"): EVERYONE,
     ("GET", "/events/{event_id:uuid}"): EVERYONE,
     ("POST", "/events/{event_id:uuid}/register"): {ENT},
+    ("POST", "/challenges/{challenge_id:uuid}/agreement"): {ENT, AUTH},
+    ("POST", "/challenges/{challenge_id:uuid}/agreement/sign"): {TTO},
     ("GET", "/authority"): {AUTH, AUD, ADMIN},
     ("GET", "/authority/indicators.xlsx"): {AUTH, AUD, ADMIN},
     ("GET", "/universities"): EVERYONE,

@@ -16,8 +16,10 @@ from pydantic import ValidationError
 from openlicense.accounts.guards import allow, public
 from openlicense.accounts.models import Role
 from openlicense.accounts.principal import Principal
-from openlicense.challenges.schemas import ApplicationCreate
-from openlicense.challenges.service import ChallengeService
+from openlicense.challenges.errors import AgreementNotFound
+from openlicense.challenges.schemas import ApplicationCreate, CooperationCreate
+from openlicense.challenges.service import ChallengeService, CooperationService
+from openlicense.challenges.service.cooperation import seal_valid
 from openlicense.core.clock import Clock
 from openlicense.indicators.rules import current_half
 from openlicense.indicators.service import INDICATOR_LABELS, IndicatorService, to_xlsx
@@ -168,8 +170,10 @@ class ChallengePages(Controller):
         request: AnyRequest,
         challenge_id: FromPath[uuid.UUID],
         challenges: NamedDependency[ChallengeService],
+        cooperation: NamedDependency[CooperationService],
     ) -> Template:
-        """The call; the publisher sees every application, a university only its own."""
+        """The call; the publisher sees every application, a university only its own; the
+        parties see the sealed cooperation agreement and its milestones."""
         challenge = await challenges.get(challenge_id)
         principal = _principal(request)
         applications = (
@@ -180,10 +184,20 @@ class ChallengePages(Controller):
             else []
         )
         publisher = principal is not None and principal.organisation_id == challenge.publisher_id
+        agreement, milestones = None, []
+        if principal is not None:
+            try:
+                agreement = await cooperation.get(principal, challenge_id)
+                milestones = list(await cooperation.milestones(agreement))
+            except AgreementNotFound:
+                agreement = None
         context = {
             "challenge": challenge,
             "applications": applications,
             "publisher": publisher,
+            "agreement": agreement,
+            "milestones": milestones,
+            "seal_valid": seal_valid(agreement) if agreement else None,
             "errors": {},
             "values": {},
         }
@@ -216,6 +230,7 @@ class ChallengePages(Controller):
                 "challenge": challenge,
                 "applications": await challenges.applications(request.user, challenge_id),
                 "publisher": False,
+                "agreement": None,
                 "errors": field_errors(tr, exc),
                 "values": data,
             }
@@ -237,6 +252,74 @@ class ChallengePages(Controller):
     ) -> Response[Any]:
         await challenges.select(request.user, challenge_id, application_id)
         return redirect(request, f"/challenges/{challenge_id}")
+
+
+class CooperationPages(Controller):
+    path = "/challenges/{challenge_id:uuid}/agreement"
+    include_in_schema = False
+
+    @post("/", guards=[PUBLISHER], name="cooperation_draw_up")
+    async def draw_up(
+        self,
+        request: AnyRequest,
+        tr: NamedDependency[Translator],
+        challenge_id: FromPath[uuid.UUID],
+        challenges: NamedDependency[ChallengeService],
+        cooperation: NamedDependency[CooperationService],
+    ) -> Response[Any]:
+        """Draw up, seal and sign the cooperation agreement with the selected team (clauses
+        from the guideline's library; the clause lint of rules 29 and 30 applies)."""
+        data = await form_data(request)
+        try:
+            payload = CooperationCreate.model_validate(cooperation_input(data))
+        except ValidationError as exc:
+            challenge = await challenges.get(challenge_id)
+            context = {
+                "challenge": challenge,
+                "applications": await challenges.applications(request.user, challenge_id),
+                "publisher": True,
+                "agreement": None,
+                "errors": field_errors(tr, exc),
+                "values": data,
+            }
+            return page(request, "demand/challenge.html", context, status=422)
+        await cooperation.draw_up(request.user, challenge_id, payload)
+        return redirect(request, f"/challenges/{challenge_id}")
+
+    @post("/sign", guards=[TTO], name="cooperation_sign")
+    async def sign(
+        self,
+        request: AnyRequest,
+        challenge_id: FromPath[uuid.UUID],
+        cooperation: NamedDependency[CooperationService],
+    ) -> Response[Any]:
+        await cooperation.sign(request.user, challenge_id)
+        return redirect(request, f"/challenges/{challenge_id}")
+
+
+def cooperation_input(data: dict[str, Any]) -> dict[str, Any]:
+    """The agreement form as the API's CooperationCreate: milestones one per line as
+    "title, YYYY-MM-DD, amount in yuan"."""
+    milestones = []
+    for line in str(data.get("milestones") or "").splitlines():
+        parts = _terms(line)
+        if len(parts) >= 2:
+            amount = parts[2] if len(parts) > 2 and parts[2].isdigit() else "0"
+            milestones.append(
+                {"title": parts[0], "due_on": parts[1], "amount_minor": int(amount) * 100}
+            )
+    price = str(data.get("price_yuan") or "").strip()
+    clauses = {
+        key: str(data[key])
+        for key in ("ownership.scenario", "background_ip", "revenue_sharing")
+        if data.get(key)
+    }
+    return {
+        "kind": data.get("kind") or "joint",
+        "price_minor": int(price) * 100 if price.isdigit() else -1,
+        "clauses": clauses,
+        "milestones": milestones,
+    }
 
 
 class AuthorityPages(Controller):
@@ -282,6 +365,7 @@ DEMAND_CONTROLLERS = (
     NeedPages,
     MatchedNeedPages,
     ChallengePages,
+    CooperationPages,
     AuthorityPages,
     *LIBRARY_CONTROLLERS,
 )
