@@ -134,6 +134,8 @@ async def test_need_to_challenge_to_sealed_cooperation_agreement(
     assert stats.status_code == 200, stats.text
     s = stats.json()
     assert s["province"] == "浙江"
+    readable = await client.get(f"/api/challenges/{cid}/agreement", headers=authority.headers)
+    assert readable.status_code == 200  # an authority reads its province's agreements
     assert s["needs_posted"] == 1 and s["needs_met"] == 1 and s["matches_found"] >= 1
     assert s["challenges_published"] == 1 and s["challenges_answered"] == 1
     assert s["applications"] == 2 and s["cooperation_agreements"] == 1

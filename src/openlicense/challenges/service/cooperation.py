@@ -47,8 +47,6 @@ if TYPE_CHECKING:
     from openlicense.accounts.principal import Principal
     from openlicense.core.clock import Clock
 
-READERS = (OrganisationKind.PLATFORM, OrganisationKind.AUTHORITY)
-
 
 class CooperationService:
     def __init__(self, session: AsyncSession, *, clock: Clock) -> None:
@@ -159,11 +157,20 @@ class CooperationService:
             select(CooperationAgreement).where(CooperationAgreement.challenge_id == challenge_id)
         )
         if agreement is None or not (
-            principal.organisation_kind in READERS
-            or principal.organisation_id in (agreement.enterprise_id, agreement.university_id)
+            principal.organisation_id in (agreement.enterprise_id, agreement.university_id)
+            or principal.organisation_kind is OrganisationKind.PLATFORM
+            or await self._same_province(principal, agreement)
         ):
             raise AgreementNotFound("No cooperation agreement for this challenge.")
         return agreement
+
+    async def _same_province(self, principal: Principal, agreement: CooperationAgreement) -> bool:
+        """An authority reads the agreements of challenges in its own province."""
+        if principal.organisation_kind is not OrganisationKind.AUTHORITY:
+            return False
+        own = await self.session.get_one(Organisation, principal.organisation_id)
+        challenge = await self.session.get_one(Challenge, agreement.challenge_id)
+        return own.province is not None and own.province == challenge.province
 
     async def milestones(self, agreement: CooperationAgreement) -> Sequence[Milestone]:
         query = select(Milestone).where(Milestone.agreement_id == agreement.id)
