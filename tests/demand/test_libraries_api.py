@@ -125,3 +125,17 @@ async def test_achievements_experts_and_consulting(
     assert done.json()["status"] == "completed"
     listed = (await client.get("/api/consulting", headers=tto.headers)).json()
     assert [r["id"] for r in listed] == [rid]
+
+
+async def test_achievements_due_for_review_after_half_a_year(
+    client: AsyncTestClient, db_sessionmaker: async_sessionmaker, clock: FixedClock
+) -> None:
+    from openlicense.achievements.service import AchievementService
+
+    market = await make_market(client, db_sessionmaker, clock)
+    await client.post("/api/achievements", json=ACHIEVEMENT, headers=market.tto.headers)
+    async with db_sessionmaker() as session:
+        assert list(await AchievementService(session, clock=clock).due_for_review()) == []
+        clock.set(clock.now() + datetime.timedelta(days=183))
+        due = await AchievementService(session, clock=clock).due_for_review()
+        assert [a.title for a in due] == [ACHIEVEMENT["title"]]

@@ -93,6 +93,14 @@ class AchievementService:
             await self.session.flush()
         return achievement
 
+    async def due_for_review(self) -> Sequence[Achievement]:
+        """Entries whose half-year review is due: for a reminder job (not scheduled yet)."""
+        cutoff = self.clock.now() - rules.REVIEW_EVERY
+        query = select(Achievement).where(
+            Achievement.withdrawn_at.is_(None), Achievement.last_reviewed_at <= cutoff
+        )
+        return (await self.session.scalars(query)).all()
+
     def read(self, achievement: Achievement) -> AchievementRead:
         out = AchievementRead.model_validate(achievement)
         out.review_due_at = rules.review_due_at(achievement.last_reviewed_at)
