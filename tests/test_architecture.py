@@ -38,7 +38,46 @@ ALLOWED: dict[str, frozenset[str]] = {
     "oversight": frozenset(
         {"accounts", "pricing", "audit", "search", "catalogue", "agreements", "payments"}
     ),
-    "seed": frozenset({"accounts", "pricing", "clauses", "audit", "catalogue", "agreements"}),
+    "achievements": frozenset({"accounts", "pricing", "audit"}),
+    "experts": frozenset({"accounts", "audit", "catalogue", "achievements"}),
+    "needs": frozenset(
+        {"accounts", "audit", "search", "catalogue", "agreements", "achievements", "experts"}
+    ),
+    "challenges": frozenset(
+        {"accounts", "pricing", "clauses", "audit", "catalogue", "agreements", "needs"}
+    ),
+    "zones": frozenset(
+        {"accounts", "audit", "catalogue", "agreements", "achievements", "needs", "challenges"}
+    ),
+    "indicators": frozenset(
+        {
+            "accounts",
+            "audit",
+            "catalogue",
+            "agreements",
+            "payments",
+            "achievements",
+            "experts",
+            "needs",
+            "challenges",
+            "zones",
+        }
+    ),
+    "seed": frozenset(
+        {
+            "accounts",
+            "pricing",
+            "clauses",
+            "audit",
+            "catalogue",
+            "agreements",
+            "achievements",
+            "experts",
+            "needs",
+            "challenges",
+            "zones",
+        }
+    ),
 }
 """Domain → the domains it may import (besides the kernel). The order is the layer picture."""
 

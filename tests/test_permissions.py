@@ -18,7 +18,8 @@ from openlicense.accounts.guards import RoleGuard
 from openlicense.accounts.models import OrganisationKind
 
 ANON, TTO, ENT, AUD, ADMIN = "anonymous", "tto_officer", "enterprise_member", "auditor", "admin"
-EVERYONE = {ANON, TTO, ENT, AUD, ADMIN}
+AUTH = "provincial_authority"
+EVERYONE = {ANON, TTO, ENT, AUD, ADMIN, AUTH}
 SIGNED_IN = EVERYONE - {ANON}
 
 MATRIX: dict[tuple[str, str], set[str]] = {
@@ -104,6 +105,70 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/audit/indicators"): {AUD, ADMIN},
     ("GET", "/api/audit/exports/agreements"): {AUD, ADMIN},
     ("GET", "/api/audit/exports/ledger"): {AUD, ADMIN},
+    # --- demand side (issue 17)
+    ("POST", "/api/needs"): {ENT},
+    ("GET", "/api/needs"): EVERYONE,
+    ("GET", "/api/needs/matched"): {TTO},
+    ("GET", "/api/needs/{need_id:uuid}"): EVERYONE,
+    ("PATCH", "/api/needs/{need_id:uuid}"): {ENT},
+    ("POST", "/api/needs/{need_id:uuid}/confirm"): {ENT},
+    ("POST", "/api/needs/{need_id:uuid}/close"): {ENT},
+    ("GET", "/api/needs/{need_id:uuid}/matches"): {ENT, ADMIN},
+    ("POST", "/api/needs/{need_id:uuid}/licence"): {ENT},
+    ("POST", "/api/challenges"): {ENT, AUTH},
+    ("GET", "/api/challenges"): EVERYONE,
+    ("GET", "/api/challenges/{challenge_id:uuid}"): EVERYONE,
+    ("POST", "/api/challenges/{challenge_id:uuid}/applications"): {TTO},
+    ("GET", "/api/challenges/{challenge_id:uuid}/applications"): {ENT, AUTH, TTO, ADMIN},
+    ("GET", "/api/challenges/{challenge_id:uuid}/applications/{application_id:uuid}"): {
+        ENT,
+        AUTH,
+        TTO,
+        ADMIN,
+    },
+    ("POST", "/api/challenges/{challenge_id:uuid}/applications/{application_id:uuid}/shortlist"): {
+        ENT,
+        AUTH,
+    },
+    ("POST", "/api/challenges/{challenge_id:uuid}/applications/{application_id:uuid}/select"): {
+        ENT,
+        AUTH,
+    },
+    ("POST", "/api/challenges/{challenge_id:uuid}/applications/{application_id:uuid}/licence"): {
+        ENT
+    },
+    ("POST", "/api/challenges/{challenge_id:uuid}/agreement"): {ENT, AUTH},
+    ("GET", "/api/challenges/{challenge_id:uuid}/agreement"): {ENT, AUTH, TTO, ADMIN},
+    ("GET", "/api/challenges/{challenge_id:uuid}/agreement/text"): {ENT, AUTH, TTO, ADMIN},
+    ("POST", "/api/challenges/{challenge_id:uuid}/agreement/sign"): {TTO},
+    ("POST", "/api/challenges/{challenge_id:uuid}/milestones/{position:int}/done"): {ENT},
+    ("POST", "/api/achievements"): {TTO},
+    ("GET", "/api/achievements"): EVERYONE,
+    ("GET", "/api/achievements/{achievement_id:uuid}"): EVERYONE,
+    ("POST", "/api/achievements/{achievement_id:uuid}/review"): {TTO},
+    ("POST", "/api/achievements/{achievement_id:uuid}/withdraw"): {TTO},
+    ("POST", "/api/experts"): {TTO},
+    ("GET", "/api/experts"): EVERYONE,
+    ("GET", "/api/experts/{expert_id:uuid}"): EVERYONE,
+    ("POST", "/api/experts/{expert_id:uuid}/consulting"): {ENT},
+    ("GET", "/api/consulting"): {TTO, ENT, ADMIN},
+    ("GET", "/api/consulting/{request_id:uuid}"): {TTO, ENT, ADMIN},
+    ("POST", "/api/consulting/{request_id:uuid}/approve"): {TTO},
+    ("POST", "/api/consulting/{request_id:uuid}/decline"): {TTO},
+    ("POST", "/api/consulting/{request_id:uuid}/sessions"): {TTO, ENT},
+    ("POST", "/api/consulting/{request_id:uuid}/complete"): {TTO, ENT},
+    ("POST", "/api/zones"): {TTO, AUTH, ADMIN},
+    ("GET", "/api/zones"): EVERYONE,
+    ("GET", "/api/zones/{zone_id:uuid}"): EVERYONE,
+    ("POST", "/api/zones/{zone_id:uuid}/items"): {TTO, AUTH, ADMIN},
+    ("POST", "/api/events"): {TTO, AUTH, ADMIN},
+    ("GET", "/api/events"): EVERYONE,
+    ("GET", "/api/events/{event_id:uuid}"): EVERYONE,
+    ("POST", "/api/events/{event_id:uuid}/items"): {TTO, AUTH, ADMIN},
+    ("POST", "/api/events/{event_id:uuid}/register"): {ENT},
+    ("POST", "/api/events/{event_id:uuid}/outcomes"): {TTO, AUTH, ADMIN},
+    ("GET", "/api/authority/indicators"): {AUTH, AUD, ADMIN},
+    ("GET", "/api/authority/indicators.xlsx"): {AUTH, AUD, ADMIN},
     # --- web pages (web/): anonymous visitors of a signed-in page are sent to /login
     ("GET", "/"): EVERYONE,
     ("GET", "/admin"): {ADMIN},
@@ -159,6 +224,30 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("GET", "/tto/patents/{patent_id:uuid}/edit"): {TTO},
     ("POST", "/tto/patents/{patent_id:uuid}/edit"): {TTO},
     ("POST", "/tto/patents/{patent_id:uuid}/publish"): {TTO},
+    ("GET", "/needs"): EVERYONE,
+    ("GET", "/needs/new"): {ENT},
+    ("POST", "/needs/new"): {ENT},
+    ("GET", "/needs/{need_id:uuid}"): EVERYONE,
+    ("POST", "/needs/{need_id:uuid}/confirm"): {ENT},
+    ("GET", "/tto/matches"): {TTO},
+    ("GET", "/challenges"): EVERYONE,
+    ("GET", "/challenges/{challenge_id:uuid}"): EVERYONE,
+    ("POST", "/challenges/{challenge_id:uuid}/apply"): {TTO},
+    ("POST", "/challenges/{challenge_id:uuid}/applications/{application_id:uuid}/select"): {
+        ENT,
+        AUTH,
+    },
+    ("GET", "/achievements"): EVERYONE,
+    ("GET", "/experts"): EVERYONE,
+    ("GET", "/experts/{expert_id:uuid}"): EVERYONE,
+    ("GET", "/zones"): EVERYONE,
+    ("GET", "/zones/{zone_id:uuid}"): EVERYONE,
+    ("GET", "/events/{event_id:uuid}"): EVERYONE,
+    ("POST", "/events/{event_id:uuid}/register"): {ENT},
+    ("POST", "/challenges/{challenge_id:uuid}/agreement"): {ENT, AUTH},
+    ("POST", "/challenges/{challenge_id:uuid}/agreement/sign"): {TTO},
+    ("GET", "/authority"): {AUTH, AUD, ADMIN},
+    ("GET", "/authority/indicators.xlsx"): {AUTH, AUD, ADMIN},
     ("GET", "/universities"): EVERYONE,
     ("GET", "/inbox"): SIGNED_IN,
     ("POST", "/inbox/read"): SIGNED_IN,
@@ -208,6 +297,7 @@ async def world(client: AsyncTestClient, db_sessionmaker: async_sessionmaker) ->
         ENT: await make_actor(db_sessionmaker, OrganisationKind.ENTERPRISE),
         AUD: await make_actor(db_sessionmaker, OrganisationKind.IP_OFFICE),
         ADMIN: await make_actor(db_sessionmaker, OrganisationKind.PLATFORM),
+        AUTH: await make_actor(db_sessionmaker, OrganisationKind.AUTHORITY),
     }
     patent = (await client.post("/api/patents", json=patent_payload(), headers=tto.headers)).json()
     declaration = (
@@ -232,12 +322,21 @@ async def world(client: AsyncTestClient, db_sessionmaker: async_sessionmaker) ->
         "agreement_id": str(uuid.uuid4()),
         "payment_id": str(uuid.uuid4()),
         "subscription_id": str(uuid.uuid4()),
+        "need_id": str(uuid.uuid4()),
+        "challenge_id": str(uuid.uuid4()),
+        "application_id": str(uuid.uuid4()),
+        "position": "1",
+        "achievement_id": str(uuid.uuid4()),
+        "expert_id": str(uuid.uuid4()),
+        "request_id": str(uuid.uuid4()),
+        "zone_id": str(uuid.uuid4()),
+        "event_id": str(uuid.uuid4()),
     }
     return {"actors": actors, "ids": ids}
 
 
 def _fill(path: str, ids: dict[str, str]) -> str:
-    return re.sub(r"\{(\w+):(?:uuid|str)\}", lambda m: ids[m.group(1)], path)
+    return re.sub(r"\{(\w+):(?:uuid|str|int)\}", lambda m: ids[m.group(1)], path)
 
 
 def _is_page(path: str) -> bool:

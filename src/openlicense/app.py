@@ -29,6 +29,10 @@ from openlicense.accounts.controllers import (
     provide_staff_service,
     router as accounts_router,
 )
+from openlicense.achievements.controllers import (
+    provide_achievements,
+    router as achievements_router,
+)
 from openlicense.agreements.controllers import (
     provide_acceptance_service,
     provide_obligation_service,
@@ -40,6 +44,11 @@ from openlicense.catalogue.controllers import (
     router as catalogue_router,
 )
 from openlicense.catalogue.service.indexing import CatalogueDocuments
+from openlicense.challenges.controllers import (
+    provide_challenges,
+    provide_cooperation,
+    router as challenges_router,
+)
 from openlicense.core.clock import Clock, SystemClock
 from openlicense.db import DatabaseConfig, session_maker, sqlalchemy_config
 from openlicense.documents.controllers import (
@@ -47,9 +56,20 @@ from openlicense.documents.controllers import (
     router as documents_router,
 )
 from openlicense.documents.storage import make_document_storage
+from openlicense.experts.controllers import (
+    provide_consulting,
+    provide_experts,
+    router as experts_router,
+)
 from openlicense.health import health
+from openlicense.indicators.controllers import provide_indicators, router as indicators_router
 from openlicense.jobs.controllers import JobController
 from openlicense.jobs.loops import background_loops
+from openlicense.needs.controllers import (
+    provide_matching,
+    provide_needs,
+    router as needs_router,
+)
 from openlicense.notifications.controllers import (
     provide_notification_service,
     router as notifications_router,
@@ -77,6 +97,7 @@ from openlicense.search.setup import load_definition
 from openlicense.settings import Settings
 from openlicense.web import config as web_config, web_router
 from openlicense.web.rendering import not_found
+from openlicense.zones.controllers import provide_zones, router as zones_router
 
 
 def make_search_engine(settings: Settings) -> SearchEngine:
@@ -122,20 +143,7 @@ def create_app(
         part for part, given in ((engine, search_engine), (gateway, payment_gateway)) if not given
     ]
     return Litestar(
-        route_handlers=[
-            health,
-            accounts_router,
-            catalogue_router,
-            agreements_router,
-            search_router,
-            payments_router,
-            notifications_router,
-            documents_router,
-            oversight_router(settings, sessions),
-            Router(path="/", route_handlers=[JobController]),
-            web_router(sessions),
-            web_config.static_router(),
-        ],
+        route_handlers=_routes(settings, sessions),
         dependencies={
             "settings": _value(settings),
             "clock": _value(clock),
@@ -181,8 +189,41 @@ SERVICES: dict[str, Provide] = {
     "offline_payments": Provide(provide_offline_payments),
     "refunds": Provide(provide_refunds),
     "webhooks": Provide(provide_webhooks),
+    "needs": Provide(provide_needs),
+    "matching": Provide(provide_matching),
+    "challenges": Provide(provide_challenges),
+    "cooperation": Provide(provide_cooperation),
+    "achievements": Provide(provide_achievements),
+    "experts": Provide(provide_experts),
+    "consulting": Provide(provide_consulting),
+    "zones": Provide(provide_zones),
+    "indicators": Provide(provide_indicators),
 }
 """The domain services, by the name handlers ask for them (API and pages alike)."""
+
+
+def _routes(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> list[Any]:
+    """Every router: the JSON API by domain, the oversight read side, the pages, the assets."""
+    return [
+        health,
+        accounts_router,
+        catalogue_router,
+        agreements_router,
+        search_router,
+        payments_router,
+        notifications_router,
+        documents_router,
+        needs_router,
+        challenges_router,
+        achievements_router,
+        experts_router,
+        zones_router,
+        indicators_router,
+        oversight_router(settings, sessions),
+        Router(path="/", route_handlers=[JobController]),
+        web_router(sessions),
+        web_config.static_router(),
+    ]
 
 
 def _middleware(settings: Settings, db_config: DatabaseConfig) -> list[Any]:

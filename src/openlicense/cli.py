@@ -89,10 +89,11 @@ def db_check(settings: Settings) -> None:
 @click.pass_obj
 def seed(settings: Settings, patent_count: int, licence_count: int) -> None:
     """Load the deterministic demo data set. Idempotent: a second run adds nothing."""
+    from openlicense.seed.demand import seed_demand
     from openlicense.seed.generate import SeedReport, seed as run_seed
     from openlicense.seed.licences import seed_licences
 
-    async def _run() -> tuple[SeedReport, int]:
+    async def _run() -> tuple[SeedReport, int, int]:
         today = datetime.datetime.now(datetime.UTC).date()
         async with _database(settings) as sessions:
             with Progress(console=console, transient=True) as progress:
@@ -104,10 +105,14 @@ def seed(settings: Settings, patent_count: int, licence_count: int) -> None:
                     progress=lambda n: progress.update(task, advance=n),
                 )
             made = await seed_licences(sessions, count=licence_count, today=today)
-            return report, made
+            needs = await seed_demand(sessions, today=today)
+            return report, made, needs
 
-    report, made = asyncio.run(_run())
-    console.print(f"[green]Seeded[/green] {report}; {made} demo licences")
+    report, made, needs = asyncio.run(_run())
+    console.print(
+        f"[green]Seeded[/green] {report}; {made} demo licences; {needs} demo needs "
+        "(with challenges, achievements, experts, zones and events)"
+    )
 
 
 @main.group("import")

@@ -52,8 +52,8 @@ from openlicense.seed.generate import SeedReport, seed
 
 TODAY = datetime.date(2026, 11, 23)
 N = 200
-ORGANISATIONS = len(UNIVERSITIES) + ENTERPRISE_COUNT + 2  # + IP office + platform
-USERS = 2 + (len(UNIVERSITIES) + 1) + (ENTERPRISE_COUNT + 1)  # admin, auditor, TTOs, members
+ORGANISATIONS = len(UNIVERSITIES) + ENTERPRISE_COUNT + 3  # + IP office, platform, authority
+USERS = 3 + (len(UNIVERSITIES) + 1) + (ENTERPRISE_COUNT + 1)  # admin, auditor, authority, …
 TABLES = {
     "organisations": Organisation,
     "users": User,

@@ -18,6 +18,9 @@ class OrganisationKind(StrEnum):
     ENTERPRISE = "enterprise"
     IP_OFFICE = "ip_office"
     PLATFORM = "platform"
+    AUTHORITY = "authority"
+    """A provincial authority (education, industry or IP department of a province): reads the
+    千校万企 statistics of its `province`."""
 
 
 class Role(StrEnum):
@@ -25,6 +28,7 @@ class Role(StrEnum):
     ENTERPRISE_MEMBER = "enterprise_member"
     AUDITOR = "auditor"
     ADMIN = "admin"
+    PROVINCIAL_AUTHORITY = "provincial_authority"
 
 
 ROLE_FOR_KIND: dict[OrganisationKind, Role] = {
@@ -32,6 +36,7 @@ ROLE_FOR_KIND: dict[OrganisationKind, Role] = {
     OrganisationKind.ENTERPRISE: Role.ENTERPRISE_MEMBER,
     OrganisationKind.IP_OFFICE: Role.AUDITOR,
     OrganisationKind.PLATFORM: Role.ADMIN,
+    OrganisationKind.AUTHORITY: Role.PROVINCIAL_AUTHORITY,
 }
 """A user's role follows from its organisation's kind: one role per kind of user."""
 

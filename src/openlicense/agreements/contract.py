@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -37,8 +38,10 @@ __all__ = [
     "describe_fee_standard",
     "format_date",
     "format_money",
+    "render_clause_text",
     "render_contract",
     "seal",
+    "seal_payload",
     "verify_seal",
 ]
 
@@ -71,6 +74,13 @@ class RenderedContract:
 
 def seal(snapshot: Snapshot, rendered: RenderedContract) -> str:
     """SHA-256 (hex) over the snapshot and both texts: any change to either breaks it."""
+    return seal_payload(snapshot, rendered)
+
+
+def seal_payload(snapshot: Mapping[str, Any], rendered: RenderedContract) -> str:
+    """The seal of any sealed document (an open licence's snapshot, or a cooperation agreement's
+    from the challenges domain): SHA-256 over canonical JSON of the snapshot, both texts and the
+    seal version."""
     payload = {
         "snapshot": snapshot,
         "text_zh": rendered.text_zh,
@@ -78,6 +88,12 @@ def seal(snapshot: Snapshot, rendered: RenderedContract) -> str:
         "seal_version": SEAL_VERSION,
     }
     return hashlib.sha256(canonical_json(payload)).hexdigest()
+
+
+def render_clause_text(text: str, context: Mapping[str, Any]) -> str:
+    """One library clause text with its placeholders filled, rendered sandboxed as in every
+    contract."""
+    return _clause_template(text).render(context).strip()
 
 
 def verify_seal(snapshot: Snapshot, rendered: RenderedContract, expected: str) -> bool:

@@ -33,6 +33,9 @@ class Action:
     subject_type: str
     when: str
     fields: tuple[DataField, ...]
+    open_data: bool = False
+    """Demand-side families: `data` describes the change with fields named in
+    docs/demand-side.md; the registry checks the family and the subject, not each field."""
 
 
 def _f(name: str, type_: FieldType, description: str, *, null: bool = False) -> DataField:
@@ -317,9 +320,35 @@ ACTIONS: dict[str, Action] = {
 }
 
 
+DEMAND_SIDE = {
+    "need.": (
+        "need",
+        "Enterprise needs (需求库): posted, updated, confirmed, matched, met, closed.",
+    ),
+    "achievement.": ("achievement", "Achievements library (成果库): added, reviewed, withdrawn."),
+    "expert.": ("expert", "Talent library (人才库): a researcher profile added."),
+    "consulting.": (
+        "consulting",
+        "One-to-one consulting: requested, approved or declined, a session, completed.",
+    ),
+    "zone.": ("zone", "Online zones (线上专区): created, items listed."),
+    "event.": ("event", "Matchmaking events: created, a registration, an outcome."),
+    "challenge.": (
+        "challenge",
+        "揭榜挂帅 challenges: published, applied, shortlisted, selected, answered by a licence.",
+    ),
+    "cooperation.": (
+        "cooperation_agreement",
+        "Cooperation agreements: sealed, signed, a milestone done, completed.",
+    ),
+}
 FAMILIES: dict[str, Action] = {
     "payment.": Action("payment.<status>", "agreement", "A payment in another status.", PAYMENT),
     "refund.": Action("refund.<status>", "agreement", "A refund in another status.", REFUND),
+    **{
+        prefix: Action(f"{prefix}<change>", "*", when, (), open_data=True)
+        for prefix, (_, when) in DEMAND_SIDE.items()
+    },
 }
 """A status the gateway reports that is not listed above still has its family's fields."""
 
@@ -336,13 +365,16 @@ def problems(action: str, subject_type: str, subject_id: str, data: Mapping[str,
     if spec is None:
         return [f"action {action!r} is not registered in openlicense/audit/actions.py"]
     out = []
-    if subject_type != spec.subject_type and not (
-        action == "payment.anomaly_recorded" and subject_type == "payment_anomaly"
+    if (
+        spec.subject_type != "*"
+        and subject_type != spec.subject_type
+        and not (action == "payment.anomaly_recorded" and subject_type == "payment_anomaly")
     ):
         out.append(f"{action}: subject_type {subject_type!r}, registered {spec.subject_type!r}")
     if not subject_id or subject_id == "None":
         out.append(f"{action}: the subject_id names nothing ({subject_id!r})")
-    out += _field_problems(action, spec.fields, data)
+    if not spec.open_data:
+        out += _field_problems(action, spec.fields, data)
     return out
 
 
@@ -374,6 +406,17 @@ def markdown_table() -> str:
         "",
         "A payment or refund status the payment gateway may add later is written as "
         "`payment.<status>` / `refund.<status>` with the same fields.",
+        "",
+        "The demand side writes families of actions whose `data` describes the change "
+        "(its fields are listed per action in `docs/demand-side.md`; the registry checks the "
+        "family and that the subject is named):",
+        "",
+        "| family | subject_type | what |",
+        "|---|---|---|",
+        *(
+            f"| `{prefix}<change>` | `{subject}` | {when} |"
+            for prefix, (subject, when) in DEMAND_SIDE.items()
+        ),
         "",
         "Fields, by group (type; `?` = may be null):",
         "",

@@ -3,6 +3,7 @@
 from advanced_alchemy.base import metadata_registry
 
 from openlicense.accounts.models import AccountToken, ApiKey, LoginFailure, Organisation, User
+from openlicense.achievements.models import Achievement
 from openlicense.agreements.models import (
     Agreement,
     AgreementEvent,
@@ -18,7 +19,15 @@ from openlicense.catalogue.models import (
     PatentOwner,
     RecordedLicence,
 )
+from openlicense.challenges.models import (
+    Challenge,
+    ChallengeApplication,
+    CooperationAgreement,
+    Milestone,
+)
 from openlicense.documents.models import Document
+from openlicense.experts.models import ConsultingRequest, ConsultingSession, Expert
+from openlicense.needs.models import MatchVisit, Need, NeedMatch
 from openlicense.notifications.models import (
     EmailPreference,
     Notification,
@@ -28,22 +37,37 @@ from openlicense.notifications.models import (
 from openlicense.oversight.models import AuditAccess
 from openlicense.payments.models import Payment, PaymentAnomaly, Refund, StripeEvent
 from openlicense.search.models import SearchOutbox
+from openlicense.zones.models import EventOutcome, EventRegistration, MatchEvent, Zone, ZoneItem
 
 metadata = metadata_registry.get(None)
 
 __all__ = [
     "AccountToken",
+    "Achievement",
     "Agreement",
     "AgreementEvent",
     "ApiKey",
     "AuditAccess",
+    "Challenge",
+    "ChallengeApplication",
+    "ConsultingRequest",
+    "ConsultingSession",
+    "CooperationAgreement",
     "Declaration",
     "DeclarationWithdrawal",
     "Document",
     "EmailPreference",
+    "EventOutcome",
+    "EventRegistration",
+    "Expert",
     "LedgerCheckpoint",
     "LedgerEntry",
     "LoginFailure",
+    "MatchEvent",
+    "MatchVisit",
+    "Milestone",
+    "Need",
+    "NeedMatch",
     "Notification",
     "Organisation",
     "OutgoingMail",
@@ -60,5 +84,7 @@ __all__ = [
     "SearchOutbox",
     "StripeEvent",
     "User",
+    "Zone",
+    "ZoneItem",
     "metadata",
 ]

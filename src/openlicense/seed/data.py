@@ -127,6 +127,13 @@ IP_OFFICE: Final = OrgSpec(
 PLATFORM: Final = OrgSpec(
     "platform", "开放许可平台运营中心", "OpenLicense Platform Operations", "浙江"
 )
+AUTHORITY: Final = OrgSpec(
+    "zhejiang",
+    "浙江省知识产权局（千校万企协同创新伙伴行动）",
+    "Zhejiang Provincial IP Administration (Thousand Universities, Ten Thousand Enterprises)",
+    "浙江",
+)
+"""The demo provincial authority: reads the 千校万企 indicators of 浙江."""
 
 ENTERPRISE_COUNT: Final = 50
 LARGE_ENTERPRISES: Final = 7
@@ -1374,6 +1381,7 @@ DEMO_USERS: Final[tuple[DemoUser, ...]] = (
     DemoUser("auditor@cnipa.test", Role.AUDITOR, IP_OFFICE.name),
     DemoUser("tto@zju.test", Role.TTO_OFFICER, UNIVERSITIES[0].name),
     DemoUser("sme@demo.test", Role.ENTERPRISE_MEMBER, FIRST_ENTERPRISE_NAME),
+    DemoUser("authority@zj.test", Role.PROVINCIAL_AUTHORITY, AUTHORITY.name),
 )
 """The named demo accounts, all with password :data:`DEMO_PASSWORD`. Besides these, university n
 (1-based, order of :data:`UNIVERSITIES`) has ``tto{n}@uni.test`` and enterprise n has

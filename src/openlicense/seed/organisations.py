@@ -184,6 +184,9 @@ def _organisations_and_users(
         if n == 1:
             user("sme@demo.test", ent_id, OrganisationKind.ENTERPRISE)
         user(f"member{n}@ent.test", ent_id, OrganisationKind.ENTERPRISE)
+    # last, so that adding it left every earlier row (and random draw) as it was
+    authority = org("authority:zhejiang", OrganisationKind.AUTHORITY, *data.AUTHORITY[1:])
+    user("authority@zj.test", authority, OrganisationKind.AUTHORITY)
     return orgs, users, fields
 
 

@@ -17,6 +17,7 @@ from openlicense.core.errors import OpenLicenseError
 from openlicense.oversight.access_log import AuditAccessMiddleware
 from openlicense.web.account import AccountPages
 from openlicense.web.admin import AdminPages
+from openlicense.web.demand import DEMAND_CONTROLLERS
 from openlicense.web.deps import DEPENDENCIES
 from openlicense.web.office import OfficePages
 from openlicense.web.people import PeoplePages
@@ -63,6 +64,7 @@ def web_router(session_maker: async_sessionmaker[AsyncSession]) -> Router:
             office,
             AdminPages,
             PeoplePages,
+            *DEMAND_CONTROLLERS,
         ],
         dependencies=DEPENDENCIES,
         request_class=HTMXRequest,

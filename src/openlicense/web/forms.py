@@ -344,7 +344,7 @@ class AgreementFilterForm(_Form):
 class OrganisationForm(_Form):
     name: Annotated[str, Field(min_length=2, max_length=200)]
     name_en: Text = None
-    kind: Literal["university", "enterprise", "ip_office", "platform"]
+    kind: Literal["university", "enterprise", "ip_office", "platform", "authority"]
     province: Text = None
     credit_code: Text = None
 

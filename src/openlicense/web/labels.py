@@ -94,12 +94,14 @@ ORGANISATION_KINDS: Final = {
     "enterprise": N_("Enterprise"),
     "ip_office": N_("IP office"),
     "platform": N_("Platform"),
+    "authority": N_("Provincial authority"),
 }
 ROLES: Final = {
     "tto_officer": N_("TTO officer"),
     "enterprise_member": N_("Enterprise member"),
     "auditor": N_("IP office auditor"),
     "admin": N_("Platform admin"),
+    "provincial_authority": N_("Provincial authority"),
 }
 IPC_SECTIONS: Final = {
     "A": N_("A Human necessities"),

@@ -1,0 +1,161 @@
+"""The demand-side journey in the browser: an SME posts a need and sees its matches with reasons,
+the TTO sees the need among its matches, the SME's challenge is answered by two teams on the
+challenge page (neither sees the other's proposal) and the SME selects one; the authority reads
+its indicators."""
+
+from __future__ import annotations
+
+from litestar.testing import AsyncTestClient
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from builders import make_actor
+from demand.steps import challenge_payload, sync_search
+from licensing import make_market
+from openlicense.accounts.models import OrganisationKind
+from openlicense.core.clock import FixedClock
+from web.pages import browser_like, post_form, sign_in
+
+
+async def test_demand_journey_in_pages(
+    client: AsyncTestClient, db_sessionmaker: async_sessionmaker, clock: FixedClock
+) -> None:
+    market = await make_market(client, db_sessionmaker, clock)
+    rival = await make_actor(db_sessionmaker, OrganisationKind.UNIVERSITY)
+    authority = await make_actor(db_sessionmaker, OrganisationKind.AUTHORITY)
+    await market.declare({"type": "LUMP_SUM", "amount_minor": 5_000_000})
+    await sync_search(market)
+
+    async with browser_like(client) as sme:
+        await sign_in(sme, market.sme.email)
+        bad = await post_form(
+            sme, "/needs/new", {"title": "短", "description": "太短"}, form_page="/needs/new"
+        )
+        assert bad.status_code == 422
+        posted = await post_form(
+            sme,
+            "/needs/new",
+            {
+                "title": "寻求锂电池正极材料技术",
+                "description": "我公司需要提高正极材料的能量密度和循环寿命。",
+                "technology_field": "new_energy",
+                "keywords": "正极，锂电池",
+                "ipc_hints": "H01M 4/36",
+                "budget_max_yuan": "500000",
+                "cooperation_forms": "licence",
+                "visibility": "universities",
+            },
+            form_page="/needs/new",
+        )
+        assert posted.status_code == 303, posted.text
+        need_path = posted.headers["location"]
+        detail = await sme.get(need_path)
+        assert detail.status_code == 200
+        assert "共有词语" in detail.text  # the reasons, Chinese first
+        assert "/offers/" in detail.text  # take the matched licence through the licence flow
+        need_id = need_path.rsplit("/", 1)[1]
+
+    async with browser_like(client) as tto:
+        await sign_in(tto, market.tto.email)
+        matched = await tto.get("/tto/matches")
+        assert matched.status_code == 200 and "寻求锂电池正极材料技术" in matched.text
+
+    challenge = (
+        await client.post(
+            "/api/challenges", json=challenge_payload(need_id), headers=market.sme.headers
+        )
+    ).json()
+    path = f"/challenges/{challenge['id']}"
+    for actor, proposal in (
+        (market.tto, "甲团队方案：高镍单晶路线。"),
+        (rival, "乙团队方案：富锂锰基路线。"),
+    ):
+        async with browser_like(client) as team:
+            await sign_in(team, actor.email)
+            applied = await post_form(
+                team,
+                f"{path}/apply",
+                {"proposal": proposal, "team": "张三，教授\n王五"},
+                form_page=path,
+            )
+            assert applied.status_code == 303, applied.text
+            own = (await team.get(path)).text
+            assert proposal in own
+            other = "乙团队方案" if proposal.startswith("甲") else "甲团队方案"
+            assert other not in own  # a team never sees a rival's proposal
+
+    async with browser_like(client) as sme:
+        await sign_in(sme, market.sme.email)
+        page = (await sme.get(path)).text
+        assert "甲团队方案" in page and "乙团队方案" in page
+        applications = (
+            await client.get(
+                f"/api/challenges/{challenge['id']}/applications", headers=market.sme.headers
+            )
+        ).json()
+        first = next(a for a in applications if a["proposal"].startswith("甲"))
+        chosen = await post_form(
+            sme, f"{path}/applications/{first['id']}/select", {}, form_page=path
+        )
+        assert chosen.status_code == 303, chosen.text
+
+    async with browser_like(client) as office:
+        await sign_in(office, authority.email)
+        stats = await office.get("/authority")
+        assert stats.status_code == 200 and "浙江" in stats.text
+        xlsx = await office.get("/authority/indicators.xlsx")
+        assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+
+
+async def test_library_zone_and_event_pages(
+    client: AsyncTestClient, db_sessionmaker: async_sessionmaker, clock: FixedClock
+) -> None:
+    market = await make_market(client, db_sessionmaker, clock)
+    tto = market.tto.headers
+    achievement = {
+        "title": "寒区农机电液控制软件",
+        "description": "适用于零下三十度环境的农机电液控制软件。",
+        "kind": "software",
+        "team": ["王北辰"],
+        "maturity": 8,
+    }
+    added = (await client.post("/api/achievements", json=achievement, headers=tto)).json()
+    expert = (
+        await client.post(
+            "/api/experts",
+            json={
+                "name": "王北辰",
+                "title": "研究员",
+                "research_directions": ["农机装备"],
+                "is_mentor": True,
+            },
+            headers=tto,
+        )
+    ).json()
+    zone = (
+        await client.post("/api/zones", json={"title": "黑龙江 农机装备 专区"}, headers=tto)
+    ).json()
+    await client.post(
+        f"/api/zones/{zone['id']}/items",
+        json={"kind": "achievement", "target_id": added["id"]},
+        headers=tto,
+    )
+    starts = clock.now().replace(year=clock.now().year + 1).isoformat()
+    event = (
+        await client.post(
+            "/api/events", json={"title": "冰雪经济专场对接会", "starts_at": starts}, headers=tto
+        )
+    ).json()
+
+    async with browser_like(client) as visitor:
+        assert "寒区农机电液控制软件" in (await visitor.get("/achievements")).text
+        assert "王北辰" in (await visitor.get("/experts")).text
+        profile = (await visitor.get(f"/experts/{expert['id']}")).text
+        assert "寒区农机电液控制软件" in profile  # the expert's achievements
+        assert "黑龙江 农机装备 专区" in (await visitor.get("/zones")).text
+        assert "寒区农机电液控制软件" in (await visitor.get(f"/zones/{zone['id']}")).text
+    async with browser_like(client) as sme:
+        await sign_in(sme, market.sme.email)
+        path = f"/events/{event['id']}"
+        registered = await post_form(sme, f"{path}/register", {}, form_page=path)
+        assert registered.status_code == 303, registered.text
+        assert "已报名" in (await sme.get(path)).text
