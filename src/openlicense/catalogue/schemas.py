@@ -141,6 +141,12 @@ class PatentCreate(PatentFields):
     def _consistent(self) -> PatentCreate:
         if not identifiers.type_matches(self.application_number, self.patent_type.value):
             raise ValueError("the application number's type digit does not match patent_type")
+        year = identifiers.filing_year(self.application_number)
+        if year != self.filing_date.year:
+            raise ValueError(
+                f"the application number's year digits ({year}) contradict filing_date "
+                f"({self.filing_date.isoformat()})"
+            )
         _check_dates(self.filing_date, self.grant_date, self.announcement_date)
         return self
 
