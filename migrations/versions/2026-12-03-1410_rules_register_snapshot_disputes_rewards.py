@@ -94,7 +94,9 @@ def upgrade() -> None:
             name=op.f("fk_inventor_reward_rules_recorded_by_id_users"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_inventor_reward_rules")),
-        sa.UniqueConstraint("organisation_id", name=op.f("uq_inventor_reward_rules_organisation_id")),
+        sa.UniqueConstraint(
+            "organisation_id", name=op.f("uq_inventor_reward_rules_organisation_id")
+        ),
     )
 
 

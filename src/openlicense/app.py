@@ -26,12 +26,15 @@ from openlicense.accounts.auth import AuthMiddleware
 from openlicense.accounts.controllers import provide_account_service, router as accounts_router
 from openlicense.agreements.controllers import (
     provide_acceptance_service,
+    provide_disputes,
     provide_obligation_service,
+    provide_rewards,
     router as agreements_router,
 )
 from openlicense.catalogue.controllers import (
     provide_declarations,
     provide_patents,
+    provide_register,
     router as catalogue_router,
 )
 from openlicense.catalogue.service.indexing import CatalogueDocuments
@@ -129,8 +132,11 @@ def create_app(
             "accounts": Provide(provide_account_service),
             "patents": Provide(provide_patents),
             "declarations": Provide(provide_declarations),
+            "register": Provide(provide_register),
             "acceptance": Provide(provide_acceptance_service),
             "obligations": Provide(provide_obligation_service),
+            "disputes": Provide(provide_disputes),
+            "rewards": Provide(provide_rewards),
             "payment_reader": Provide(provide_payment_reader),
             "checkout": Provide(provide_checkout),
             "offline_payments": Provide(provide_offline_payments),

@@ -22,20 +22,60 @@ import rjieba
 LICENSEE_ZH = frozenset({"被许可方", "被许可人", "乙方", "受让方", "许可使用人", "被许可单位"})
 LICENSOR_ZH = frozenset({"许可方", "许可人", "专利权人", "甲方", "权利人", "高校", "学校", "大学"})
 PROHIBIT_ZH = frozenset(
-    {"不得", "禁止", "不能", "不可", "无权", "不允许", "不应", "严禁", "不准", "不许", "未经",
-     "须经", "需经", "限制", "放弃", "不再"}
+    {
+        "不得",
+        "禁止",
+        "不能",
+        "不可",
+        "无权",
+        "不允许",
+        "不应",
+        "严禁",
+        "不准",
+        "不许",
+        "未经",
+        "须经",
+        "需经",
+        "限制",
+        "放弃",
+        "不再",
+    }
 )
 NEGATION_ZH = frozenset({"不", "不会", "并不", "无", "没有", "非", "不得以任何方式"})
 RND_ZH = frozenset(
-    {"研究", "开发", "研发", "研制", "改进", "改良", "研究开发", "技术开发", "创新", "试验",
-     "实验", "二次开发", "自主研发", "科研"}
+    {
+        "研究",
+        "开发",
+        "研发",
+        "研制",
+        "改进",
+        "改良",
+        "研究开发",
+        "技术开发",
+        "创新",
+        "试验",
+        "实验",
+        "二次开发",
+        "自主研发",
+        "科研",
+    }
 )
 COMPETE_ZH = frozenset({"竞争", "竞争性", "竞品", "竞争对手", "替代", "同类", "类似"})
 IMPROVE_ZH = frozenset({"改进", "改良", "改进成果", "后续改进", "后续成果", "衍生", "改进技术"})
 EXCLUSIVE_ZH = frozenset({"独占", "排他", "独家", "专有", "独占性", "排他性"})
 CHALLENGE_ZH = frozenset(
-    {"质疑", "异议", "提出异议", "挑战", "无效宣告", "宣告无效", "请求宣告无效", "无效请求",
-     "提出无效", "否认"}
+    {
+        "质疑",
+        "异议",
+        "提出异议",
+        "挑战",
+        "无效宣告",
+        "宣告无效",
+        "请求宣告无效",
+        "无效请求",
+        "提出无效",
+        "否认",
+    }
 )
 VALIDITY_ZH = frozenset({"有效性", "效力", "无效", "有效", "宣告无效", "无效宣告", "无效请求"})
 SUBLICENCE_ZH = frozenset({"再许可", "分许可", "转许可", "转授权", "再授权", "分授权"})
@@ -44,36 +84,122 @@ THIRD_ZH = frozenset({"第三方", "他人", "其他单位", "关联方", "其�
 USE_ZH = frozenset({"实施", "使用", "利用"})
 
 _USER_WORDS = (
-    *LICENSEE_ZH, *LICENSOR_ZH, *SUBLICENCE_ZH, "回授", "研究开发", "改进成果", "后续改进",
-    "有效性", "无效宣告", "宣告无效", "竞争性", "自主研发", "第三方", "提出异议", "不得",
+    *LICENSEE_ZH,
+    *LICENSOR_ZH,
+    *SUBLICENCE_ZH,
+    "回授",
+    "研究开发",
+    "改进成果",
+    "后续改进",
+    "有效性",
+    "无效宣告",
+    "宣告无效",
+    "竞争性",
+    "自主研发",
+    "第三方",
+    "提出异议",
+    "不得",
 )
 
 PROHIBIT_EN = (
-    "shall not", "may not", "must not", "cannot", "can not", "will not", "is prohibited",
-    "are prohibited", "prohibited from", "forbidden", "not permitted", "not allowed",
-    "refrain from", "agrees not to", "undertakes not to", "waives", "is barred", "restrict",
-    "restricts", "restricted", "limit", "limits", "only with the prior", "without the prior",
-    "is not entitled", "has no right",
+    "shall not",
+    "may not",
+    "must not",
+    "cannot",
+    "can not",
+    "will not",
+    "is prohibited",
+    "are prohibited",
+    "prohibited from",
+    "forbidden",
+    "not permitted",
+    "not allowed",
+    "refrain from",
+    "agrees not to",
+    "undertakes not to",
+    "waives",
+    "is barred",
+    "restrict",
+    "restricts",
+    "restricted",
+    "limit",
+    "limits",
+    "only with the prior",
+    "without the prior",
+    "is not entitled",
+    "has no right",
 )
 LICENSEE_EN = ("licensee", "licensees", "the user")
 LICENSOR_EN = ("licensor", "patentee", "university", "owner")
 NEGATION_EN = ("not", "no", "nothing", "never", "neither", "nor")
 RND_EN = (
-    "research", "develop", "develops", "developing", "development", "r&d", "r d", "improve",
-    "improving", "experiment", "experiments", "experimentation", "innovate", "design around",
+    "research",
+    "develop",
+    "develops",
+    "developing",
+    "development",
+    "r&d",
+    "r d",
+    "improve",
+    "improving",
+    "experiment",
+    "experiments",
+    "experimentation",
+    "innovate",
+    "design around",
 )
-COMPETE_EN = ("compete", "competing", "competitor", "competitors", "competitive", "rival",
-              "alternative technolog", "similar products", "similar technolog")
-IMPROVE_EN = ("improvement", "improvements", "enhancement", "enhancements", "modification",
-              "modifications", "derivative", "improve")
+COMPETE_EN = (
+    "compete",
+    "competing",
+    "competitor",
+    "competitors",
+    "competitive",
+    "rival",
+    "alternative technolog",
+    "similar products",
+    "similar technolog",
+)
+IMPROVE_EN = (
+    "improvement",
+    "improvements",
+    "enhancement",
+    "enhancements",
+    "modification",
+    "modifications",
+    "derivative",
+    "improve",
+)
 EXCLUSIVE_EN = ("exclusive", "exclusively", "sole", "solely")
-TO_LICENSOR_EN = ("assign", "assigned", "belong to the licensor", "owned by the licensor",
-                  "property of the licensor", "vest in the licensor", "transfer")
-CHALLENGE_EN = ("challenge", "contest", "dispute", "oppose", "attack", "seek invalidation",
-                "request invalidation", "invalidate", "question")
+TO_LICENSOR_EN = (
+    "assign",
+    "assigned",
+    "belong to the licensor",
+    "owned by the licensor",
+    "property of the licensor",
+    "vest in the licensor",
+    "transfer",
+)
+CHALLENGE_EN = (
+    "challenge",
+    "contest",
+    "dispute",
+    "oppose",
+    "attack",
+    "seek invalidation",
+    "request invalidation",
+    "invalidate",
+    "question",
+)
 VALIDITY_EN = ("validity", "valid", "invalid", "invalidation", "invalidate")
-SUBLICENCE_EN = ("sublicense", "sublicence", "sub license", "sub licence", "sublicensing",
-                 "sublicenses", "sublicences")
+SUBLICENCE_EN = (
+    "sublicense",
+    "sublicence",
+    "sub license",
+    "sub licence",
+    "sublicensing",
+    "sublicenses",
+    "sublicences",
+)
 PERMIT_EN = ("may", "can", "is entitled", "is free", "is permitted", "has the right", "allowed")
 
 
@@ -156,8 +282,10 @@ def _zh(sentence: str) -> list[str]:
         meanings.append("competition_barred")
     if _grant_back_zh(tokens, compact):
         meanings.append("exclusive_grant_back")
-    if restrains and _any_in(compact, CHALLENGE_ZH | {"宣告", "请求"}) and _any_in(
-        compact, VALIDITY_ZH
+    if (
+        restrains
+        and _any_in(compact, CHALLENGE_ZH | {"宣告", "请求"})
+        and _any_in(compact, VALIDITY_ZH)
     ):
         meanings.append("no_challenge")
     if _sublicence_zh(has, restrains):
@@ -170,7 +298,7 @@ def _any_in(compact: str, words: frozenset[str]) -> bool:
 
 
 def _improvement_sharing_zh(has: set[str]) -> bool:
-    """"被许可方不得将改进成果独占许可给…" is about grant-back, not research."""
+    """ "被许可方不得将改进成果独占许可给…" is about grant-back, not research."""
     return bool(has & {"改进成果", "后续改进", "后续成果"}) and not has & {"研究", "研发", "开发"}
 
 
@@ -188,10 +316,12 @@ def _grant_back_zh(tokens: list[str], compact: str) -> bool:
     to_licensor = bool(has & LICENSOR_ZH)
     negated = re.search(r"(非|不构成|不要求|不得要求|无|没有|不以)(独占|排他)", compact)
     exclusive = _exclusive_zh(tokens) and not negated
-    assigned = bool(re.search(r"(归|转让给|转让予|移交给?)(许可方|许可人|专利权人|甲方|高校|学校)", compact))
+    assigned = bool(
+        re.search(r"(归|转让给|转让予|移交给?)(许可方|许可人|专利权人|甲方|高校|学校)", compact)
+    )
     if assigned and not re.search(r"归(被许可方|被许可人|乙方|各自|改进方|完成方)", compact):
         return True
-    return to_licensor and exclusive or ("回授" in has and exclusive)
+    return (to_licensor and exclusive) or ("回授" in has and exclusive)
 
 
 def _sublicence_zh(has: set[str], restrains: bool) -> bool:

@@ -9,6 +9,7 @@ from openlicense.agreements.rules import LifecycleConfig
 from openlicense.agreements.service import LifecycleReport, run_lifecycle
 from openlicense.audit.checkpoints import checkpoint
 from openlicense.catalogue.service.indexing import refresh_listings_due
+from openlicense.catalogue.service.register import close_ended_listings
 from openlicense.payments.service import ReconcileReport, reconcile
 from openlicense.search.outbox import DrainReport, drain, drain_once
 
@@ -29,6 +30,7 @@ async def lifecycle_pass(
     transaction, then a ledger checkpoint when `checkpoint_every` entries have accumulated."""
     today = clock.today()
     refreshed = await refresh_listings_due(session, today)
+    closed = await close_ended_listings(session, today, clock.now())
     report = await run_lifecycle(
         session,
         today=today,
@@ -37,6 +39,8 @@ async def lifecycle_pass(
     )
     if refreshed:
         report.transitions["search_refresh"] += refreshed
+    if closed:
+        report.transitions["listing_closed"] += closed
     if sign_checkpoint:
         await checkpoint(session, settings)
     return report
