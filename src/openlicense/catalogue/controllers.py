@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from openlicense.accounts.guards import allow, public
 from openlicense.accounts.models import Role
 from openlicense.accounts.principal import Principal
+from openlicense.catalogue.errors import ImportRefused
 from openlicense.catalogue.rules import RuleConfig
 from openlicense.catalogue.schemas import (
     Acceptability,
@@ -129,12 +130,18 @@ class PatentController(Controller):
         db_session: NamedDependency[AsyncSession],
         clock: NamedDependency[Clock],
     ) -> BatchImportResult:
-        """All-or-nothing: if any row is invalid, nothing is created and every error is listed."""
+        """All-or-nothing: if any row is invalid, nothing is created and the answer is 422 with
+        every row error in `errors`; an empty list is refused the same way."""
+        if not data:
+            raise ImportRefused("The batch has no rows: nothing to import.", errors=[])
         importer = PatentImporter(db_session, clock=clock)
         report = await importer.import_rows(request.user.organisation_id, list(enumerate(data, 1)))
-        return BatchImportResult(
-            created=report.created, errors=[e.as_dict() for e in report.errors]
-        )
+        errors = [e.as_dict() for e in report.errors]
+        if report.created == 0:
+            raise ImportRefused(
+                f"Nothing was imported: {len(errors)} error(s) in the rows.", errors=errors
+            )
+        return BatchImportResult(created=report.created, errors=errors)
 
     @get("/{patent_id:uuid}", guards=[public])
     async def get_patent(

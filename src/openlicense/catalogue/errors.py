@@ -27,3 +27,9 @@ class PatentRetired(Conflict):
 
 class VersionConflict(Conflict):
     code = "version_conflict"
+
+
+class ImportRefused(Invalid):
+    """A batch import that created nothing: every row error is in `errors`."""
+
+    code = "import_refused"

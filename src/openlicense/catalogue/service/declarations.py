@@ -134,7 +134,10 @@ class DeclarationService:
         without saving anything: the declaration wizard shows it live; `publish` runs the same."""
         patent = await self._patent(patent_id)
         ensure_manages(principal, patent)
-        return await self._publication_violations(patent, terms, "draft", self.clock.today())
+        found = await self._publication_violations(patent, terms, "draft", self.clock.today())
+        # Rule 27's soft warning is the platform's to-do (verify the register), not a term the
+        # officer can fix in the wizard: it is shown at publication, not while drafting.
+        return [v for v in found if not (v.warning and v.code == "register_unverified")]
 
     async def _publication_violations(
         self, patent: Patent, terms: DeclarationTerms, status: str, today: datetime.date
