@@ -12,6 +12,7 @@ from litestar.plugins.problem_details import (
     ProblemDetailsException,
     ProblemDetailsPlugin,
 )
+from sqlalchemy.exc import DBAPIError, OperationalError, TimeoutError as SQLAlchemyTimeoutError
 
 from openlicense.core.errors import OpenLicenseError, RuleViolationError
 
@@ -60,7 +61,29 @@ def from_http_exception(exc: HTTPException) -> ProblemDetailsException:
     return _problem(status, code, detail, headers=exc.headers)
 
 
+BUSY_MARKERS = ("database is locked", "database is busy", "could not obtain lock")
+
+
+def database_busy(exc: BaseException) -> bool:
+    """A writer that waited its whole busy timeout (SQLite), a lock wait timeout, or no pool
+    connection in time: the request can be retried, nothing was written."""
+    if isinstance(exc, SQLAlchemyTimeoutError):
+        return True
+    if isinstance(exc, OperationalError | DBAPIError):
+        text = str(exc.orig if exc.orig is not None else exc).lower()
+        return any(marker in text for marker in BUSY_MARKERS)
+    return False
+
+
 def from_unexpected(exc: Exception) -> ProblemDetailsException:
+    if database_busy(exc):
+        logger.warning("database busy: %s", exc)
+        return _problem(
+            503,
+            "database_busy",
+            "The database is busy with other writes; nothing was changed. Retry shortly.",
+            headers={"Retry-After": "1"},
+        )
     logger.exception("unhandled error", exc_info=exc)
     # Never leak internals: no message, no trace.
     return _problem(500, "internal_error", "The server failed to handle the request.")
