@@ -22,6 +22,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from openlicense import problems
 from openlicense.accounts.auth import AuthMiddleware
 from openlicense.accounts.controllers import provide_account_service, router as accounts_router
 from openlicense.agreements.controllers import (
@@ -109,7 +110,7 @@ def create_app(
     owned = [
         part for part, given in ((engine, search_engine), (gateway, payment_gateway)) if not given
     ]
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             health,
             accounts_router,
@@ -168,6 +169,8 @@ def create_app(
         debug=settings.server.debug,
         signature_types=[async_sessionmaker, AsyncSession],
     )
+    problems.document_in(app)  # every operation lists its problem responses (problems.py)
+    return app
 
 
 def _value(value: Any) -> Provide:

@@ -78,18 +78,21 @@ class OfferController(Controller):
         declarations: NamedDependency[DeclarationService],
         clock: NamedDependency[Clock],
         acceptance_date: FromQuery[datetime.date | None] = None,
-        estimated_annual_base: FromQuery[Decimal | None] = None,
+        estimated_annual_base: Annotated[
+            str | None, QueryParameter(max_length=22, pattern=r"^\d{1,15}(\.\d{1,6})?$")
+        ] = None,
     ) -> Quote:
         """The payment schedule if you accepted on `acceptance_date` (default today).
         `estimated_annual_base` (minor units, or units) projects royalty amounts."""
-        if estimated_annual_base is not None and not 0 <= estimated_annual_base <= 10**15:
+        estimate = Decimal(estimated_annual_base) if estimated_annual_base else None
+        if estimate is not None and not 0 <= estimate <= 10**15:
             raise InvalidEstimate("estimated_annual_base must be between 0 and 10^15.")
         return await quote(
             declarations,
             request.scope.get("user"),
             declaration_id,
             acceptance_date=acceptance_date or clock.today(),
-            estimated_annual_base=estimated_annual_base,
+            estimated_annual_base=estimate,
         )
 
     @post("/{declaration_id:uuid}/accept", guards=[allow(Role.ENTERPRISE_MEMBER)], status_code=201)
