@@ -77,9 +77,10 @@ def _bounded(schema: dict[str, Any]) -> bool:
     kind = schema.get("type")
     if "enum" in schema or "const" in schema or kind in {"boolean", "null"}:
         return True
-    if kind == "string":
-        if schema.get("format") in {"date", "uuid", "date-time"} or "maxLength" in schema:
-            return True
+    if kind == "string" and (
+        schema.get("format") in {"date", "uuid", "date-time"} or "maxLength" in schema
+    ):
+        return True
     if kind == "string" and "maximum" not in schema:  # a decimal is a string with bounds
         return False
     if kind in {"integer", "number", "string"}:
