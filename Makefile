@@ -1,5 +1,5 @@
 # The two commands of the README, plus helpers. Everything installs what it needs.
-.PHONY: demo test fuzz install lint typecheck format postgres fonts chromium i18n wrk bench bench-smoke bench-bulk bench-search bench-relevance bench-export bench-pages test-meilisearch
+.PHONY: demo test fuzz load load-fault install lint typecheck format postgres fonts chromium i18n wrk bench bench-smoke bench-bulk bench-search bench-relevance bench-export bench-pages test-meilisearch
 
 SEED_PATENTS ?= 2000
 # uv from PATH, ~/.local/bin, or a private venv in .tools/ (installed on first use; PEP 668-safe).
@@ -37,6 +37,15 @@ test: install postgres fonts chromium
 FUZZ_EXAMPLES ?= 7
 fuzz: install
 	$(UV) run --locked python scripts/fuzz.py --examples $(FUZZ_EXAMPLES)
+
+# 8 writers + 8 readers for 60 s on SQLite and PostgreSQL: 5xx count, read p99, and asserts that
+# every acknowledged write is in the database and the ledger. `make load-fault` restarts
+# PostgreSQL mid-run (only on a machine nothing else uses).
+load: install postgres
+	$(UV) run --locked python scripts/load.py
+
+load-fault: install postgres
+	$(UV) run --locked python scripts/load.py --fault
 
 lint: install
 	$(UV) run --locked ruff check src tests migrations scripts
