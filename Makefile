@@ -1,5 +1,5 @@
 # The two commands of the README, plus helpers. Everything installs what it needs.
-.PHONY: demo test fuzz load load-fault install lint typecheck format postgres fonts chromium i18n wrk bench bench-smoke bench-bulk bench-search bench-relevance bench-export bench-pages test-meilisearch
+.PHONY: demo test fuzz load load-fault coverage install lint typecheck format postgres fonts chromium i18n wrk bench bench-smoke bench-bulk bench-search bench-relevance bench-export bench-pages test-meilisearch
 
 SEED_PATENTS ?= 2000
 # uv from PATH, ~/.local/bin, or a private venv in .tools/ (installed on first use; PEP 668-safe).
@@ -46,6 +46,13 @@ load: install postgres
 
 load-fault: install postgres
 	$(UV) run --locked python scripts/load.py --fault
+
+# Line and branch coverage of the suite, greenlet-aware (async SQLAlchemy code counts).
+coverage: install postgres fonts chromium
+	$(UV) run --locked coverage erase
+	$(UV) run --locked coverage run -m pytest -q
+	$(UV) run --locked coverage combine
+	$(UV) run --locked coverage report
 
 lint: install
 	$(UV) run --locked ruff check src tests migrations scripts
