@@ -80,6 +80,17 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("POST", "/api/agreements/{agreement_id:uuid}/royalty-reports/{entry_key:str}/amend"): {ENT},
     ("POST", "/api/agreements/{agreement_id:uuid}/recording"): {TTO, ENT},
     ("POST", "/api/jobs/lifecycle"): {ADMIN},
+    # issue 13: rules 19, 27, 28, 31, 32 through the API
+    ("GET", "/api/patents/{patent_id:uuid}/register"): EVERYONE,
+    ("PUT", "/api/patents/{patent_id:uuid}/register"): {ADMIN},
+    ("POST", "/api/patents/{patent_id:uuid}/register/refresh"): {TTO},
+    ("POST", "/api/declarations/{declaration_id:uuid}/price-publicity"): {TTO},
+    ("GET", "/api/agreements/{agreement_id:uuid}/disputes"): {TTO, ENT, AUD, ADMIN},
+    ("POST", "/api/agreements/{agreement_id:uuid}/disputes"): {TTO, ENT},
+    ("POST", "/api/agreements/{agreement_id:uuid}/disputes/{dispute_id:uuid}/steps"): {TTO, ENT},
+    ("POST", "/api/agreements/{agreement_id:uuid}/sublicences"): {ENT},
+    ("PUT", "/api/inventor-rewards/rule"): {TTO},
+    ("GET", "/api/inventor-rewards/{patent_id:uuid}"): {TTO, AUD, ADMIN},
     ("GET", "/api/agreements/{agreement_id:uuid}/payments"): {TTO, ENT, AUD, ADMIN},
     ("POST", "/api/agreements/{agreement_id:uuid}/checkout"): {ENT},
     ("POST", "/api/payments/{payment_id:uuid}/refunds"): {TTO},
@@ -331,6 +342,7 @@ async def world(client: AsyncTestClient, db_sessionmaker: async_sessionmaker) ->
         "request_id": str(uuid.uuid4()),
         "zone_id": str(uuid.uuid4()),
         "event_id": str(uuid.uuid4()),
+        "dispute_id": str(uuid.uuid4()),
     }
     return {"actors": actors, "ids": ids}
 

@@ -4,7 +4,7 @@ notifications (inbox, email preferences, mail outbox, reminder keys), documents
 The first user of each existing organisation becomes its organisation admin.
 
 Revision ID: efba645f5e98
-Revises: 14a0d1e2c3b4
+Revises: 13a7c0de2701
 Create Date: 2026-12-03 14:19:43.908997+00:00
 """
 
@@ -20,7 +20,7 @@ sa.DateTimeUTC = DateTimeUTC  # type: ignore[attr-defined]
 sa.JsonB = JsonB  # type: ignore[attr-defined]
 
 revision = "efba645f5e98"
-down_revision = "14a0d1e2c3b4"
+down_revision = "13a7c0de2701"
 branch_labels = None
 depends_on = None
 

@@ -22,6 +22,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from openlicense import problems
 from openlicense.accounts.auth import AuthMiddleware
 from openlicense.accounts.controllers import (
     provide_account_service,
@@ -35,12 +36,15 @@ from openlicense.achievements.controllers import (
 )
 from openlicense.agreements.controllers import (
     provide_acceptance_service,
+    provide_disputes,
     provide_obligation_service,
+    provide_rewards,
     router as agreements_router,
 )
 from openlicense.catalogue.controllers import (
     provide_declarations,
     provide_patents,
+    provide_register,
     router as catalogue_router,
 )
 from openlicense.catalogue.service.indexing import CatalogueDocuments
@@ -142,7 +146,7 @@ def create_app(
     owned = [
         part for part, given in ((engine, search_engine), (gateway, payment_gateway)) if not given
     ]
-    return Litestar(
+    app = Litestar(
         route_handlers=_routes(settings, sessions),
         dependencies={
             "settings": _value(settings),
@@ -172,6 +176,8 @@ def create_app(
         debug=settings.server.debug,
         signature_types=[async_sessionmaker, AsyncSession],
     )
+    problems.document_in(app)  # every operation lists its problem responses (problems.py)
+    return app
 
 
 SERVICES: dict[str, Provide] = {
@@ -182,8 +188,11 @@ SERVICES: dict[str, Provide] = {
     "documents": Provide(provide_document_service),
     "patents": Provide(provide_patents),
     "declarations": Provide(provide_declarations),
+    "register": Provide(provide_register),
     "acceptance": Provide(provide_acceptance_service),
     "obligations": Provide(provide_obligation_service),
+    "disputes": Provide(provide_disputes),
+    "rewards": Provide(provide_rewards),
     "payment_reader": Provide(provide_payment_reader),
     "checkout": Provide(provide_checkout),
     "offline_payments": Provide(provide_offline_payments),

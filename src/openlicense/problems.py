@@ -1,19 +1,45 @@
-"""RFC 9457 problem details: the one error format for every 4xx/5xx the API returns."""
+"""RFC 9457 problem details: the one error format for every 4xx/5xx the API returns, and the
+OpenAPI documentation of them.
+
+Every API operation documents the problem responses it can return (with an example each), in
+one place (`document`) instead of on ~100 decorators. The statuses follow from the operation:
+every `/api` call can be refused as a bad request (400), with bad credentials (401), as
+unprocessable input (422: schema validation or a domain rule), as too large (413), as not found
+(404: an id in the path or the body), or while the database is busy (503, retry); a guarded
+route adds 403; a write, 409 (a state conflict, or a rule whose state must change first); the
+audit API's rate limit, 429. 500 is never documented: it is a bug, and `make fuzz` fails on it."""
 
 from __future__ import annotations
 
 import logging
 from http import HTTPStatus
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from litestar._openapi.plugin import OpenAPIPlugin
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.openapi.spec import (
+    Example,
+    OpenAPIMediaType,
+    OpenAPIResponse,
+    Operation,
+    Reference,
+    Schema,
+)
+from litestar.openapi.spec.enums import OpenAPIType
 from litestar.plugins.problem_details import (
     ProblemDetailsConfig,
     ProblemDetailsException,
     ProblemDetailsPlugin,
 )
+from sqlalchemy.exc import DBAPIError, OperationalError, TimeoutError as SQLAlchemyTimeoutError
 
+from openlicense.accounts.guards import RoleGuard
 from openlicense.core.errors import OpenLicenseError, RuleViolationError
+
+if TYPE_CHECKING:
+    from litestar import Litestar
+    from litestar.openapi.spec import OpenAPI
+    from litestar.routes import HTTPRoute
 
 logger = logging.getLogger("openlicense")
 
@@ -60,7 +86,29 @@ def from_http_exception(exc: HTTPException) -> ProblemDetailsException:
     return _problem(status, code, detail, headers=exc.headers)
 
 
+BUSY_MARKERS = ("database is locked", "database is busy", "could not obtain lock")
+
+
+def database_busy(exc: BaseException) -> bool:
+    """A writer that waited its whole busy timeout (SQLite), a lock wait timeout, or no pool
+    connection in time: the request can be retried, nothing was written."""
+    if isinstance(exc, SQLAlchemyTimeoutError):
+        return True
+    if isinstance(exc, OperationalError | DBAPIError):
+        text = str(exc.orig if exc.orig is not None else exc).lower()
+        return any(marker in text for marker in BUSY_MARKERS)
+    return False
+
+
 def from_unexpected(exc: Exception) -> ProblemDetailsException:
+    if database_busy(exc):
+        logger.warning("database busy: %s", exc)
+        return _problem(
+            503,
+            "database_busy",
+            "The database is busy with other writes; nothing was changed. Retry shortly.",
+            headers={"Retry-After": "1"},
+        )
     logger.exception("unhandled error", exc_info=exc)
     # Never leak internals: no message, no trace.
     return _problem(500, "internal_error", "The server failed to handle the request.")
@@ -77,3 +125,129 @@ def problem_details_plugin() -> ProblemDetailsPlugin:
             }
         )
     )
+
+
+# --- OpenAPI: the problem responses of every operation ------------------------------------
+
+PROBLEM = "Problem"
+PROBLEM_MEDIA = "application/problem+json"
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+_EXAMPLES: dict[int, tuple[str, str]] = {
+    400: ("bad_request", "The request body is not valid JSON."),
+    401: ("unauthorized", "Sign in (Bearer token) or send an API key to use this endpoint."),
+    403: ("role_not_allowed", "Role enterprise_member may not call this endpoint."),
+    404: ("not_found", "No such patent."),
+    409: ("exclusive_licence_active", "rule 3: an exclusive licence runs until 2027-06-30."),
+    413: ("request_entity_too_large", "The request body is too large."),
+    422: ("validation_failed", "The request has invalid fields."),
+    429: ("too_many_requests", "Rate limit exceeded; retry after the Retry-After seconds."),
+    503: ("database_busy", "The database is busy with other writes; nothing was changed."),
+}
+
+
+def problem_schema() -> Schema:
+    """RFC 9457 problem details as openlicense writes them (`problems.py`)."""
+    string = Schema(type=OpenAPIType.STRING)
+    entry = Schema(type=OpenAPIType.OBJECT, additional_properties=True)
+    return Schema(
+        type=OpenAPIType.OBJECT,
+        required=["type", "title", "status", "detail", "code"],
+        properties={
+            "type": string,
+            "title": string,
+            "status": Schema(type=OpenAPIType.INTEGER),
+            "detail": string,
+            "code": string,
+            "violations": Schema(
+                type=OpenAPIType.ARRAY,
+                items=Schema(
+                    type=OpenAPIType.OBJECT,
+                    properties={
+                        "rule": Schema(type=OpenAPIType.INTEGER),
+                        "code": string,
+                        "message": string,
+                        "field": Schema(one_of=[string, Schema(type=OpenAPIType.NULL)]),
+                    },
+                    additional_properties=True,
+                ),
+            ),
+            "errors": Schema(type=OpenAPIType.ARRAY, items=entry),
+        },
+        additional_properties=True,
+    )
+
+
+def _response(status: int) -> OpenAPIResponse:
+    code, detail = _EXAMPLES[status]
+    example = {
+        "type": f"https://openlicense.cn/problems/{code}",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+        "code": code,
+    }
+    return OpenAPIResponse(
+        description=HTTPStatus(status).phrase,
+        content={
+            PROBLEM_MEDIA: OpenAPIMediaType(
+                schema=Reference(ref=f"#/components/schemas/{PROBLEM}"),
+                examples={code: Example(value=example)},
+            )
+        },
+    )
+
+
+def statuses(path: str, method: str, guarded: bool) -> list[int]:
+    """The problem statuses an operation may answer with."""
+    found = {400, 401, 404, 413, 422, 503}
+    if guarded:
+        found.add(403)
+    if method in WRITE_METHODS:
+        found.add(409)
+    if path.startswith("/api/audit"):
+        found.add(429)
+    return sorted(found)
+
+
+def document(openapi: OpenAPI, routes: dict[str, HTTPRoute]) -> OpenAPI:
+    """Add the problem responses to every `/api` operation of `openapi`."""
+    openapi.components.schemas = {**(openapi.components.schemas or {}), PROBLEM: problem_schema()}
+    guarded = _guarded_operations(routes)
+    for path, item in (openapi.paths or {}).items():
+        if not path.startswith("/api"):
+            continue
+        for method in ("get", "post", "put", "patch", "delete"):
+            operation: Operation | None = getattr(item, method, None)
+            if operation is None:
+                continue
+            responses = dict(operation.responses or {})
+            is_guarded = guarded.get((path, method.upper()), True)
+            for status in statuses(path, method.upper(), is_guarded):
+                responses[str(status)] = _response(status)
+            operation.responses = responses
+    return openapi
+
+
+def _guarded_operations(routes: dict[str, HTTPRoute]) -> dict[tuple[str, str], bool]:
+    out: dict[tuple[str, str], bool] = {}
+    for route in routes.values():
+        for handler in route.route_handlers:
+            guards = [g for layer in handler.ownership_layers for g in (layer.guards or [])]
+            public = any(isinstance(g, RoleGuard) and g.public for g in guards)
+            for method in handler.http_methods:
+                out[(route.path_format or "/", method)] = not public
+    return out
+
+
+class ProblemDocumentingOpenAPIPlugin(OpenAPIPlugin):
+    __slots__ = ()
+
+    def _build_openapi(self) -> OpenAPI:
+        return document(super()._build_openapi(), self.included_routes)
+
+
+def document_in(app: Litestar) -> None:
+    """Make `app`'s schema document the problem responses (built lazily, on first request)."""
+    plugin = app.plugins.get(OpenAPIPlugin)
+    plugin.__class__ = ProblemDocumentingOpenAPIPlugin

@@ -52,6 +52,9 @@ class RulesSettings(BaseModel):
     royalty_cap_profit: Decimal = Decimal("0.40")
     currencies: list[str] = Field(default_factory=lambda: ["CNY"])
     """ISO 4217 codes a declaration may be priced in; the caps are defined in CNY."""
+    require_verified_register: bool = False
+    """Rule 27: refuse publication until a platform admin (or a register extract) has verified
+    the register facts. Off: publication answers a `register_unverified` warning instead."""
 
 
 class LifecycleSettings(BaseModel):

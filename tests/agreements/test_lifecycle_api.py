@@ -221,10 +221,10 @@ async def test_invalidated_patent_ends_future_royalties_and_queues_fairness_revi
     agreement = (await market.accept(declaration["id"])).json()
     await market.pay(agreement["id"], "acceptance")
     await market.travel_to("2027-03-01")
-    invalidated = await market.client.patch(
-        f"/api/patents/{declaration['patent_id']}",
-        json={"legal_status": "invalidated"},
-        headers=market.tto.headers,
+    invalidated = await market.client.put(  # rule 27: the verified register snapshot
+        f"/api/patents/{declaration['patent_id']}/register",
+        json={"legal_status": "invalidated", "reference": "无效宣告请求审查决定书"},
+        headers=market.admin.headers,
     )
     assert invalidated.status_code == 200
     await market.travel_to("2027-03-02")

@@ -311,9 +311,12 @@ async def test_rule_24_invalidated_patent_closes_the_offer(
     patent, declaration = await _declared(client, tto)
     url = f"/api/declarations/{declaration['id']}/acceptability"
     assert (await client.get(url)).json()["acceptable"] is True
-    await client.patch(
-        f"/api/patents/{patent['id']}", json={"legal_status": "invalidated"}, headers=tto.headers
+    admin = await make_actor(db_sessionmaker, OrganisationKind.PLATFORM)
+    register = {"legal_status": "invalidated", "reference": "CNIPA 无效宣告 第12345号"}
+    verified = await client.put(
+        f"/api/patents/{patent['id']}/register", json=register, headers=admin.headers
     )
+    assert verified.status_code == 200, verified.text
     closed = (await client.get(url)).json()
     assert closed["acceptable"] is False
     assert "patent_not_valid" in {v["code"] for v in closed["violations"]}

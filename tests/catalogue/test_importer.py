@@ -170,10 +170,61 @@ def test_read_csv_without_bom(tmp_path: Path) -> None:
     ]
 
 
-def test_read_csv_that_is_not_utf8(tmp_path: Path) -> None:
-    path = tmp_path / "gbk.csv"
-    path.write_bytes("application_number,title_zh\n1,一种方法\n".encode("gbk"))
-    with pytest.raises(ValueError, match="not UTF-8"):
+CHINESE_CSV = (
+    "application_number,title_zh,inventors\n"
+    "202110123456.7,一种锂离子电池正极材料及其制备方法,张三;李四\n"
+    "202110123457.5,一种用于农业机械的智能控制系统,王五\n"
+)
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-16", "utf-8-sig", "utf-8"])
+def test_read_csv_in_the_encodings_excel_writes(tmp_path: Path, encoding: str) -> None:
+    """GBK is what Excel writes on a Chinese Windows machine; UTF-16 its 'Unicode text'."""
+    path = tmp_path / f"{encoding}.csv"
+    path.write_bytes(CHINESE_CSV.encode(encoding))
+    rows = read_file(path)
+    assert [r["title_zh"] for _, r in rows] == [
+        "一种锂离子电池正极材料及其制备方法",
+        "一种用于农业机械的智能控制系统",
+    ]
+    assert rows[0][1]["inventors"] == "张三;李四"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "is empty"),
+        (b"\n\n", "is empty"),
+        (b"application_number,title_zh\n", "no data rows"),
+        (b"application_number,title_zh\n,\n", "no data rows"),
+        (b"foo,bar\n1,2\n", "no 'application_number' column"),
+        (b"\x00\x01\x02\xff\xfe\x00junk" * 10, "not a text CSV"),
+    ],
+)
+def test_empty_header_only_and_junk_csv_are_refused_clearly(
+    tmp_path: Path, content: bytes, message: str
+) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    with pytest.raises(ValueError, match=message):
+        read_file(path)
+
+
+def test_a_huge_line_is_refused_without_reading_it_whole(tmp_path: Path) -> None:
+    path = tmp_path / "junk.csv"
+    with path.open("wb") as f:
+        f.write(b"application_number,title_zh\n")
+        f.write(b"x" * 3_000_000)
+    with pytest.raises(ValueError, match="longer than"):
+        read_file(path)
+
+
+def test_header_only_xlsx_is_refused(tmp_path: Path) -> None:
+    wb = Workbook()
+    wb.active.append(list(FLAT_COLUMNS))
+    path = tmp_path / "header.xlsx"
+    wb.save(path)
+    with pytest.raises(ValueError, match="no data rows"):
         read_file(path)
 
 
@@ -510,14 +561,16 @@ async def test_imported_rows_are_what_the_single_create_builds(
             assert owner[key] == getattr(orm_owner, key), key
 
 
-async def test_a_file_that_is_not_utf8_writes_nothing(
+async def test_a_file_that_turns_unreadable_late_writes_nothing(
     db_sessionmaker: async_sessionmaker, tmp_path: Path
 ) -> None:
+    """UTF-8 for the first 64 KiB the encoding is detected from, then GBK bytes."""
     org_id = await make_university(db_sessionmaker)
-    path = tmp_path / "gbk.csv"
-    path.write_bytes(",".join(FLAT_COLUMNS).encode() + b"\n" + "1,一种方法\n".encode("gbk") * 3)
+    path = tmp_path / "mixed.csv"
+    utf8 = "1,一种方法\n".encode() * 8000
+    path.write_bytes(",".join(FLAT_COLUMNS).encode() + b"\n" + utf8 + "1,一种方法\n".encode("gbk"))
 
-    with pytest.raises(ValueError, match="not UTF-8"):
+    with pytest.raises(ValueError, match="not readable as utf-8"):
         await import_file(db_sessionmaker, org_id, path, clock=FixedClock(NOW))
 
     assert await count(db_sessionmaker) == 0

@@ -7,7 +7,7 @@ import uuid
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from litestar import Controller, Request, Response, Router, get, post
+from litestar import Controller, Request, Response, Router, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,21 +15,30 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from openlicense.accounts.guards import allow, public
 from openlicense.accounts.models import Role
 from openlicense.agreements.errors import InvalidEstimate
-from openlicense.agreements.rules import LifecycleConfig
+from openlicense.agreements.models import AgreementDispute
+from openlicense.agreements.rules import DISPUTE_GUIDANCE, LifecycleConfig
 from openlicense.agreements.schemas import (
     AcceptanceRequest,
     AgreementEventRead,
     AgreementRead,
     AgreementSummary,
+    DisputeOpen,
+    DisputeRead,
+    DisputeStep,
+    InventorRewardReport,
     Quote,
     RecordingFiled,
+    RewardRuleIn,
     RoyaltyAmendmentIn,
     RoyaltyReportIn,
     RoyaltyReportRead,
     SealCheck,
+    SublicenceRequest,
 )
 from openlicense.agreements.service import AcceptanceService, ObligationService, quote
+from openlicense.agreements.service.disputes import DisputeService
 from openlicense.agreements.service.printing import contract_pdf
+from openlicense.agreements.service.rewards import RewardService
 from openlicense.agreements.service.seal import seal_check
 from openlicense.agreements.states import AgreementStatus
 from openlicense.catalogue.schemas import CursorPage
@@ -70,18 +79,21 @@ class OfferController(Controller):
         declarations: NamedDependency[DeclarationService],
         clock: NamedDependency[Clock],
         acceptance_date: FromQuery[datetime.date | None] = None,
-        estimated_annual_base: FromQuery[Decimal | None] = None,
+        estimated_annual_base: Annotated[
+            str | None, QueryParameter(max_length=22, pattern=r"^\d{1,15}(\.\d{1,6})?$")
+        ] = None,
     ) -> Quote:
         """The payment schedule if you accepted on `acceptance_date` (default today).
         `estimated_annual_base` (minor units, or units) projects royalty amounts."""
-        if estimated_annual_base is not None and not 0 <= estimated_annual_base <= 10**15:
+        estimate = Decimal(estimated_annual_base) if estimated_annual_base else None
+        if estimate is not None and not 0 <= estimate <= 10**15:
             raise InvalidEstimate("estimated_annual_base must be between 0 and 10^15.")
         return await quote(
             declarations,
             request.scope.get("user"),
             declaration_id,
             acceptance_date=acceptance_date or clock.today(),
-            estimated_annual_base=estimated_annual_base,
+            estimated_annual_base=estimate,
         )
 
     @post("/{declaration_id:uuid}/accept", guards=[allow(Role.ENTERPRISE_MEMBER)], status_code=201)
@@ -242,7 +254,108 @@ class AgreementController(Controller):
         )
 
 
+class DisputeController(Controller):
+    """Rule 28 (PL 52): negotiation → CNIPA mediation request → court; rule 19: no sublicence."""
+
+    path = "/api/agreements/{agreement_id:uuid}"
+    tags = ["licensing"]
+
+    @get("/disputes", guards=[readers])
+    async def list_disputes(
+        self,
+        request: AnyRequest,
+        agreement_id: FromPath[uuid.UUID],
+        disputes: NamedDependency[DisputeService],
+    ) -> list[DisputeRead]:
+        rows = await disputes.list(request.user, agreement_id)
+        return [_dispute(d) for d in rows]
+
+    @post("/disputes", guards=[parties], status_code=201)
+    async def open_dispute(
+        self,
+        request: AnyRequest,
+        agreement_id: FromPath[uuid.UUID],
+        data: JSONBody[DisputeOpen],
+        disputes: NamedDependency[DisputeService],
+    ) -> DisputeRead:
+        """Either party opens a dispute; it starts with negotiation between the parties."""
+        return _dispute(await disputes.open(request.user, agreement_id, data))
+
+    @post("/disputes/{dispute_id:uuid}/steps", guards=[parties], status_code=200)
+    async def step_dispute(
+        self,
+        request: AnyRequest,
+        agreement_id: FromPath[uuid.UUID],
+        dispute_id: FromPath[uuid.UUID],
+        data: JSONBody[DisputeStep],
+        disputes: NamedDependency[DisputeService],
+    ) -> DisputeRead:
+        """Next step: ask CNIPA (or a local IP office) to mediate, go to court, or resolve.
+        CNIPA mediates; it cannot set the fee (a request that it should is refused)."""
+        return _dispute(await disputes.step(request.user, agreement_id, dispute_id, data))
+
+    @post("/sublicences", guards=[allow(Role.ENTERPRISE_MEMBER)], status_code=201)
+    async def request_sublicence(
+        self,
+        request: AnyRequest,
+        agreement_id: FromPath[uuid.UUID],
+        data: JSONBody[SublicenceRequest],
+        disputes: NamedDependency[DisputeService],
+    ) -> None:
+        """Rule 19: an open licence cannot be sublicensed; always refused with 422."""
+        await disputes.sublicense(request.user, agreement_id, data)
+
+
+class RewardController(Controller):
+    """Rule 32 (PTSTA 45): the inventor-reward report of a university-owned patent."""
+
+    path = "/api/inventor-rewards"
+    tags = ["licensing"]
+
+    @put("/rule", guards=[allow(Role.TTO_OFFICER)])
+    async def record_reward_rule(
+        self,
+        request: AnyRequest,
+        data: JSONBody[RewardRuleIn],
+        rewards: NamedDependency[RewardService],
+    ) -> dict[str, str]:
+        """Record the university's own reward rule; it replaces the statutory 50 %."""
+        rule = await rewards.record_rule(request.user, data)
+        return {"share": str(rule.share), "reference": rule.reference}
+
+    @get(
+        "/{patent_id:uuid}",
+        guards=[allow(Role.TTO_OFFICER, Role.AUDITOR, Role.ADMIN)],
+    )
+    async def inventor_reward(
+        self,
+        request: AnyRequest,
+        patent_id: FromPath[uuid.UUID],
+        rewards: NamedDependency[RewardService],
+    ) -> InventorRewardReport:
+        """Net licence income of the patent and the minimum inventor reward."""
+        return await rewards.report(request.user, patent_id)
+
+
+def _dispute(dispute: AgreementDispute) -> DisputeRead:
+    read = DisputeRead.model_validate(dispute)
+    read.guidance = DISPUTE_GUIDANCE
+    return read
+
+
+async def provide_disputes(
+    db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]
+) -> DisputeService:
+    return DisputeService(db_session, clock=clock)
+
+
+async def provide_rewards(
+    db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]
+) -> RewardService:
+    return RewardService(db_session, clock=clock)
+
+
 router = Router(
     path="/",
-    route_handlers=[OfferController, AgreementController],
+    route_handlers=[OfferController, AgreementController, DisputeController, RewardController],
 )

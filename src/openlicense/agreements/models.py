@@ -163,3 +163,36 @@ class AgreementEvent(UUIDv7AuditBase):
     occurred_on: Mapped[datetime.date]
     detail: Mapped[dict[str, Any]] = mapped_column(JsonB, default=dict)
     actor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+
+
+class AgreementDispute(UUIDv7AuditBase):
+    """A dispute about an open licence (PL 52, rule 28): the parties negotiate first; either may
+    then ask CNIPA (or a local IP office) to **mediate**, or go to the People's Court. CNIPA
+    mediates; it never sets the fee."""
+
+    __tablename__ = "agreement_disputes"
+
+    agreement_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("agreements.id", ondelete="CASCADE"), index=True
+    )
+    stage: Mapped[str] = mapped_column(String(24))
+    """`negotiation` → `mediation_requested` → `court`, or `resolved` from any of them."""
+    subject: Mapped[str] = mapped_column(String(40))
+    description: Mapped[str] = mapped_column(Text)
+    opened_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    history: Mapped[list[dict[str, Any]]] = mapped_column(JsonB, default=list)
+    """One entry per step: {stage, on, by, note}."""
+
+
+class InventorRewardRule(UUIDv7AuditBase):
+    """A university's own inventor-reward rule (PTSTA 45): without one, the statutory minimum
+    of 50 % of net licence income applies (rule 32)."""
+
+    __tablename__ = "inventor_reward_rules"
+
+    organisation_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), unique=True
+    )
+    share: Mapped[Decimal] = mapped_column(Numeric(5, 4))
+    reference: Mapped[str] = mapped_column(String(200))
+    recorded_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field, replace
+from decimal import ROUND_CEILING, Decimal
 from typing import TYPE_CHECKING, Any
 
 from openlicense.agreements.states import AgreementStatus, EntryStatus
 from openlicense.core.dates import add_months
+from openlicense.core.violations import RuleViolation
 
 if TYPE_CHECKING:
     from openlicense.settings import LifecycleSettings
@@ -345,3 +347,101 @@ def cancelled_on_end(entries: tuple[EntryFacts, ...], ended_on: datetime.date) -
     return [
         e.key for e in entries if e.status in UNPAID and (e.period_start or e.due_date) > ended_on
     ]
+
+
+# --- rule 19: no sublicensing -------------------------------------------------------------
+
+
+def check_sublicence(*, negotiated: bool = False) -> list[RuleViolation]:
+    """Rule 19 (PL 12, CC 867): an open-licence licensee cannot sublicense; the licence is
+    non-exclusive, non-transferable and for its own implementation only."""
+    del negotiated  # a negotiated ordinary licence is recorded on the patent, not here
+    return [
+        RuleViolation(
+            19,
+            "sublicensing_not_allowed",
+            "rule 19: an open licence is for the licensee's own use only; it cannot be "
+            "sublicensed or transferred (PL 12). A third party accepts the declaration itself.",
+            kind="invalid",
+            field="sublicensee_name",
+        )
+    ]
+
+
+# --- rule 28: the dispute flow ------------------------------------------------------------
+
+DISPUTE_STEPS: dict[str, frozenset[str]] = {
+    "negotiation": frozenset({"mediation_requested", "court", "resolved"}),
+    "mediation_requested": frozenset({"court", "resolved"}),
+    "court": frozenset({"resolved"}),
+    "resolved": frozenset(),
+}
+"""PL 52: negotiate first; then either party may ask CNIPA (or a local IP office) to mediate,
+or sue in the People's Court."""
+
+DISPUTE_GUIDANCE = (
+    "PL 52: the parties negotiate first. If they will not or cannot agree, either may ask "
+    "CNIPA (or a local IP office) to mediate, or sue in the People's Court. Mediation helps "
+    "the parties agree; CNIPA has no power to set the licence fee."
+)
+
+_FEE_SETTING = (
+    "set the fee",
+    "fix the fee",
+    "determine the fee",
+    "decide the fee",
+    "set the royalty",
+    "fix the royalty",
+    "determine the royalty",
+    "裁定许可费",
+    "确定许可费",
+    "决定许可费",
+    "核定许可费",
+    "裁决许可费",
+    "确定使用费",
+    "裁定使用费",
+    "决定使用费",
+)
+
+
+def check_dispute_step(current: str, target: str, note: str | None) -> list[RuleViolation]:
+    """Rule 28: the allowed next steps of a dispute, and no request that CNIPA fix the fee."""
+    out = []
+    if target not in DISPUTE_STEPS.get(current, frozenset()):
+        allowed = ", ".join(sorted(DISPUTE_STEPS.get(current, frozenset()))) or "none"
+        out.append(
+            RuleViolation(
+                28,
+                "dispute_step_not_allowed",
+                f"rule 28: a dispute in {current} cannot move to {target} (next: {allowed}); "
+                "negotiation comes first, then CNIPA mediation or the court.",
+                kind="conflict",
+                field="stage",
+            )
+        )
+    text = (note or "").casefold()
+    if target == "mediation_requested" and any(p.casefold() in text for p in _FEE_SETTING):
+        out.append(
+            RuleViolation(
+                28,
+                "cnipa_cannot_set_fee",
+                "rule 28: CNIPA mediates between the parties; it has no power to set the fee "
+                "(PL 52). Ask for mediation, or go to court.",
+                field="note",
+            )
+        )
+    return out
+
+
+# --- rule 32: inventor reward -------------------------------------------------------------
+
+STATUTORY_REWARD_SHARE = Decimal("0.5")
+"""PTSTA 45: without the unit's own rule, at least 50 % of net licence income."""
+
+
+def minimum_reward(net_income_minor: int, share: Decimal | None) -> tuple[int, Decimal, str]:
+    """Rule 32: (minimum reward, share applied, basis) for a net licence income."""
+    applied = STATUTORY_REWARD_SHARE if share is None else share
+    basis = "statutory_ptsta_45" if share is None else "university_rule"
+    amount = int((Decimal(max(net_income_minor, 0)) * applied).to_integral_value(ROUND_CEILING))
+    return amount, applied, basis

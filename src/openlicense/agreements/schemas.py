@@ -182,3 +182,70 @@ class JobRunReport(BaseModel):
     examined: int
     transitions: dict[str, int]
     mode: Literal["worker", "cli", "api"] = "cli"
+
+
+class SublicenceRequest(_In):
+    """Rule 19: asking to sublicense an open licence (always refused; documented for clarity)."""
+
+    sublicensee_name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+    scope: Annotated[str | None, Field(max_length=1000)] = None
+
+
+DisputeSubject = Literal["fee", "payment", "royalty_report", "scope", "recording", "other"]
+
+
+class DisputeOpen(_In):
+    """Rule 28: a dispute starts with negotiation between the parties (PL 52)."""
+
+    subject: DisputeSubject
+    description: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)
+    ]
+
+
+class DisputeStep(_In):
+    stage: Literal["mediation_requested", "court", "resolved"]
+    mediator: Literal["cnipa", "local_ip_office"] | None = None
+    """For `mediation_requested`: who is asked to mediate."""
+    note: Annotated[str | None, Field(max_length=4000)] = None
+
+
+class DisputeRead(_Out):
+    id: uuid.UUID
+    agreement_id: uuid.UUID
+    stage: str
+    subject: str
+    description: str
+    history: list[dict[str, Any]]
+    guidance: str = ""
+    created_at: datetime.datetime
+
+
+class RewardRuleIn(_In):
+    """Rule 32: the university's own inventor-reward rule (PTSTA 45), replacing the 50 %."""
+
+    share: Annotated[Decimal, Field(ge=0, le=1, max_digits=5, decimal_places=4)]
+    reference: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
+    ]
+
+
+class RewardLine(BaseModel):
+    currency: str
+    received_minor: int
+    refunded_minor: int
+    net_income_minor: int
+    minimum_reward_minor: int
+
+
+class InventorRewardReport(BaseModel):
+    """Rule 32: net licence income of a university-owned patent and the minimum inventor reward."""
+
+    patent_id: uuid.UUID
+    inventors: list[str]
+    share: Decimal
+    basis: str
+    """`statutory_ptsta_45` (≥ 50 %) or `university_rule`."""
+    rule_reference: str | None
+    lines: list[RewardLine]
+    note: str

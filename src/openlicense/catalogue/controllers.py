@@ -6,7 +6,7 @@ import datetime
 import uuid
 from typing import Annotated, Any
 
-from litestar import Controller, Request, Router, get, patch, post
+from litestar import Controller, Request, Router, get, patch, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from openlicense.accounts.guards import allow, public
 from openlicense.accounts.models import Role
 from openlicense.accounts.principal import Principal
+from openlicense.catalogue.errors import ImportRefused
 from openlicense.catalogue.rules import RuleConfig
 from openlicense.catalogue.schemas import (
     Acceptability,
@@ -27,11 +28,15 @@ from openlicense.catalogue.schemas import (
     PatentRead,
     PatentSummary,
     PatentUpdate,
+    PricePublicityIn,
     RecordedLicenceIn,
+    RegisterRead,
+    RegisterSnapshotIn,
 )
 from openlicense.catalogue.service import DeclarationService, PatentService
 from openlicense.catalogue.service.imports import PatentImporter
 from openlicense.catalogue.service.listing import PatentFilters
+from openlicense.catalogue.service.register import RegisterService
 from openlicense.core.clock import Clock
 from openlicense.search.engine import SearchEngine
 from openlicense.settings import Settings
@@ -46,13 +51,22 @@ async def provide_patents(
     return PatentService(db_session, clock=clock)
 
 
+async def provide_register(
+    db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]
+) -> RegisterService:
+    return RegisterService(db_session, clock=clock)
+
+
 async def provide_declarations(
     db_session: NamedDependency[AsyncSession],
     clock: NamedDependency[Clock],
     settings: NamedDependency[Settings],
 ) -> DeclarationService:
     return DeclarationService(
-        db_session, clock=clock, rules=RuleConfig.from_settings(settings.rules)
+        db_session,
+        clock=clock,
+        rules=RuleConfig.from_settings(settings.rules),
+        require_verified_register=settings.rules.require_verified_register,
     )
 
 
@@ -116,12 +130,18 @@ class PatentController(Controller):
         db_session: NamedDependency[AsyncSession],
         clock: NamedDependency[Clock],
     ) -> BatchImportResult:
-        """All-or-nothing: if any row is invalid, nothing is created and every error is listed."""
+        """All-or-nothing: if any row is invalid, nothing is created and the answer is 422 with
+        every row error in `errors`; an empty list is refused the same way."""
+        if not data:
+            raise ImportRefused("The batch has no rows: nothing to import.", errors=[])
         importer = PatentImporter(db_session, clock=clock)
         report = await importer.import_rows(request.user.organisation_id, list(enumerate(data, 1)))
-        return BatchImportResult(
-            created=report.created, errors=[e.as_dict() for e in report.errors]
-        )
+        errors = [e.as_dict() for e in report.errors]
+        if report.created == 0:
+            raise ImportRefused(
+                f"Nothing was imported: {len(errors)} error(s) in the rows.", errors=errors
+            )
+        return BatchImportResult(created=report.created, errors=errors)
 
     @get("/{patent_id:uuid}", guards=[public])
     async def get_patent(
@@ -173,6 +193,37 @@ class PatentController(Controller):
         return PatentRead.model_validate(
             await patents.record_licence(request.user, patent_id, data)
         )
+
+    @get("/{patent_id:uuid}/register", guards=[public])
+    async def get_register(
+        self,
+        request: AnyRequest,
+        patent_id: FromPath[uuid.UUID],
+        register: NamedDependency[RegisterService],
+    ) -> RegisterRead:
+        """The register facts, their source (rule 27) and the flags of rules 25–26."""
+        return await register.read(_principal(request), patent_id)
+
+    @put("/{patent_id:uuid}/register", guards=[allow(Role.ADMIN)])
+    async def verify_register(
+        self,
+        request: AnyRequest,
+        patent_id: FromPath[uuid.UUID],
+        data: JSONBody[RegisterSnapshotIn],
+        register: NamedDependency[RegisterService],
+    ) -> RegisterRead:
+        """Rule 27: a platform admin records a verified register snapshot with its source."""
+        return await register.verify(request.user, patent_id, data)
+
+    @post("/{patent_id:uuid}/register/refresh", guards=[tto], status_code=202)
+    async def request_register_refresh(
+        self,
+        request: AnyRequest,
+        patent_id: FromPath[uuid.UUID],
+        register: NamedDependency[RegisterService],
+    ) -> RegisterRead:
+        """Rule 27: the patentee cannot type register facts; it asks for a refresh."""
+        return await register.request_refresh(request.user, patent_id)
 
     @get("/{patent_id:uuid}/declarations", guards=[public])
     async def list_declarations(
@@ -252,6 +303,19 @@ class DeclarationController(Controller):
         """Needs a reason and every co-owner's consent; no new acceptances from `effective_date`."""
         return DeclarationRead.model_validate(
             await declarations.withdraw(request.user, declaration_id, data)
+        )
+
+    @post("/{declaration_id:uuid}/price-publicity", guards=[tto], status_code=200)
+    async def record_price_publicity(
+        self,
+        request: AnyRequest,
+        declaration_id: FromPath[uuid.UUID],
+        data: JSONBody[PricePublicityIn],
+        declarations: NamedDependency[DeclarationService],
+    ) -> DeclarationRead:
+        """Rule 31: record that the price was publicised inside the university (PTSTA 18)."""
+        return DeclarationRead.model_validate(
+            await declarations.record_price_publicity(request.user, declaration_id, data)
         )
 
     @get("/{declaration_id:uuid}/acceptability", guards=[public])

@@ -33,3 +33,9 @@ class CoOwnersLocked(Conflict):
     """Rule 7: the co-owners' consents a published declaration relied on are fixed."""
 
     code = "co_owners_locked"
+
+
+class ImportRefused(Invalid):
+    """A batch import that created nothing: every row error is in `errors`."""
+
+    code = "import_refused"

@@ -106,6 +106,16 @@ class Patent(UUIDv7AuditBase):
         str_enum(ListingStatus), default=ListingStatus.DRAFT
     )
     retired_at: Mapped[datetime.datetime | None]
+    register_source: Mapped[str] = mapped_column(
+        String(40), default="patentee", server_default="patentee"
+    )
+    """Rule 27: where the register facts (status, fees, pledge, suspension) come from:
+    `patentee` (typed at creation, unverified), `admin` or `register_extract` (verified)."""
+    register_reference: Mapped[str | None] = mapped_column(String(200))
+    """The register extract or CNIPA query the verified snapshot was taken from."""
+    register_verified_at: Mapped[datetime.datetime | None]
+    register_refresh_requested_at: Mapped[datetime.datetime | None]
+    """The patentee asked the platform to refresh the snapshot (it cannot edit it)."""
 
     owner_organisation: Mapped[Organisation] = relationship(lazy="raise")
     co_owners: Mapped[list[PatentOwner]] = relationship(
@@ -182,6 +192,9 @@ class Declaration(UUIDv7AuditBase):
     announcement_date: Mapped[datetime.date | None]
     """Date the declaration was announced (published); it is an offer from that day."""
     announcement_ref: Mapped[str | None] = mapped_column(String(64))
+    price_publicity: Mapped[dict[str, Any] | None] = mapped_column(JsonB)
+    """Rule 31 (PTSTA 18): the record that a state university publicised the price inside the
+    university: {achievement_name, price_text, publicised_from, publicised_until, reference}."""
     created_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
 
     patent: Mapped[Patent] = relationship(lazy="raise")

@@ -141,6 +141,12 @@ class PatentCreate(PatentFields):
     def _consistent(self) -> PatentCreate:
         if not identifiers.type_matches(self.application_number, self.patent_type.value):
             raise ValueError("the application number's type digit does not match patent_type")
+        year = identifiers.filing_year(self.application_number)
+        if year != self.filing_date.year:
+            raise ValueError(
+                f"the application number's year digits ({year}) contradict filing_date "
+                f"({self.filing_date.isoformat()})"
+            )
         _check_dates(self.filing_date, self.grant_date, self.announcement_date)
         return self
 
@@ -244,6 +250,9 @@ class PatentRead(_Out):
     keywords: list[str]
     owner_organisation_id: uuid.UUID
     listing_status: ListingStatus
+    register_source: str = "patentee"
+    """Rule 27: `patentee` (typed at creation, unverified), `admin` or `register_extract`."""
+    register_verified_at: datetime.datetime | None = None
     co_owners: list[PatentOwnerRead]
     licences: list[RecordedLicenceRead]
     created_at: datetime.datetime
@@ -323,6 +332,8 @@ class DeclarationRead(_Out):
     announcement_ref: str | None
     withdrawal: WithdrawalRead | None = None
     warnings: list[dict[str, Any]] = []
+    price_publicity: dict[str, Any] | None = None
+    """Rule 31: the internal price-publicity record, if one was made."""
 
 
 class Acceptability(BaseModel):
@@ -335,3 +346,55 @@ class Acceptability(BaseModel):
 class BatchImportResult(BaseModel):
     created: int
     errors: list[dict[str, Any]]
+
+
+class RegisterSnapshotIn(_In):
+    """Rule 27: a verified register snapshot, entered by a platform admin from the register
+    (or loaded from a register extract), with its source recorded."""
+
+    legal_status: LegalStatus
+    annual_fee_paid_through: datetime.date | None = None
+    pledged: bool = False
+    suspended: bool = False
+    source: Literal["admin", "register_extract"] = "admin"
+    reference: Text200
+    """The register extract or CNIPA query the facts come from."""
+
+
+class RegisterRead(BaseModel):
+    """A patent's register facts, where they come from, and the flags of rules 24–26."""
+
+    patent_id: uuid.UUID
+    legal_status: LegalStatus
+    annual_fee_paid_through: datetime.date | None
+    pledged: bool
+    suspended: bool
+    source: str
+    reference: str | None
+    verified_at: datetime.datetime | None
+    refresh_requested_at: datetime.datetime | None
+    at_risk_of_lapse: bool
+    """Rule 25: annual fee in arrears; still listed, but a lapse ends the licences."""
+    fee_reduction_eligible: bool
+    """Rule 26: under an active declaration; 15 %, not combinable with other reductions."""
+    fee_reduction_rate: str | None
+    warnings: list[str]
+
+
+class PricePublicityIn(_In):
+    """Rule 31 (PTSTA 18): a state university publicised the price inside the university."""
+
+    achievement_name: Text200
+    price_text: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)
+    ]
+    publicised_from: datetime.date
+    publicised_until: datetime.date
+    reference: Text200
+    """Where it was published (notice number, intranet URL)."""
+
+    @model_validator(mode="after")
+    def _period(self) -> PricePublicityIn:
+        if self.publicised_until < self.publicised_from:
+            raise ValueError("publicised_until cannot be before publicised_from")
+        return self

@@ -31,6 +31,7 @@ from openlicense.clauses.library import (
     clause_index,
     default_options,
 )
+from openlicense.clauses.restrictive import findings
 from openlicense.core.violations import RuleViolation
 
 CONSENT_KEY = "open_licence_consent"
@@ -200,9 +201,18 @@ def _not_applicable(
     return out
 
 
+MEANINGS = {
+    "own_research_barred": "bars the licensee's own research and development",
+    "competition_barred": "bars the licensee from competing technologies or products",
+    "exclusive_grant_back": "demands an exclusive or assigned grant-back of improvements",
+    "no_challenge": "bars the licensee from challenging the patent's validity",
+}
+
+
 def _restrictive_text(other_terms: str | None) -> list[RuleViolation]:
-    """Rule 29 on free text: phrases that restrict technical competition or development."""
-    return [
+    """Rule 29 on free text: phrases that restrict technical competition or development, and
+    their paraphrases (`restrictive.findings`); rule 19: no grant of sublicensing rights."""
+    out = [
         RuleViolation(
             29,
             "clause_restricts_competition",
@@ -212,6 +222,30 @@ def _restrictive_text(other_terms: str | None) -> list[RuleViolation]:
         )
         for phrase in restrictive_phrases(other_terms or "")
     ]
+    flagged = bool(out)
+    for finding in findings(other_terms):
+        if finding.rule == 19:
+            out.append(
+                RuleViolation(
+                    19,
+                    "sublicensing_not_allowed",
+                    f"rule 19: “{finding.sentence}” lets the licensee sublicense; an open "
+                    "licence is for the licensee's own use only (PL 12, CC 867).",
+                    field="other_terms",
+                )
+            )
+        elif not flagged:
+            out.append(
+                RuleViolation(
+                    29,
+                    "clause_restricts_competition",
+                    f"rule 29: “{finding.sentence}” {MEANINGS[finding.meaning]}, which "
+                    "restricts technical competition or development (CC 850, 864); remove "
+                    "or reword it.",
+                    field="other_terms",
+                )
+            )
+    return out
 
 
 def _title(clause: ClauseVersion) -> str:

@@ -42,6 +42,8 @@ if TYPE_CHECKING:
 REPO_ROOT = Path(__file__).resolve().parents[3]
 MIGRATIONS_DIR = REPO_ROOT / "migrations"
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+SQLITE_BUSY_SECONDS = 20
+"""How long a SQLite writer waits for the write lock before the request answers 503."""
 AUTOCOMMIT = "AUTOCOMMIT"
 READ_SESSION = "openlicense.read_session"
 
@@ -119,8 +121,17 @@ def sqlalchemy_config(settings: Settings) -> DatabaseConfig:
     url = settings.database.url
     if is_sqlite(url):
         _ensure_sqlite_dir(url)
-        # SQLite serialises writers; wait for the lock instead of failing at once.
-        engine = EngineConfig(echo=settings.database.echo, connect_args={"timeout": 30})
+        # SQLite serialises writers; wait for the lock instead of failing at once. Writers
+        # waiting for the lock hold a connection each: a pool large enough that readers (which
+        # never wait for the lock, WAL) still find one; a writer that still finds no lock or
+        # connection in time answers 503 database_busy (problems.py), never a 500.
+        engine = EngineConfig(
+            echo=settings.database.echo,
+            connect_args={"timeout": SQLITE_BUSY_SECONDS},
+            pool_size=20,
+            max_overflow=20,
+            pool_timeout=SQLITE_BUSY_SECONDS,
+        )
     else:
         engine = EngineConfig(
             echo=settings.database.echo,
@@ -176,10 +187,11 @@ def _enable_sqlite_pragmas(config: SQLAlchemyAsyncConfig) -> None:
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
         cursor = dbapi_connection.cursor()
+        # The busy timeout first: the pragmas below may need a lock another writer holds.
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")  # WAL: durable at checkpoints, fast commits
-        cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")

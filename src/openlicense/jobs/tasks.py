@@ -10,6 +10,7 @@ from openlicense.agreements.service import LifecycleReport, run_lifecycle
 from openlicense.audit.checkpoints import checkpoint
 from openlicense.audit.delivery import DeliveryReport, deliver_due
 from openlicense.catalogue.service.indexing import refresh_listings_due
+from openlicense.catalogue.service.register import close_ended_listings
 from openlicense.notifications.mailer import MailReport, send_pending_mail
 from openlicense.notifications.reminders import ReminderReport, run_reminders
 from openlicense.payments.service import ReconcileReport, reconcile
@@ -32,6 +33,7 @@ async def lifecycle_pass(
     transaction, then a ledger checkpoint when `checkpoint_every` entries have accumulated."""
     today = clock.today()
     refreshed = await refresh_listings_due(session, today)
+    closed = await close_ended_listings(session, today, clock.now())
     report = await run_lifecycle(
         session,
         today=today,
@@ -40,6 +42,8 @@ async def lifecycle_pass(
     )
     if refreshed:
         report.transitions["search_refresh"] += refreshed
+    if closed:
+        report.transitions["listing_closed"] += closed
     if sign_checkpoint:
         await checkpoint(session, settings, now=clock.now())
     return report

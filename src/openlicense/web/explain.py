@@ -124,6 +124,23 @@ RULES: Final = {
     "ownership_scenario_conflict": N_(
         "The ownership scenario does not fit who may declare this patent (Patent Law Art. 14)."
     ),
+    "sublicensing_not_allowed": N_(
+        "An open licence is for the licensee's own use: no sublicence (Patent Law Art. 12)."
+    ),
+    "register_fact_locked": N_(
+        "Register facts come from the verified register snapshot; ask for a register refresh "
+        "instead of typing them (Implementing Regulations Art. 88)."
+    ),
+    "register_unverified": N_(
+        "The register facts are not yet verified against the patent register."
+    ),
+    "cnipa_cannot_set_fee": N_(
+        "CNIPA mediates between the parties; it cannot set the licence fee (Patent Law Art. 52)."
+    ),
+    "dispute_step_not_allowed": N_(
+        "Disputes go from negotiation to mediation or the court, in that order (Patent Law "
+        "Art. 52)."
+    ),
 }
 """Rule-violation code → plain explanation (the rule number is shown beside it)."""
 

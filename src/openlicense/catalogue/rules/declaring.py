@@ -6,6 +6,7 @@ list means allowed. No database, no web, no clock: callers pass `today` and plai
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -16,7 +17,7 @@ from openlicense.catalogue.rules.terms import (
     field_of_use_uniform,
     marketing_language,
 )
-from openlicense.catalogue.rules.words import CONDITION_TERMS, find_terms
+from openlicense.catalogue.rules.words import CONDITION_EXEMPTIONS, CONDITION_TERMS, find_terms
 from openlicense.core.dates import add_months, months_between
 from openlicense.core.violations import RuleViolation
 from openlicense.pricing.fee_standards import Staged
@@ -262,11 +263,14 @@ def check_withdrawal(
     if status != "published":
         msg = f"Only a published declaration can be withdrawn (status {status})."
         out.append(_conflict(23, "declaration_not_published", msg, "status"))
-    if len(reason.strip()) < 10:
-        msg = "A withdrawal needs a legitimate reason (at least 10 characters)."
+    if not reason_given(reason):
+        msg = (
+            "rule 23: a withdrawal needs a legitimate reason "
+            "(at least 4 Chinese characters or 10 letters)."
+        )
         out.append(_invalid(23, "withdrawal_reason_missing", msg, "reason"))
-    if hits := find_terms(reason, CONDITION_TERMS):
-        msg = f"A withdrawal may not carry conditions: {', '.join(hits)}."
+    if hits := find_terms(reason, CONDITION_TERMS, CONDITION_EXEMPTIONS):
+        msg = f"rule 23: a withdrawal may not carry conditions: {', '.join(hits)}."
         out.append(_invalid(23, "withdrawal_conditional", msg, "reason"))
     missing = [o for o in patent.owners if o.owner_id not in consenting_owner_ids]
     out += _rule_07_owners_consent(patent.owners, missing)
@@ -274,6 +278,18 @@ def check_withdrawal(
         msg = f"A withdrawal cannot take effect in the past ({effective_date})."
         out.append(_invalid(23, "withdrawal_backdated", msg, "effective_date"))
     return out
+
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z0-9]")
+
+
+def reason_given(reason: str) -> bool:
+    """Rule 23: a reason, not a placeholder. Chinese says much in few characters
+    (转为其他转化方式 is eight), so 4 CJK characters or 10 letters and digits suffice."""
+    cjk = len(_CJK.findall(reason))
+    latin = len(_LATIN.findall(reason))
+    return cjk >= 4 or latin + 2 * cjk >= 10
 
 
 def check_acceptable(

@@ -11,6 +11,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from openlicense.catalogue.rules.words import (
+    LICENSEE_CLASSES,
+    LIMIT_TERMS,
     NEGOTIATION_EXEMPTIONS,
     NEGOTIATION_TERMS,
     PER_LICENSEE_TERMS,
@@ -155,13 +157,17 @@ def fee_caps(terms: DeclarationTerms, config: RuleConfig) -> list[RuleViolation]
 def field_of_use_uniform(terms: DeclarationTerms) -> list[RuleViolation]:
     """Rule 12 (CNIPA FAQ, 一视同仁): the field of use may not vary by licensee."""
     hits = find_terms(terms.field_of_use, PER_LICENSEE_TERMS)
+    classes = find_terms(terms.field_of_use, LICENSEE_CLASSES)
+    if len(classes) >= 2 or (classes and find_terms(terms.field_of_use, LIMIT_TERMS)):
+        hits += [f"field of use by kind of licensee ({', '.join(classes)})"]
     if not hits:
         return []
     return [
         RuleViolation(
             rule=12,
             code="field_of_use_per_licensee",
-            message="The field of use must be the same for every licensee: " + ", ".join(hits),
+            message="rule 12: the field of use must be the same for every licensee: "
+            + ", ".join(hits),
             field="field_of_use",
         )
     ]

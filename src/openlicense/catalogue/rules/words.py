@@ -48,16 +48,79 @@ PER_LICENSEE_TERMS: tuple[str, ...] = (
 )
 """Rule 12: one field of use for every licensee (一视同仁)."""
 
+LICENSEE_CLASSES: tuple[str, ...] = (
+    "大型企业",
+    "大企业",
+    "中小企业",
+    "小微企业",
+    "中型企业",
+    "国有企业",
+    "国企",
+    "民营企业",
+    "外资企业",
+    "上市公司",
+    "个人",
+    "高校",
+    "科研院所",
+    "本省企业",
+    "省外企业",
+    "large enterprise",
+    "large enterprises",
+    "large companies",
+    "SME",
+    "SMEs",
+    "small and medium",
+    "state-owned",
+    "foreign",
+    "private companies",
+    "local companies",
+)
+"""Rule 12: kinds of licensee; a field of use that names one and limits it differs by licensee
+("对大型企业仅限医疗领域，对中小企业不限领域")."""
+
+LIMIT_TERMS: tuple[str, ...] = (
+    "仅限",
+    "限于",
+    "不限",
+    "只能",
+    "only",
+    "limited to",
+    "restricted to",
+    "unrestricted",
+    "any field",
+)
+
 CONDITION_TERMS: tuple[str, ...] = (
     "条件是",
     "前提是",
     "除非",
+    "如果",
+    "假如",
+    "倘若",
+    "若",
+    "一旦",
+    "只要",
+    "届时",
+    "视情况",
+    "情况下",
+    "的话",
+    "否则",
     "provided that",
     "on condition",
     "unless",
     "subject to",
+    "if",
+    "in case",
+    "in the event",
+    "should no",
+    "otherwise",
+    "as long as",
 )
-"""Rule 23: a withdrawal may not carry conditions (CNIPA FAQ Q25)."""
+"""Rule 23: a withdrawal may not carry conditions (CNIPA FAQ Q25). Chinese conditionals are
+matched anywhere (如果…则, 若…, 一旦…, …的话); English ones at word edges."""
+
+CONDITION_EXEMPTIONS: tuple[str, ...] = ("若干", "倘若干")
+"""若 inside 若干 ("several") states no condition."""
 
 
 def find_terms(text: str | None, terms: tuple[str, ...], exempt: tuple[str, ...] = ()) -> list[str]:

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from openlicense.accounts.models import Organisation
 from openlicense.accounts.service import require_verified
 from openlicense.audit import ledger
 from openlicense.audit.ledger import LedgerRecord
@@ -32,13 +33,15 @@ from openlicense.catalogue.rules import (
     check_publishable,
     check_withdrawal,
 )
-from openlicense.catalogue.schemas import DeclarationWithdraw
+from openlicense.catalogue.rules.ownership import check_lister_owns
+from openlicense.catalogue.rules.register import check_register_verified
+from openlicense.catalogue.schemas import DeclarationWithdraw, PricePublicityIn
 from openlicense.catalogue.service.access import ensure_manages, ensure_visible
 from openlicense.catalogue.service.facts import patent_facts
 from openlicense.catalogue.service.patents import open_licence_active
 from openlicense.catalogue.terms import DeclarationTerms
 from openlicense.clauses.library import clause_set_ref, resolve_clause_set
-from openlicense.clauses.lint import lint_clause_choices
+from openlicense.clauses.lint import CONSENT_KEY, lint_clause_choices
 from openlicense.clauses.registry import shipped_library
 from openlicense.core.canonical import canonical_json
 from openlicense.core.clock import Clock
@@ -52,10 +55,18 @@ PUBLIC_STATUSES = frozenset({DeclarationStatus.PUBLISHED, DeclarationStatus.WITH
 
 
 class DeclarationService:
-    def __init__(self, session: AsyncSession, *, clock: Clock, rules: RuleConfig) -> None:
+    def __init__(
+        self,
+        session: AsyncSession,
+        *,
+        clock: Clock,
+        rules: RuleConfig,
+        require_verified_register: bool = False,
+    ) -> None:
         self.session = session
         self.clock = clock
         self.rules = rules
+        self.require_verified_register = require_verified_register
 
     async def draft(
         self, principal: Principal, patent_id: uuid.UUID, terms: DeclarationTerms
@@ -129,7 +140,10 @@ class DeclarationService:
         without saving anything: the declaration wizard shows it live; `publish` runs the same."""
         patent = await self._patent(patent_id)
         ensure_manages(principal, patent)
-        return await self._publication_violations(patent, terms, "draft", self.clock.today())
+        found = await self._publication_violations(patent, terms, "draft", self.clock.today())
+        # Rule 27's soft warning is the platform's to-do (verify the register), not a term the
+        # officer can fix in the wizard: it is shown at publication, not while drafting.
+        return [v for v in found if not (v.warning and v.code == "register_unverified")]
 
     async def _publication_violations(
         self, patent: Patent, terms: DeclarationTerms, status: str, today: datetime.date
@@ -137,7 +151,51 @@ class DeclarationService:
         other_active = await open_licence_active(self.session, patent.id, today)
         violations = check_publishable(status, other_active_version=other_active)
         violations += check_declaration(patent_facts(patent), terms, today, self.rules)
-        return violations + _clause_violations(terms)
+        violations += check_register_verified(
+            patent.register_source, required=self.require_verified_register
+        )
+        owner_kinds, lister_kind = await self._ownership(patent)
+        violations += check_lister_owns(owner_kinds, lister_kind)
+        # An explicit consent clause is judged against the owners (rule 30); by default rule 7
+        # already asks every co-owner's consent.
+        chosen = owner_kinds if CONSENT_KEY in terms.clauses else []
+        return violations + _clause_violations(terms, chosen, lister_kind)
+
+    async def _ownership(self, patent: Patent) -> tuple[list[str], str]:
+        """Rule 30's facts: the kinds of the registered owners and of the declaring body."""
+        ids = {o.organisation_id for o in patent.co_owners if o.organisation_id}
+        rows = await self.session.execute(
+            select(Organisation.id, Organisation.kind).where(
+                Organisation.id.in_(ids | {patent.owner_organisation_id})
+            )
+        )
+        kinds = {org_id: kind for org_id, kind in rows.tuples()}
+        owners = [
+            kinds[o.organisation_id].value if o.organisation_id in kinds else "unknown"
+            for o in patent.co_owners
+        ]
+        lister = kinds.get(patent.owner_organisation_id)
+        return owners, lister.value if lister else "university"
+
+    async def record_price_publicity(
+        self, principal: Principal, declaration_id: uuid.UUID, data: PricePublicityIn
+    ) -> Declaration:
+        """Rule 31 (PTSTA 18): record that the price was publicised inside the university."""
+        declaration = await self._load(declaration_id, for_update=True)
+        ensure_manages(principal, declaration.patent)
+        declaration.price_publicity = data.model_dump(mode="json")
+        ledger.append(
+            self.session,
+            LedgerRecord(
+                action="declaration.price_publicity_recorded",
+                subject_type="declaration",
+                subject_id=str(declaration.id),
+                actor_id=ledger.actor(principal.user_id),
+                data={"rule": 31, **declaration.price_publicity},
+            ),
+        )
+        await self.session.flush()
+        return declaration
 
     async def withdraw(
         self, principal: Principal, declaration_id: uuid.UUID, data: DeclarationWithdraw
@@ -299,9 +357,18 @@ def declaration_state(declaration: Declaration) -> dict[str, Any]:
     }
 
 
-def _clause_violations(terms: DeclarationTerms) -> list[RuleViolation]:
-    """Rules 29–30: no clause may restrict technical competition; ownership must fit the lister."""
-    return lint_clause_choices(terms.clauses, shipped_library(), other_terms=terms.other_terms)
+def _clause_violations(
+    terms: DeclarationTerms, owner_kinds: list[str] | None = None, lister_kind: str = "university"
+) -> list[RuleViolation]:
+    """Rules 19, 29–30: no clause may restrict technical competition or grant sublicences;
+    ownership must fit the lister."""
+    return lint_clause_choices(
+        terms.clauses,
+        shipped_library(),
+        other_terms=terms.other_terms,
+        patent_owner_kinds=owner_kinds or (),
+        lister_kind=lister_kind,
+    )
 
 
 def _set_terms(declaration: Declaration, terms: DeclarationTerms) -> None:

@@ -224,6 +224,10 @@ def patent_row(data: PatentCreate, *, owner_organisation_id: uuid.UUID) -> dict[
         "owner_organisation_id": owner_organisation_id,
         "listing_status": ListingStatus.DRAFT,
         "retired_at": None,
+        "register_source": "patentee",  # rule 27: typed by the patentee, not yet verified
+        "register_reference": None,
+        "register_verified_at": None,
+        "register_refresh_requested_at": None,
     }
 
 

@@ -28,6 +28,7 @@ from openlicense.catalogue.models import (
     RecordedLicence,
 )
 from openlicense.catalogue.rules import PatentFacts, check_recorded_licence
+from openlicense.catalogue.rules.register import REGISTER_FIELDS, check_register_edit
 from openlicense.catalogue.schemas import (
     PatentCreate,
     PatentOwnerIn,
@@ -88,6 +89,9 @@ class PatentService:
         if patent.listing_status is ListingStatus.RETIRED:
             raise PatentRetired("A retired patent cannot be changed.")
         changes = data.model_dump(exclude_unset=True, exclude={"co_owners", "evaluation_report"})
+        current = {f: getattr(patent, f) for f in REGISTER_FIELDS}
+        if locked := check_register_edit(changes, current, is_admin=principal.is_admin):
+            raise RuleViolationError(locked)
         for field, value in changes.items():
             setattr(patent, field, value)
         if "evaluation_report" in data.model_fields_set:
@@ -213,6 +217,7 @@ def build_patent(
         else None,
         owner_organisation_id=owner_organisation_id,
         listing_status=ListingStatus.DRAFT,
+        register_source="patentee",  # rule 27: typed by the patentee, not yet verified
         co_owners=build_owners(data.co_owners, now=now),
         licences=[],
     )
