@@ -192,6 +192,14 @@ REFUND_STATUSES = (
     "canceled",
 )
 
+DISPUTE = (
+    _f("dispute_id", "uuid", "The dispute."),
+    _f("stage", "string", "`negotiation`, `mediation_requested`, `court`, `resolved`."),
+    _f("subject", "string", "What is disputed."),
+    _f("party", "string", "`licensor` or `licensee`: who acted."),
+    _f("mediator", "string", "`cnipa` or `local_ip_office` (mediation).", null=True),
+)
+
 ACTIONS: dict[str, Action] = {
     a.name: a
     for a in (
@@ -246,6 +254,65 @@ ACTIONS: dict[str, Action] = {
             "declaration",
             "A declaration was withdrawn (rule 23).",
             WITHDRAWAL,
+        ),
+        Action(
+            "patent.register_verified",
+            "patent",
+            "A platform admin recorded a verified register snapshot (rule 27).",
+            (
+                _f("legal_status", "string", "Legal status in the register."),
+                _f("annual_fee_paid_through", "date", "Annual fees paid through.", null=True),
+                _f("pledged", "boolean", "A pledge is registered."),
+                _f("suspended", "boolean", "Proceedings suspended (中止)."),
+                _f("source", "string", "`admin` or `register_extract`."),
+                _f("reference", "string", "The register extract or query the facts come from."),
+            ),
+        ),
+        Action(
+            "patent.register_refresh_requested",
+            "patent",
+            "The patentee asked for the register snapshot to be refreshed (rule 27).",
+            (),
+        ),
+        Action(
+            "patent.listing_closed",
+            "patent",
+            "The lifecycle job closed the listing of an ended patent (rule 24).",
+            (
+                _f("rule", "integer", "24."),
+                _f("legal_status", "string", "Why: `expired`, `lapsed`, `invalidated` …"),
+            ),
+        ),
+        Action(
+            "declaration.price_publicity_recorded",
+            "declaration",
+            "The university recorded the internal publicity of the price (rule 31).",
+            (
+                _f("rule", "integer", "31."),
+                _f("achievement_name", "string", "What was publicised."),
+                _f("price_text", "string", "The price as publicised."),
+                _f("publicised_from", "date", "Publicity start."),
+                _f("publicised_until", "date", "Publicity end."),
+                _f("reference", "string", "Where it was publicised."),
+            ),
+        ),
+        Action(
+            "inventor_reward_rule.recorded",
+            "organisation",
+            "A university recorded its inventor-reward rule (rule 32).",
+            (
+                _f("share", "decimal", "Share of net licence income for the inventors."),
+                _f("reference", "string", "The university's rule document."),
+            ),
+        ),
+        *(
+            Action(f"dispute.{stage}", "agreement", when, DISPUTE)
+            for stage, when in (
+                ("opened", "A party opened a dispute: negotiation first (rule 28)."),
+                ("mediation_requested", "Mediation requested (CNIPA never sets the fee)."),
+                ("court", "The dispute went to court (rule 28)."),
+                ("resolved", "The dispute was resolved."),
+            )
         ),
         Action(
             "patent.co_owners_corrected",
