@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
 import re
+import weakref
 from functools import lru_cache
 
 import anyio
@@ -33,18 +36,35 @@ def _dummy_hash() -> str:
     return hash_password("not-a-real-password-0")
 
 
+HASHING_THREADS = max(1, (os.cpu_count() or 2) - 1)
+"""argon2 runs at most this many at once (it releases the interpreter lock, so each one takes a
+whole core): one core is always left to the event loop. Logins beyond that wait their turn."""
+_limiters: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLimiter] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _limiter() -> anyio.CapacityLimiter:
+    loop = asyncio.get_running_loop()
+    if loop not in _limiters:
+        _limiters[loop] = anyio.CapacityLimiter(HASHING_THREADS)
+    return _limiters[loop]
+
+
 async def hash_password_off_loop(password: str) -> str:
     """argon2 holds the CPU for most of a second by design: never on the event loop."""
-    return await anyio.to_thread.run_sync(hash_password, password)
+    return await anyio.to_thread.run_sync(hash_password, password, limiter=_limiter())
 
 
 async def verify_password_off_loop(password_hash: str | None, password: str) -> bool:
     """Off the event loop; with no hash (unknown account) a dummy hash is checked instead, so
     the answer takes as long either way and does not reveal whether the account exists."""
     if password_hash is None:
-        await anyio.to_thread.run_sync(verify_password, _dummy_hash(), password)
+        await anyio.to_thread.run_sync(verify_password, _dummy_hash(), password, limiter=_limiter())
         return False
-    return await anyio.to_thread.run_sync(verify_password, password_hash, password)
+    return await anyio.to_thread.run_sync(
+        verify_password, password_hash, password, limiter=_limiter()
+    )
 
 
 def password_problems(password: str, *, min_length: int, email: str = "") -> list[str]:

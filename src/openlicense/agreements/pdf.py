@@ -10,6 +10,7 @@ content.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import logging
 import os
@@ -33,6 +34,7 @@ __all__ = [
     "cache_path",
     "cached_pdf",
     "find_cjk_font",
+    "render_in_worker",
     "render_pdf",
     "render_to",
 ]
@@ -241,7 +243,8 @@ def render_to(
     path: Path, snapshot: Snapshot, rendered: RenderedContract, font: Path | None = None
 ) -> bytes:
     """Render and store atomically (readers see the whole file or none). Seconds of pure-Python
-    CPU: call it in a worker process, where it cannot hold the server's interpreter lock."""
+    CPU: call it in a worker process (`render_in_worker`), where it cannot hold the server's
+    interpreter lock."""
     pdf = render_pdf(snapshot, rendered, font=font)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f"{path.stem}.{os.getpid()}.{threading.get_ident()}.partial")
@@ -258,3 +261,24 @@ def cached_pdf(
     if path.is_file():
         return path.read_bytes()
     return render_to(path, snapshot, rendered, font)
+
+
+def render_in_worker(
+    path: Path, snapshot: Snapshot, rendered: RenderedContract, font: Path | None = None
+) -> bytes:
+    """`render_to` in a worker process that first lowers its own CPU priority, so the server's
+    event loop wins the CPU while contracts render."""
+    _yield_cpu()
+    return render_to(path, snapshot, rendered, font)
+
+
+_niced = False
+
+
+def _yield_cpu() -> None:
+    """Once per worker process: niceness +10 (a no-op where the OS has no `nice`)."""
+    global _niced
+    if not _niced and hasattr(os, "nice"):
+        with contextlib.suppress(OSError):
+            os.nice(10)
+        _niced = True

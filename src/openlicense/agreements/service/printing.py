@@ -1,19 +1,37 @@
 """The contract PDF for the API and the pages alike: cached by its recomputed seal, rendered in a
-worker process (fpdf2 is pure Python and would hold the interpreter lock in a thread)."""
+worker process (fpdf2 is pure Python and would hold the interpreter lock in a thread), at a lower
+CPU priority and at most `PDF_PROCESSES` at once, so requests keep a core while PDFs render."""
 
 from __future__ import annotations
 
+import asyncio
+import os
+import weakref
 from typing import TYPE_CHECKING
 
 import anyio
 import anyio.to_process
 
 from openlicense.agreements.contract import RenderedContract
-from openlicense.agreements.pdf import cache_path, render_to
+from openlicense.agreements.pdf import cache_path, render_in_worker
 
 if TYPE_CHECKING:
     from openlicense.agreements.models import Agreement
     from openlicense.settings import Settings
+
+
+PDF_PROCESSES = max(1, (os.cpu_count() or 2) - 1)
+"""Renderings at once: one core is always left to the event loop (and to argon2's threads)."""
+_limiters: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLimiter] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _limiter() -> anyio.CapacityLimiter:
+    loop = asyncio.get_running_loop()
+    if loop not in _limiters:
+        _limiters[loop] = anyio.CapacityLimiter(PDF_PROCESSES)
+    return _limiters[loop]
 
 
 async def contract_pdf(agreement: Agreement, settings: Settings) -> bytes:
@@ -22,5 +40,5 @@ async def contract_pdf(agreement: Agreement, settings: Settings) -> bytes:
     if await anyio.Path(path).is_file():
         return await anyio.Path(path).read_bytes()
     return await anyio.to_process.run_sync(
-        render_to, path, agreement.snapshot, rendered, settings.pdf_font
+        render_in_worker, path, agreement.snapshot, rendered, settings.pdf_font, limiter=_limiter()
     )
