@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 from types import ModuleType
 
-from openlicense.audit.actions import render_into
+from openlicense.audit.actions_docs import render_into
 from openlicense.audit.chain import LedgerEvent, chain, event_payload
 from openlicense.audit.exports import ledger_export_row
 from openlicense.audit.keyring import first_key, record_to_dict

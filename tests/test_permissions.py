@@ -41,9 +41,11 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/notifications/preferences"): SIGNED_IN,
     ("PUT", "/api/notifications/preferences"): SIGNED_IN,
     ("POST", "/api/documents"): {TTO, ENT, ADMIN},
-    ("GET", "/api/documents"): SIGNED_IN,
-    ("GET", "/api/documents/{document_id:uuid}"): SIGNED_IN,
-    ("GET", "/api/documents/{document_id:uuid}/content"): SIGNED_IN,
+    ("GET", "/api/documents"): SIGNED_IN - {AUTH},  # documents support licences: no authority role
+    ("GET", "/api/documents/{document_id:uuid}"): SIGNED_IN
+    - {AUTH},  # documents support licences: no authority role
+    ("GET", "/api/documents/{document_id:uuid}/content"): SIGNED_IN
+    - {AUTH},  # documents support licences: no authority role
     ("GET", "/api/organisations"): {AUD, ADMIN},
     ("POST", "/api/organisations"): {ADMIN},
     ("GET", "/api/organisations/{organisation_id:uuid}"): SIGNED_IN,

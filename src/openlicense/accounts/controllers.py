@@ -66,7 +66,13 @@ async def provide_password_service(
     return PasswordService(db_session, auth=settings.auth, mail=link_mail)
 
 
-STAFF_ROLES = (Role.TTO_OFFICER, Role.ENTERPRISE_MEMBER, Role.AUDITOR, Role.ADMIN)
+STAFF_ROLES = (
+    Role.TTO_OFFICER,
+    Role.ENTERPRISE_MEMBER,
+    Role.AUDITOR,
+    Role.ADMIN,
+    Role.PROVINCIAL_AUTHORITY,
+)
 """Every organisation has staff; the service checks the caller administers this one."""
 
 
