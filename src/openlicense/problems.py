@@ -139,6 +139,7 @@ _EXAMPLES: dict[int, tuple[str, str]] = {
     403: ("role_not_allowed", "Role enterprise_member may not call this endpoint."),
     404: ("not_found", "No such patent."),
     409: ("exclusive_licence_active", "rule 3: an exclusive licence runs until 2027-06-30."),
+    410: ("link_expired", "This link is invalid or has expired; ask for a new one."),
     413: ("request_entity_too_large", "The request body is too large."),
     422: ("validation_failed", "The request has invalid fields."),
     429: ("too_many_requests", "Rate limit exceeded; retry after the Retry-After seconds."),
@@ -205,9 +206,16 @@ def statuses(path: str, method: str, guarded: bool) -> list[int]:
         found.add(403)
     if method in WRITE_METHODS:
         found.add(409)
-    if path.startswith("/api/audit"):
+    if path.startswith("/api/audit") or path in THROTTLED:
         found.add(429)
+    if path in SINGLE_USE_LINKS:
+        found.add(410)  # a used or expired invitation or reset link
     return sorted(found)
+
+
+THROTTLED = frozenset({"/api/auth/login"})
+"""Login throttling per account and per address answers 429 (accounts.throttle)."""
+SINGLE_USE_LINKS = frozenset({"/api/invitations/accept", "/api/auth/password-reset/confirm"})
 
 
 def document(openapi: OpenAPI, routes: dict[str, HTTPRoute]) -> OpenAPI:
