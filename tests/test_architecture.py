@@ -41,7 +41,16 @@ ALLOWED: dict[str, frozenset[str]] = {
     "achievements": frozenset({"accounts", "pricing", "audit"}),
     "experts": frozenset({"accounts", "audit", "catalogue", "achievements"}),
     "needs": frozenset(
-        {"accounts", "audit", "search", "catalogue", "agreements", "achievements", "experts"}
+        {
+            "accounts",
+            "audit",
+            "search",
+            "catalogue",
+            "agreements",
+            "achievements",
+            "experts",
+            "notifications",
+        }
     ),
     "challenges": frozenset(
         {"accounts", "pricing", "clauses", "audit", "catalogue", "agreements", "needs"}

@@ -37,9 +37,14 @@ async def test_need_to_challenge_to_sealed_cooperation_agreement(
     matches = (await client.get(f"/api/needs/{need['id']}/matches", headers=sme.headers)).json()
     assert matches["matches"] and all(m["reasons"] for m in matches["matches"])
 
-    # 2. the TTO sees the need among its matches
+    # 2. the TTO sees the need among its matches, and both were told (inbox, zh and en)
     seen = (await client.get("/api/needs/matched", headers=tto.headers)).json()
     assert need["id"] in {e["need"]["id"] for e in seen}
+    for party in (sme, tto):
+        inbox = (await client.get("/api/notifications", headers=party.headers)).json()
+        told = [n for n in inbox["items"] if n["kind"] == "match.new"]
+        assert inbox["unread"] >= 1 and told, inbox
+        assert told[0]["subject_id"] == need["id"] and need["title"] in told[0]["title"]
 
     # 3. the SME turns it into a challenge
     published = await client.post(

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, select
 
+from openlicense.accounts.models import User
 from openlicense.achievements.models import Achievement
 from openlicense.audit import ledger
 from openlicense.audit.ledger import LedgerRecord
@@ -27,6 +28,7 @@ from openlicense.experts.models import Expert
 from openlicense.needs import rules
 from openlicense.needs.models import MatchVisit, Need, NeedMatch
 from openlicense.needs.states import MatchKind, NeedStatus
+from openlicense.notifications.service import notify
 from openlicense.search.engine import SearchError, SearchQuery
 
 if TYPE_CHECKING:
@@ -55,13 +57,17 @@ class Found:
     declaration_id: uuid.UUID | None = None
 
 
-def push_new_matches(need: Need, new: Sequence[NeedMatch]) -> None:
-    """THE place where new matches would be pushed — to the need's enterprise and to the TTOs
-    whose results matched (in-app, and email where configured). The notifications package is
-    built separately; until it is wired here, new matches are only shown as "new since your last
-    visit" (needs.service.matching.MatchingService.for_owner / for_university)."""
-    if new:
-        log.info("need %s: %d new matches (push not wired)", need.id, len(new))
+async def push_new_matches(session: AsyncSession, need: Need, new: Sequence[NeedMatch]) -> None:
+    """Tell the need's enterprise and the universities whose results matched: an inbox message
+    (`match.new`, zh and en) to each active user, and a mail to those who chose mail for it. In
+    the caller's transaction, so matches that roll back tell nobody."""
+    if not new:
+        return
+    organisations = {need.organisation_id, *(m.university_id for m in new)}
+    users = await session.scalars(
+        select(User.id).where(User.organisation_id.in_(organisations), User.is_active.is_(True))
+    )
+    await notify(session, list(users), "match.new", ("need", need.id), {"title": need.title})
 
 
 class MatchingService:
@@ -117,7 +123,7 @@ class MatchingService:
                     data={"new": [f"{m.kind.value}:{m.target_id}" for m in new]},
                 ),
             )
-        push_new_matches(need, new)
+        await push_new_matches(self.session, need, new)
         return new
 
     async def for_owner(self, need: Need) -> tuple[list[NeedMatch], set[uuid.UUID]]:
