@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
-import os
 import re
-import weakref
 from functools import lru_cache
 
 import anyio
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from openlicense.core.limits import LoopLimiter, all_cores_but_one
 
 _COMMON = frozenset({"password", "12345678", "123456789", "1234567890", "qwertyuiop", "iloveyou"})
 
@@ -36,19 +35,10 @@ def _dummy_hash() -> str:
     return hash_password("not-a-real-password-0")
 
 
-HASHING_THREADS = max(1, (os.cpu_count() or 2) - 1)
+HASHING_THREADS = all_cores_but_one()
 """argon2 runs at most this many at once (it releases the interpreter lock, so each one takes a
 whole core): one core is always left to the event loop. Logins beyond that wait their turn."""
-_limiters: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLimiter] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def _limiter() -> anyio.CapacityLimiter:
-    loop = asyncio.get_running_loop()
-    if loop not in _limiters:
-        _limiters[loop] = anyio.CapacityLimiter(HASHING_THREADS)
-    return _limiters[loop]
+_limiter = LoopLimiter(HASHING_THREADS)
 
 
 async def hash_password_off_loop(password: str) -> str:

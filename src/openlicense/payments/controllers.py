@@ -7,7 +7,8 @@ own, none open while Stripe answers) and leave the request's session unused."""
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any, TypeVar
 
 from litestar import Controller, Request, Response, Router, get, post
 from litestar.di import NamedDependency
@@ -36,6 +37,7 @@ from openlicense.payments.schemas import (
 from openlicense.payments.service import (
     CheckoutService,
     OfflineService,
+    PaymentFlow,
     PaymentReader,
     RefundService,
     WebhookService,
@@ -62,40 +64,27 @@ async def provide_payment_reader(db_session: NamedDependency[AsyncSession]) -> P
     return PaymentReader(db_session)
 
 
-async def provide_checkout(
-    session_maker: NamedDependency[async_sessionmaker[AsyncSession]],
-    payment_gateway: NamedDependency[PaymentGateway],
-    clock: NamedDependency[Clock],
-    settings: NamedDependency[Settings],
-) -> CheckoutService:
-    return CheckoutService(session_maker, gateway=payment_gateway, clock=clock, settings=settings)
+Flow = TypeVar("Flow", bound=PaymentFlow)
 
 
-async def provide_offline_payments(
-    session_maker: NamedDependency[async_sessionmaker[AsyncSession]],
-    payment_gateway: NamedDependency[PaymentGateway],
-    clock: NamedDependency[Clock],
-    settings: NamedDependency[Settings],
-) -> OfflineService:
-    return OfflineService(session_maker, gateway=payment_gateway, clock=clock, settings=settings)
+def _provider(service: type[Flow]) -> Callable[..., Awaitable[Flow]]:
+    """The DI provider of a payment use case: each opens its own short transactions."""
+
+    async def provide(
+        session_maker: NamedDependency[async_sessionmaker[AsyncSession]],
+        payment_gateway: NamedDependency[PaymentGateway],
+        clock: NamedDependency[Clock],
+        settings: NamedDependency[Settings],
+    ) -> Flow:
+        return service(session_maker, gateway=payment_gateway, clock=clock, settings=settings)
+
+    return provide
 
 
-async def provide_refunds(
-    session_maker: NamedDependency[async_sessionmaker[AsyncSession]],
-    payment_gateway: NamedDependency[PaymentGateway],
-    clock: NamedDependency[Clock],
-    settings: NamedDependency[Settings],
-) -> RefundService:
-    return RefundService(session_maker, gateway=payment_gateway, clock=clock, settings=settings)
-
-
-async def provide_webhooks(
-    session_maker: NamedDependency[async_sessionmaker[AsyncSession]],
-    payment_gateway: NamedDependency[PaymentGateway],
-    clock: NamedDependency[Clock],
-    settings: NamedDependency[Settings],
-) -> WebhookService:
-    return WebhookService(session_maker, gateway=payment_gateway, clock=clock, settings=settings)
+provide_checkout = _provider(CheckoutService)
+provide_offline_payments = _provider(OfflineService)
+provide_refunds = _provider(RefundService)
+provide_webhooks = _provider(WebhookService)
 
 
 class AgreementPaymentController(Controller):

@@ -4,9 +4,6 @@ CPU priority and at most `PDF_PROCESSES` at once, so requests keep a core while 
 
 from __future__ import annotations
 
-import asyncio
-import os
-import weakref
 from typing import TYPE_CHECKING
 
 import anyio
@@ -14,24 +11,16 @@ import anyio.to_process
 
 from openlicense.agreements.contract import RenderedContract
 from openlicense.agreements.pdf import cache_path, render_in_worker
+from openlicense.core.limits import LoopLimiter, all_cores_but_one
 
 if TYPE_CHECKING:
     from openlicense.agreements.models import Agreement
     from openlicense.settings import Settings
 
 
-PDF_PROCESSES = max(1, (os.cpu_count() or 2) - 1)
+PDF_PROCESSES = all_cores_but_one()
 """Renderings at once: one core is always left to the event loop (and to argon2's threads)."""
-_limiters: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLimiter] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def _limiter() -> anyio.CapacityLimiter:
-    loop = asyncio.get_running_loop()
-    if loop not in _limiters:
-        _limiters[loop] = anyio.CapacityLimiter(PDF_PROCESSES)
-    return _limiters[loop]
+_limiter = LoopLimiter(PDF_PROCESSES)
 
 
 async def contract_pdf(agreement: Agreement, settings: Settings) -> bytes:
