@@ -92,6 +92,11 @@ async def test_filters_narrow_the_list(market: Market, auditor: Actor) -> None:
         "/api/audit/agreements", params={"cursor": "nonsense"}, headers=auditor.headers
     )
     assert bad.status_code == 422
+    # Unknown filter values are refused (422), never a server error; the export alike.
+    for path in ("/api/audit/agreements", "/api/audit/exports/agreements"):
+        for params in ({"status": "ÆC"}, {"fee_type": "NOPE"}, {"province": "x" * 33}):
+            refused = await market.client.get(path, params=params, headers=auditor.headers)
+            assert refused.status_code == 422, (path, params, refused.text)
 
 
 async def test_overdue_recording_is_flagged(market: Market, auditor: Actor) -> None:

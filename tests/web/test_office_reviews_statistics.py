@@ -54,3 +54,10 @@ async def test_auditor_opens_statistics_and_an_agreement(visitor: Visitor) -> No
     await page.get_by_role("link", name="立即校验").click()
     await expect(page.locator("#verification")).to_contain_text("校验通过")
     await expect(page.locator("main")).to_contain_text(re.compile(r"[0-9a-f]{64}"))
+
+    # The agreement export takes the list page's filters: blank means any, unknown is a 400 page.
+    blank = await page.request.get("/office/exports/agreements.csv?status=&fee_type=FREE")
+    assert blank.status == 200 and "FREE" in (await blank.text())
+    for bad in ("status=nonsense", "fee_type=NOPE"):
+        refused = await page.request.get(f"/office/exports/agreements.csv?{bad}")
+        assert refused.status == 400, bad

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from litestar import Controller, Request, Response, Router, get, post
 from litestar.di import NamedDependency
@@ -217,7 +217,7 @@ class ChallengeController(Controller):
         request: AnyRequest,
         challenge_id: FromPath[uuid.UUID],
         cooperation: NamedDependency[CooperationService],
-        lang: FromQuery[str] = "zh",
+        lang: FromQuery[Literal["zh", "en"]] = "zh",
     ) -> str:
         agreement = await cooperation.get(request.user, challenge_id)
         return agreement.text_en if lang == "en" else agreement.text_zh

@@ -23,6 +23,7 @@ from openlicense.accounts.models import Role
 from openlicense.agreements.contract import RenderedContract, seal
 from openlicense.agreements.schemas import RecordingTaskRead, ScheduleEntryRead
 from openlicense.agreements.service import AgreementReader
+from openlicense.agreements.states import AgreementStatus
 from openlicense.audit.checkpoints import published_key, to_checkpoint, to_stored
 from openlicense.audit.exports import LEDGER_COLUMNS, csv_stream, ledger_export_row, ndjson_stream
 from openlicense.audit.models import LedgerCheckpoint
@@ -57,9 +58,12 @@ from openlicense.oversight.subscriptions import SubscriptionController, list_key
 from openlicense.oversight.verification import verify_all
 from openlicense.payments.models import Payment, Refund
 from openlicense.payments.schemas import PaymentRead, RefundRead
+from openlicense.pricing.fee_standards import FeeType
 from openlicense.settings import Settings
 
 auditors = allow(Role.AUDITOR, Role.ADMIN, api_keys=True)
+SEQ_MAX = 2**63 - 1
+"""Ledger sequence numbers are BIGINT: a larger one is a 400, not a driver overflow."""
 AGREEMENT_COLUMNS = list(AuditAgreement.model_fields)
 
 
@@ -68,11 +72,11 @@ def provide_filters(
     date_to: FromQuery[datetime.date | None] = None,
     university_id: FromQuery[uuid.UUID | None] = None,
     enterprise_id: FromQuery[uuid.UUID | None] = None,
-    province: FromQuery[str | None] = None,
+    province: Annotated[str | None, QueryParameter(min_length=1, max_length=32)] = None,
     patent_id: FromQuery[uuid.UUID | None] = None,
     ipc_class: Annotated[str | None, QueryParameter(pattern=r"^[A-Ha-h]\d{2}$")] = None,
-    fee_type: FromQuery[str | None] = None,
-    status: FromQuery[str | None] = None,
+    fee_type: FromQuery[FeeType | None] = None,
+    status: FromQuery[AgreementStatus | None] = None,
     recording_status: FromQuery[Literal["open", "filed", "overdue", "none"] | None] = None,
 ) -> AgreementFilters:
     return AgreementFilters(
@@ -101,7 +105,7 @@ class AuditController(Controller):
         clock: NamedDependency[Clock],
         filters: NamedDependency[AgreementFilters],
         limit: Annotated[int, Parameter(ge=1, le=500)] = 100,
-        cursor: FromQuery[str | None] = None,
+        cursor: Annotated[str | None, QueryParameter(max_length=512)] = None,
     ) -> AgreementPage:
         """Filter and page through every agreement, oldest notice first (stable cursor order)."""
         today = clock.today()
@@ -171,7 +175,7 @@ class AuditController(Controller):
         patent_id: FromQuery[uuid.UUID | None] = None,
         university_id: FromQuery[uuid.UUID | None] = None,
         limit: Annotated[int, Parameter(ge=1, le=500)] = 100,
-        cursor: FromQuery[str | None] = None,
+        cursor: Annotated[str | None, QueryParameter(max_length=512)] = None,
     ) -> DeclarationPage:
         """Published and withdrawn declarations with every version and withdrawal."""
         rows, next_cursor = await queries.declaration_page(
@@ -188,7 +192,7 @@ class AuditController(Controller):
         clock: NamedDependency[Clock],
         overdue: FromQuery[bool] = False,
         limit: Annotated[int, Parameter(ge=1, le=500)] = 100,
-        cursor: FromQuery[str | None] = None,
+        cursor: Annotated[str | None, QueryParameter(max_length=512)] = None,
     ) -> RecordingPage:
         """备案 tasks by due date; `overdue=true` lists only those past due (rules 21–22)."""
         today = clock.today()
@@ -217,8 +221,8 @@ class AuditController(Controller):
         self,
         db_session: NamedDependency[AsyncSession],
         cursor: Annotated[str | None, QueryParameter(max_length=200)] = None,
-        after_seq: Annotated[int, QueryParameter(ge=0)] = 0,
-        up_to_seq: Annotated[int | None, QueryParameter(ge=0)] = None,
+        after_seq: Annotated[int, QueryParameter(ge=0, le=SEQ_MAX)] = 0,
+        up_to_seq: Annotated[int | None, QueryParameter(ge=0, le=SEQ_MAX)] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 500,
     ) -> LedgerPage:
         """Entries in seq order, after `after_seq` (or the page `cursor` names), up to
@@ -245,7 +249,7 @@ class AuditController(Controller):
     async def list_checkpoints(
         self,
         db_session: NamedDependency[AsyncSession],
-        since: Annotated[int, QueryParameter(ge=0)] = 0,
+        since: Annotated[int, QueryParameter(ge=0, le=SEQ_MAX)] = 0,
         cursor: Annotated[str | None, QueryParameter(max_length=200)] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 500,
     ) -> CheckpointPage:
@@ -322,7 +326,7 @@ class AuditController(Controller):
         self,
         session_maker: NamedDependency[async_sessionmaker[AsyncSession]],
         format: FromQuery[Literal["csv", "ndjson"]] = "ndjson",
-        up_to_seq: Annotated[int | None, QueryParameter(ge=0)] = None,
+        up_to_seq: Annotated[int | None, QueryParameter(ge=0, le=SEQ_MAX)] = None,
     ) -> Stream:
         """The ledger from seq 1, streamed, up to `up_to_seq` when given (cut it at a
         checkpoint's seq and the export ends exactly at the checkpoint); verify it offline with

@@ -166,7 +166,7 @@ async def refund_payment(
 async def list_payment_anomalies(
     payment_reader: NamedDependency[PaymentReader],
     limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
-    offset: Annotated[int, QueryParameter(ge=0)] = 0,
+    offset: Annotated[int, QueryParameter(ge=0, le=100_000)] = 0,
     kind: Annotated[str | None, QueryParameter(max_length=40)] = None,
 ) -> PaymentAnomalyPage:
     """What Stripe reported that was not applied: amounts, currencies or metadata that do not

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, Router, get
 from litestar.di import NamedDependency, Provide
+from litestar.exceptions import ValidationException
 from litestar.params import FromQuery, QueryParameter
 
 from openlicense.accounts.guards import public
@@ -24,30 +25,35 @@ from openlicense.search.errors import SearchUnavailableError
 from openlicense.search.setup import load_definition
 from openlicense.search.suggest import SuggestResult, suggest
 
+MAX_PRICE = 10**13
+"""Minor units: a hundred billion yuan, far above any fee; bounds the price filters."""
+Values = Annotated[list[str] | None, QueryParameter(max_items=50)]
+"""A repeatable filter: at most 50 values (each at most 64 characters, checked below)."""
+
 
 def provide_search_query(
     request: Request[Any, Any, Any],
     clock: NamedDependency[Clock],
     q: Annotated[str, QueryParameter(max_length=200)] = "",
-    patent_type: FromQuery[list[str] | None] = None,
-    ipc_section: FromQuery[list[str] | None] = None,
-    ipc_class: FromQuery[list[str] | None] = None,
-    ipc_subclass: FromQuery[list[str] | None] = None,
-    ipc_group: FromQuery[list[str] | None] = None,
-    technology_field: FromQuery[list[str] | None] = None,
-    university_id: FromQuery[list[str] | None] = None,
-    province: FromQuery[list[str] | None] = None,
-    fee_type: FromQuery[list[str] | None] = None,
-    licence_status: FromQuery[list[str] | None] = None,
-    price_min: Annotated[int | None, QueryParameter(ge=0)] = None,
-    price_max: Annotated[int | None, QueryParameter(ge=0)] = None,
+    patent_type: Values = None,
+    ipc_section: Values = None,
+    ipc_class: Values = None,
+    ipc_subclass: Values = None,
+    ipc_group: Values = None,
+    technology_field: Values = None,
+    university_id: Values = None,
+    province: Values = None,
+    fee_type: Values = None,
+    licence_status: Values = None,
+    price_min: Annotated[int | None, QueryParameter(ge=0, le=MAX_PRICE)] = None,
+    price_max: Annotated[int | None, QueryParameter(ge=0, le=MAX_PRICE)] = None,
     has_trial: FromQuery[bool | None] = None,
     trl_min: Annotated[int | None, QueryParameter(ge=1, le=9)] = None,
     trl_max: Annotated[int | None, QueryParameter(ge=1, le=9)] = None,
     sort: FromQuery[SortOrder] = "relevance",
     page: Annotated[int, QueryParameter(ge=1, le=1000)] = 1,
     per_page: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
-    facets: FromQuery[list[FacetName] | None] = None,
+    facets: Annotated[list[FacetName] | None, QueryParameter(max_items=20)] = None,
 ) -> SearchQuery:
     """The catalogue query from the URL, for the API and the pages alike: full text (Chinese
     and English, typo tolerant, traditional characters folded, IPC codes as typed), filters (IPC
@@ -68,6 +74,9 @@ def provide_search_query(
         "licence_status": licence_status,
         "facets": facets,
     }
+    too_long = [name for name, values in lists.items() if any(len(v) > 64 for v in values or [])]
+    if too_long:
+        raise ValidationException(f"filter values are at most 64 characters: {', '.join(too_long)}")
     return SearchQuery.model_validate(
         {name: values or [] for name, values in lists.items()}
         | {

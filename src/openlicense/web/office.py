@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency
+from litestar.exceptions import ValidationException
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Stream, Template
 from pydantic import ValidationError
@@ -43,6 +44,12 @@ AnyRequest = Request[Any, Any, Any]
 OFFICE = allow(Role.AUDITOR, Role.ADMIN)
 START: Final = datetime.date(2021, 6, 1)
 """Open licensing took effect on 1 June 2021 (Patent Law 2020)."""
+
+
+def _problems(exc: ValidationError) -> list[dict[str, str]]:
+    return [{"key": ".".join(map(str, e["loc"])), "message": e["msg"]} for e in exc.errors()]
+
+
 GroupBy = Literal["quarter", "university", "province", "technology_field", "fee_type"]
 WAN_FEN: Final = 1_000_000
 """万元 in fen: the money chart's unit."""
@@ -245,12 +252,15 @@ class OfficePages(Controller):
         clock: NamedDependency[Clock],
         date_from: FromQuery[datetime.date | None] = None,
         date_to: FromQuery[datetime.date | None] = None,
-        status: FromQuery[str | None] = None,
-        fee_type: FromQuery[str | None] = None,
+        status: Annotated[str | None, QueryParameter(max_length=32)] = None,
+        fee_type: Annotated[str | None, QueryParameter(max_length=32)] = None,
     ) -> Stream:
-        filters = AgreementFilters(
-            date_from=date_from, date_to=date_to, status=status or None, fee_type=fee_type or None
-        )
+        raw = {"date_from": date_from, "date_to": date_to, "status": status, "fee_type": fee_type}
+        try:  # the same blank-means-any filters as the list page; an unknown value is refused
+            form = AgreementFilterForm.model_validate(raw)
+        except ValidationError as exc:
+            raise ValidationException(detail="invalid export filter", extra=_problems(exc)) from exc
+        filters = AgreementFilters(**form.model_dump())
         today = clock.today()
 
         async def rows() -> AsyncIterator[dict[str, Any]]:

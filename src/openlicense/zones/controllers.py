@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, Router, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from openlicense.accounts.guards import allow, public
@@ -52,7 +52,9 @@ class ZoneController(Controller):
 
     @get("/", guards=[public])
     async def list_zones(
-        self, zones: NamedDependency[ZoneService], province: FromQuery[str | None] = None
+        self,
+        zones: NamedDependency[ZoneService],
+        province: Annotated[str | None, QueryParameter(max_length=32)] = None,
     ) -> list[ZoneRead]:
         return [ZoneRead.model_validate(z) for z in await zones.zones(province=province)]
 
