@@ -44,6 +44,13 @@ EXTRA: list[PatentDocument] = [
     _doc(43, WEST, "人工造雪机", "Snowmaking machine",
          abstract_zh="风扇式造雪机在湿球温度零下2℃即可造雪。", ipc=("F25C 3/04",),
          field="intelligent_manufacturing"),
+    # one query word that is two domain words (输电线路巡检 = 输电线路 + 巡检)
+    _doc(48, SCUT, "输电线路巡检图像的缺陷识别方法", "Defects in power-line inspection images",
+         ipc=("H02G 1/02",), field="information_technology"),
+    _doc(49, WEST, "输电线路除冰机器人", "De-icing robot for power lines",
+         ipc=("H02G 7/16",), field="intelligent_manufacturing"),
+    _doc(50, ZJU, "城市燃气管道巡检机器人", "Inspection robot for city gas pipes",
+         ipc=("F17D 5/00",), field="intelligent_manufacturing"),
     # the calendar closes these on DAY: an expiry, a withdrawal, the end of the declared
     # period, an annual fee left unpaid past the late-payment period
     _dated(_doc(44, ZJU, "高山滑雪板减振结构", "Vibration damping for alpine skis",
@@ -91,6 +98,20 @@ async def test_a_drone_is_not_a_self_driving_car(engine: SearchEngine) -> None:
     assert "p41" not in found
     # 无人驾驶 alone means self-driving; the drone patent only contains it
     assert (await ranked(engine, "无人驾驶"))[0] == "p41"
+
+
+async def test_a_compound_of_domain_words_also_finds_each_part(engine: SearchEngine) -> None:
+    # 输电线路巡检 is one dictionary word; the patent that names the whole leads, those naming
+    # one of its domain-word parts (输电线路, 巡检) follow instead of being lost
+    found = await ranked(engine, "输电线路巡检")
+    assert found[0] == "p48"
+    assert {"p49", "p50"} <= set(found[1:])
+    # generic or misleading parts never split a word: 设备, 飞行器 (see the two tests around)
+    parsed = load_definition().analyzer.parse("输电线路巡检")
+    assert [c.tokens for c in parsed.clauses] == [("输电线路巡检",), ("输电线路",), ("巡检",)]
+    assert [c.part for c in parsed.clauses] == [False, True, True]
+    for whole in ("制雪设备", "无人驾驶飞行器", "植保无人机 喷洒"):
+        assert not any(c.part for c in load_definition().analyzer.parse(whole).clauses), whole
 
 
 async def test_the_words_a_buyer_uses_find_the_words_a_patent_uses(engine: SearchEngine) -> None:

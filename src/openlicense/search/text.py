@@ -35,7 +35,7 @@ from typing import Any, Protocol
 import tantivy
 
 from openlicense.search import ipc
-from openlicense.search.segment import HAN_CLASS, Segmenter, fold
+from openlicense.search.segment import COMPOUND_CHARS, HAN_CLASS, Segmenter, fold
 
 __all__ = [
     "MARK_END",
@@ -210,6 +210,9 @@ class Clause:
 
     terms: tuple[Term, ...]
     synonyms: tuple[tuple[str, ...], ...] = ()
+    part: bool = False
+    """A part of a compound query word (`Analyzer._compound_parts`): it ranks and relaxes, but
+    is not sent in Meilisearch's `q`, whose synonyms know only the whole word."""
 
     @property
     def tokens(self) -> tuple[str, ...]:
@@ -238,7 +241,7 @@ class ParsedQuery:
         """The query as sent to Meilisearch: the same tokens, in Meilisearch's spelling; a
         trailing space when the last word is not a prefix (Meilisearch treats the last word of
         a query as a prefix unless a separator follows it)."""
-        terms = self.terms
+        terms = tuple(t for c in self.clauses if not c.part for t in c.terms)
         q = " ".join(meili_token(t.token) for t in terms)
         return q if terms and terms[-1].prefix else f"{q} " if q else ""
 
@@ -336,7 +339,29 @@ class Analyzer:
             clauses.append(Clause(terms, alternatives))
             count += size
             i += size
+        if len(clauses) == 1:  # more clauses already give lower buckets (ranking.py)
+            clauses += self._compound_parts(clauses[0])
         return ParsedQuery(tuple(dict.fromkeys(clauses)), q)
+
+    def _compound_parts(self, clause: Clause) -> list[Clause]:
+        """A query that is one compound dictionary word is also searched as its parts
+        (输电线路巡检 → 输电线路, 巡检): a document that names only one part (输电线路除冰机器人)
+        follows those that match the whole term, in a lower bucket, instead of not being found
+        at all. A part also matches the whole term and its synonyms (植保无人机 ⇒ 无人机). Every
+        part must be a user-dictionary (domain) word: 制雪设备 is not split into 制雪 + 设备, nor
+        无人驾驶飞行器 (a drone) into 无人驾驶 (self-driving) + 飞行器."""
+        if len(clause.terms) != 1 or clause.terms[0].is_word:
+            return []
+        word = clause.terms[0].token
+        parts = self.segmenter.parts(word) if len(word) >= COMPOUND_CHARS else []
+        if len(parts) < 2 or any(part not in self.segmenter.words for part in parts):
+            return []  # only domain words: 设备 or 飞行器 alone would find the wrong things
+        out: list[Clause] = []
+        whole = clause.alternatives  # a document naming the whole term names each part
+        for part in parts:
+            own = self.synonyms.lookup((part,))
+            out.append(Clause((Term(part),), tuple(dict.fromkeys((*own, *whole))), part=True))
+        return out
 
     def _synonyms(
         self, groups: list[list[str]], narrower: Mapping[str, Sequence[str]]
