@@ -226,6 +226,10 @@ async def test_password_change_needs_the_current_password(
     client: AsyncTestClient, db_sessionmaker: async_sessionmaker
 ) -> None:
     user = await make_actor(db_sessionmaker, OrganisationKind.UNIVERSITY)
+    signed_in = await client.post(
+        "/api/auth/login", json={"email": user.email, "password": PASSWORD}
+    )
+    other_device = {"Authorization": f"Bearer {signed_in.json()['access_token']}"}
     wrong = await client.post(
         "/api/auth/password",
         json={"current_password": "not-it-at-all-1", "new_password": "Another-secret-42"},
@@ -238,16 +242,23 @@ async def test_password_change_needs_the_current_password(
         headers=user.headers,
     )
     assert changed.status_code == 204, changed.text
+    # every token issued before the change has ended, the one that asked included
+    for headers in (user.headers, other_device):
+        ended = await client.get("/api/auth/me", headers=headers)
+        assert ended.status_code == 401 and "password was changed" in ended.text
     login = await client.post(
         "/api/auth/login", json={"email": user.email, "password": "Another-secret-42"}
     )
     assert login.status_code == 200
+    fresh = {"Authorization": f"Bearer {login.json()['access_token']}"}
+    assert (await client.get("/api/auth/me", headers=fresh)).status_code == 200
 
 
 async def test_password_reset_link_works_once_and_reveals_nothing(
     client: AsyncTestClient, db_sessionmaker: async_sessionmaker
 ) -> None:
     user = await make_actor(db_sessionmaker, OrganisationKind.ENTERPRISE)
+    assert (await client.get("/api/auth/me", headers=user.headers)).status_code == 200
     unknown = await client.post("/api/auth/password-reset", json={"email": "nobody@x.test"})
     known = await client.post("/api/auth/password-reset", json={"email": user.email})
     assert unknown.status_code == known.status_code == 202
@@ -265,6 +276,8 @@ async def test_password_reset_link_works_once_and_reveals_nothing(
         json={**confirm, "new_password": "Other-password-88"},
     )
     assert reused.status_code == 410 and reused.json()["code"] == "link_used"
+    # a reset ends every session signed in before it (the reason to reset is often a leak)
+    assert (await client.get("/api/auth/me", headers=user.headers)).status_code == 401
     old = await client.post("/api/auth/login", json={"email": user.email, "password": PASSWORD})
     assert old.status_code == 401
     new = await client.post(

@@ -90,3 +90,24 @@ async def test_suggest(api: AsyncTestClient) -> None:
         "patents": [],
     }
     assert (await api.get("/api/search/suggest", params={"q": "x" * 101})).status_code == 422
+
+
+async def test_search_parameters_are_bounded(api: AsyncTestClient) -> None:
+    # every query parameter has a bound: a clear 4xx, never a 500 or an unbounded filter
+    refused = [
+        {"province": ["浙江"] * 51},  # at most 50 values per filter
+        {"fee_type": "X" * 65},  # at most 64 characters per value
+        {"price_max": 10**13 + 1},
+        {"page": 1001},
+        {"per_page": 101},
+        {"facets": "no_such_facet"},
+        {"q": "x" * 201},
+    ]
+    for params in refused:
+        response = await api.get("/api/search/patents", params=params)
+        assert response.status_code in (400, 422), (params, response.status_code)
+        assert response.headers["content-type"].startswith("application/problem+json") or (
+            "detail" in response.json()
+        )
+    fine = await api.get("/api/search/patents", params={"province": ["浙江"] * 50})
+    assert fine.status_code == 200

@@ -44,7 +44,9 @@ async def test_account_page_changes_the_password_and_email_choices(
     client: AsyncTestClient, db_sessionmaker: async_sessionmaker
 ) -> None:
     user = await make_actor(db_sessionmaker, OrganisationKind.UNIVERSITY)
-    async with browser_like(client) as person:
+    async with browser_like(client) as person, browser_like(client) as elsewhere:
+        await sign_in(elsewhere, user.email)  # the same person on another computer
+        assert (await elsewhere.get("/account")).status_code == 200
         await sign_in(person, user.email)
         wrong = await post_form(
             person,
@@ -60,6 +62,10 @@ async def test_account_page_changes_the_password_and_email_choices(
             form_page="/account",
         )
         assert done.status_code == 303
+        # the other computer's session has ended; this one was renewed and goes on
+        ended = await elsewhere.get("/account", follow_redirects=False)
+        assert ended.status_code == 303 and ended.headers["location"] == "/login?next=%2Faccount"
+        assert (await person.get("/account", follow_redirects=False)).status_code == 200
         saved = await post_form(
             person, "/account/preferences", {"email": "payment.due"}, form_page="/account"
         )

@@ -47,7 +47,7 @@ class AuthMiddleware(AbstractAuthenticationMiddleware):
     ) -> AuthenticationResult:
         header = connection.headers.get("authorization", "")
         api_key = connection.headers.get("x-api-key")
-        page_user = None if header or api_key else session_user_id(connection.scope.get("session"))
+        page_user = None if header or api_key else session_claims(connection.scope.get("session"))
         if not header and not api_key and page_user is None:
             return AuthenticationResult(user=None, auth=None)
         session = self.db_config.provide_session(connection.app.state, connection.scope)
@@ -70,47 +70,71 @@ class AuthMiddleware(AbstractAuthenticationMiddleware):
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token:
             raise Unauthorized("Authorization header must be `Bearer <token>`.")
-        user_id = read_access_token(token, secret=self.settings.auth.jwt_secret.get_secret_value())
-        if user_id is None:
+        claims = read_access_token(token, secret=self.settings.auth.jwt_secret.get_secret_value())
+        if claims is None:
             raise InvalidToken("The access token is invalid or has expired.")
-        return await _principal(session, user_id)
+        return await _principal(session, claims.user_id, issued_at=claims.issued_at)
 
 
 SESSION_USER = "uid"
 SESSION_EXPIRES = "exp"
+SESSION_ISSUED = "iat"
 
 
-def session_user_id(data: Any) -> uuid.UUID | None:
-    """The user a page session names, if it has not expired (`web.session` writes it)."""
+def session_data(user_id: uuid.UUID, max_age_seconds: int) -> dict[str, Any]:
+    """What a page sign-in stores in the session cookie (read back by `session_claims`)."""
+    now = datetime.datetime.now(datetime.UTC).timestamp()
+    return {SESSION_USER: str(user_id), SESSION_ISSUED: now, SESSION_EXPIRES: now + max_age_seconds}
+
+
+def session_claims(data: Any) -> tuple[uuid.UUID, float] | None:
+    """The user a page session names and when it was issued, if it has not expired."""
     if not isinstance(data, dict) or SESSION_USER not in data:
         return None
     try:
         expires = float(data.get(SESSION_EXPIRES, 0))
+        issued = float(data.get(SESSION_ISSUED, 0))
         user_id = uuid.UUID(str(data[SESSION_USER]))
     except (TypeError, ValueError):
         return None
-    return user_id if expires > datetime.datetime.now(datetime.UTC).timestamp() else None
+    return (user_id, issued) if expires > datetime.datetime.now(datetime.UTC).timestamp() else None
 
 
-async def _page_principal(session: AsyncSession, user_id: uuid.UUID) -> Principal | None:
+async def _page_principal(
+    session: AsyncSession, claims: tuple[uuid.UUID, float]
+) -> Principal | None:
     try:
-        return await _principal(session, user_id)
-    except Unauthorized:  # disabled or deleted since signing in: just not signed in any more
+        return await _principal(session, claims[0], issued_at=claims[1])
+    except Unauthorized:  # disabled, deleted or password changed since: just not signed in
         return None
 
 
 async def _principal(
-    session: AsyncSession, user_id: uuid.UUID, *, via_api_key: bool = False
+    session: AsyncSession,
+    user_id: uuid.UUID,
+    *,
+    issued_at: float | None = None,
+    via_api_key: bool = False,
 ) -> Principal:
+    """The signed-in user; `issued_at` (a token's or page session's) must not precede the
+    user's last password change or reset (`User.sessions_valid_from`)."""
     row = (
         await session.execute(
-            select(User.id, User.role, User.organisation_id, Organisation.kind)
+            select(
+                User.id,
+                User.role,
+                User.organisation_id,
+                Organisation.kind,
+                User.sessions_valid_from,
+            )
             .join(Organisation, Organisation.id == User.organisation_id)
             .where(User.id == user_id, User.is_active.is_(True))
         )
     ).first()
     if row is None:
         raise InvalidToken("The account is unknown or disabled.")
+    if issued_at is not None and row[4] is not None and issued_at < row[4].timestamp():
+        raise InvalidToken("The password was changed since this sign-in; sign in again.")
     return Principal(row[0], row[1], row[2], row[3], via_api_key=via_api_key)
 
 

@@ -77,6 +77,9 @@ class User(UUIDv7AuditBase):
     """Manages the organisation's staff (invitations, deactivation, who else is an admin). The
     first user of a self-registered organisation is one."""
     last_login_at: Mapped[datetime.datetime | None]
+    sessions_valid_from: Mapped[datetime.datetime | None]
+    """Set by a password change or reset: every token and page session issued before it is
+    refused, so a stolen session ends when the password does (the changing session is renewed)."""
 
     organisation: Mapped[Organisation] = relationship(lazy="raise")
 

@@ -110,6 +110,7 @@ class PasswordService:
 
     async def _set(self, user: User, password: str, action: str) -> None:
         user.password_hash = await hash_password_off_loop(password)
+        user.sessions_valid_from = datetime.datetime.now(datetime.UTC)  # ends other sessions
         ledger.append(
             self.session,
             LedgerRecord(

@@ -16,16 +16,28 @@ API_KEY_PREFIX = "ol_"
 
 def issue_access_token(user_id: uuid.UUID, *, secret: str, ttl_minutes: int) -> str:
     now = datetime.datetime.now(datetime.UTC)
-    claims = {"sub": str(user_id), "iat": now, "exp": now + datetime.timedelta(minutes=ttl_minutes)}
+    # iat with its fraction (a JWT NumericDate may have one): a password change refuses tokens
+    # issued before it, to the microsecond (`User.sessions_valid_from`)
+    expires = now + datetime.timedelta(minutes=ttl_minutes)
+    claims = {"sub": str(user_id), "iat": now.timestamp(), "exp": expires}
     return jwt.encode(claims, secret, algorithm=_ALGORITHM)
 
 
-def read_access_token(token: str, *, secret: str) -> uuid.UUID | None:
-    """The user id in a valid, unexpired token, else None."""
+@dataclass(frozen=True, slots=True)
+class AccessClaims:
+    user_id: uuid.UUID
+    issued_at: float
+    """Seconds since the epoch, with the fraction `issue_access_token` writes."""
+
+
+def read_access_token(token: str, *, secret: str) -> AccessClaims | None:
+    """The user and issue time of a valid, unexpired token, else None."""
     try:
-        claims = jwt.decode(token, secret, algorithms=[_ALGORITHM], options={"require": ["exp"]})
-        return uuid.UUID(claims["sub"])
-    except (jwt.PyJWTError, KeyError, ValueError):
+        claims = jwt.decode(
+            token, secret, algorithms=[_ALGORITHM], options={"require": ["exp", "iat"]}
+        )
+        return AccessClaims(uuid.UUID(claims["sub"]), float(claims["iat"]))
+    except (jwt.PyJWTError, KeyError, ValueError, TypeError):
         return None
 
 

@@ -3,6 +3,7 @@ GET /api/search/suggest — completions for the search box."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Router, get
@@ -74,11 +75,8 @@ def provide_search_query(
         "licence_status": licence_status,
         "facets": facets,
     }
-    too_long = [name for name, values in lists.items() if any(len(v) > 64 for v in values or [])]
-    if too_long:
-        raise ValidationException(f"filter values are at most 64 characters: {', '.join(too_long)}")
     return SearchQuery.model_validate(
-        {name: values or [] for name, values in lists.items()}
+        _bounded(lists)
         | {
             "q": q,
             "price_min": price_min,
@@ -93,6 +91,13 @@ def provide_search_query(
             "today": clock.today(),
         }
     )
+
+
+def _bounded(lists: Mapping[str, Sequence[str] | None]) -> dict[str, list[str]]:
+    too_long = [name for name, values in lists.items() if any(len(v) > 64 for v in values or [])]
+    if too_long:
+        raise ValidationException(f"filter values are at most 64 characters: {', '.join(too_long)}")
+    return {name: list(values or []) for name, values in lists.items()}
 
 
 class SearchController(Controller):

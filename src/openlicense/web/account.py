@@ -5,7 +5,6 @@ an expiry only, and `accounts.auth` turns it into the same `Principal` a bearer 
 
 from __future__ import annotations
 
-import datetime
 from typing import Any, Final
 
 from litestar import Controller, Request, Response, get, post
@@ -15,7 +14,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from pydantic import ValidationError
 
-from openlicense.accounts.auth import SESSION_EXPIRES, SESSION_USER
+from openlicense.accounts.auth import session_data
 from openlicense.accounts.guards import public
 from openlicense.accounts.models import Role
 from openlicense.accounts.service import AccountService
@@ -63,13 +62,7 @@ class AccountPages(Controller):
             context = {"next": target, "errors": errors, "email": data.get("email", "")}
             return page(request, "public/login.html", context, status=400)
         request.clear_session()  # a fresh session on every sign-in (no fixation)
-        expires = datetime.datetime.now(datetime.UTC).timestamp()
-        request.set_session(
-            {
-                SESSION_USER: str(user.id),
-                SESSION_EXPIRES: expires + settings.web.session_max_age_seconds,
-            }
-        )
+        request.set_session(session_data(user.id, settings.web.session_max_age_seconds))
         return redirect(request, target or HOME_OF.get(user.role, "/"))
 
     @post("/logout", guards=[public], name="logout")

@@ -15,6 +15,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 from pydantic import ValidationError
 
+from openlicense.accounts.auth import session_data
 from openlicense.accounts.errors import InvalidCredentials, WeakPassword
 from openlicense.accounts.guards import public, signed_in
 from openlicense.accounts.principal import Principal
@@ -28,6 +29,7 @@ from openlicense.accounts.schemas import (
 from openlicense.accounts.staff import StaffService
 from openlicense.notifications.service import NotificationService, title_of
 from openlicense.notifications.texts import INBOX_KINDS, Language, render
+from openlicense.settings import Settings
 from openlicense.web.forms import form_data
 from openlicense.web.i18n import Translator
 from openlicense.web.rendering import page, redirect
@@ -123,6 +125,7 @@ class PeoplePages(Controller):
         tr: NamedDependency[Translator],
         passwords: NamedDependency[PasswordService],
         notifications: NamedDependency[NotificationService],
+        settings: NamedDependency[Settings],
     ) -> Response[Any]:
         data = await form_data(request)
         try:
@@ -135,6 +138,10 @@ class PeoplePages(Controller):
             return await self._account(
                 request, tr, notifications, errors=_messages(exc), status=400
             )
+        # every other session of this user has ended (`User.sessions_valid_from`): renew this one
+        request.set_session(
+            session_data(request.user.user_id, settings.web.session_max_age_seconds)
+        )
         return redirect(request, "/account?done=password")
 
     @post("/account/preferences", guards=[signed_in])
