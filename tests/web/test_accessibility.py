@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 import pytest
+from playwright.async_api import expect
 
 from web.browsing import GRAPHENE_NUMBER, Site, Visitor
 
@@ -129,3 +130,17 @@ async def test_api_docs_render_with_local_assets(new_visitor: Any) -> None:
     await v.page.get_by_text("openlicense API").first.wait_for()
     await v.page.goto("/schema/scalar", wait_until="networkidle")
     await v.page.get_by_text("openlicense API").first.wait_for()
+
+
+async def test_phone_navigation_is_one_row_showing_the_current_page(new_visitor: Any) -> None:
+    # a TTO has eleven items: on a phone they scroll sideways in one row, the current one shown
+    v: Visitor = await new_visitor(viewport=PHONE, is_mobile=True, has_touch=True)
+    await v.login("tto@zju.test")
+    await v.page.goto("/tto/agreements")
+    items = v.page.locator("ul.nav a")
+    tops = {round(box["y"]) for box in [await a.bounding_box() for a in await items.all()] if box}
+    assert len(tops) == 1, "the navigation wraps onto more rows"
+    current = v.page.locator('ul.nav a[aria-current="page"]')
+    await expect(current).to_have_count(1)  # 许可合同 only, not the dashboard (/tto) as well
+    await expect(current).to_be_in_viewport(ratio=1)
+    assert await v.page.evaluate(OVERFLOW) <= 0

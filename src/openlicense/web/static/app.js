@@ -71,6 +71,15 @@
     update();
   }
 
+  // Phones: the one-row navigation scrolls; show the current page's item.
+  function showCurrentNav() {
+    var nav = document.querySelector(".nav");
+    var current = nav && nav.querySelector("[aria-current=page]");
+    if (!current || nav.scrollWidth <= nav.clientWidth) return;
+    var offset = current.getBoundingClientRect().left - nav.getBoundingClientRect().left;
+    nav.scrollLeft += offset - (nav.clientWidth - current.offsetWidth) / 2;
+  }
+
   function enhance(root) {
     feeGroups(root);
     foldFilters(root);
@@ -78,6 +87,6 @@
     drawCharts(root);
   }
 
-  document.addEventListener("DOMContentLoaded", function () { enhance(document); });
+  document.addEventListener("DOMContentLoaded", function () { enhance(document); showCurrentNav(); });
   document.addEventListener("htmx:afterSwap", function (e) { guardForms(e.detail.target); });
 })();
