@@ -4,6 +4,7 @@ matching with reasons through the search engine, and a need met by an accepted o
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -13,6 +14,7 @@ from demand.steps import need_payload, post_need, sync_search
 from licensing import make_market
 from openlicense.accounts.models import OrganisationKind
 from openlicense.core.clock import FixedClock
+from openlicense.jobs.tasks import run_reminders_once
 
 
 async def test_an_enterprise_never_sees_another_enterprises_private_need(
@@ -69,6 +71,40 @@ async def test_a_need_not_confirmed_after_the_grace_period_stops_being_shown(
     confirmed = await client.post(f"/api/needs/{need['id']}/confirm", headers=market.sme.headers)
     assert confirmed.status_code == 200 and confirmed.json()["freshness"] == "fresh"
     assert (await client.get(f"/api/needs/{need['id']}")).status_code == 200
+
+
+async def test_a_need_due_for_confirmation_is_reminded_once_to_its_enterprise(
+    client: AsyncTestClient, db_sessionmaker: async_sessionmaker, clock: FixedClock
+) -> None:
+    market = await make_market(client, db_sessionmaker, clock)
+    need = await post_need(market, title="需要半年确认的需求")
+    start = clock.now()
+
+    async def inbox(actor: Any) -> list[dict[str, Any]]:
+        body = (await client.get("/api/notifications", headers=actor.headers)).json()
+        return [m for m in body["items"] if m["kind"] == "need.confirm"]
+
+    clock.set(start + datetime.timedelta(days=100))  # fresh: nothing to remind
+    assert (await run_reminders_once(db_sessionmaker, clock)).sent["need.confirm"] == 0
+    clock.set(start + datetime.timedelta(days=183))  # due
+    first = await run_reminders_once(db_sessionmaker, clock)
+    again = await run_reminders_once(db_sessionmaker, clock)  # a second worker, a second pass
+    assert first.sent["need.confirm"] == 1 and again.sent["need.confirm"] == 0
+    messages = await inbox(market.sme)
+    assert len(messages) == 1
+    assert messages[0]["title"] == "请确认需求仍有效：需要半年确认的需求"
+    hidden_on = (start + datetime.timedelta(days=182 + 30)).date().isoformat()
+    assert hidden_on in messages[0]["body"]
+    assert await inbox(market.tto) == []  # only the enterprise's own staff
+    assert (messages[0]["subject_type"], messages[0]["subject_id"]) == ("need", need["id"])
+
+    # confirmed: the next half year is reminded again, once
+    await client.post(f"/api/needs/{need['id']}/confirm", headers=market.sme.headers)
+    clock.set(start + datetime.timedelta(days=183 + 183))
+    assert (await run_reminders_once(db_sessionmaker, clock)).sent["need.confirm"] == 1
+    # a lapsed need (past the grace period) is not reminded any more
+    clock.set(start + datetime.timedelta(days=183 + 183 + 60))
+    assert (await run_reminders_once(db_sessionmaker, clock)).sent["need.confirm"] == 0
 
 
 async def test_only_enterprises_post_needs_and_bad_input_is_refused(

@@ -11,6 +11,7 @@ from openlicense.audit.checkpoints import checkpoint
 from openlicense.audit.delivery import DeliveryReport, deliver_due
 from openlicense.catalogue.service.indexing import refresh_listings_due
 from openlicense.catalogue.service.register import close_ended_listings
+from openlicense.needs.service.confirmations import KIND as CONFIRM_KIND, remind_unconfirmed
 from openlicense.notifications.mailer import MailReport, send_pending_mail
 from openlicense.notifications.reminders import ReminderReport, run_reminders
 from openlicense.payments.service import ReconcileReport, reconcile
@@ -108,9 +109,13 @@ async def reconcile_payments_once(
 async def run_reminders_once(
     session_maker: async_sessionmaker[AsyncSession], clock: Clock
 ) -> ReminderReport:
-    """Today's reminders, in their own transaction (each sent once: see notifications.reminders)."""
+    """Today's reminders, in their own transaction (each sent once: see notifications.reminders),
+    the needs' half-year confirmations among them (needs.service.confirmations)."""
     async with session_maker() as session, session.begin():
-        return await run_reminders(session, clock.today())
+        report = await run_reminders(session, clock.today())
+        if confirmations := await remind_unconfirmed(session, clock.today()):
+            report.sent[CONFIRM_KIND] += confirmations
+        return report
 
 
 async def send_mail_once(

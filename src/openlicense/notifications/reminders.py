@@ -19,14 +19,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, select
-from sqlalchemy.dialects import postgresql, sqlite
-from uuid_utils.compat import uuid7
 
 from openlicense.accounts.models import User
 from openlicense.agreements.models import Agreement, AgreementEvent, RecordingTask, ScheduleEntry
 from openlicense.agreements.states import LIVE_STATUSES, EntryStatus, RecordingStatus
-from openlicense.notifications.models import ReminderKey
-from openlicense.notifications.service import notify
+from openlicense.notifications.service import claim_reminder, notify
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -71,7 +68,7 @@ async def run_reminders(session: AsyncSession, today: datetime.date) -> Reminder
     ]
     staff = await _staff(session, {o for d in dues for o in _orgs(d)})
     for due in dues:
-        if not await _claim(session, due.kind, due.key_subject, due.due_date):
+        if not await claim_reminder(session, due.kind, due.key_subject, due.due_date):
             report.skipped += 1
             continue
         users = [u for org in _orgs(due) for u in staff.get(org, [])]
@@ -92,22 +89,6 @@ def _orgs(due: _Due) -> list[uuid.UUID]:
         "licensee": [a.licensee_organisation_id],
         "licensor": [a.licensor_organisation_id],
     }.get(due.to, [a.licensee_organisation_id, a.licensor_organisation_id])
-
-
-async def _claim(
-    session: AsyncSession, kind: str, subject_id: str, due_date: datetime.date
-) -> bool:
-    """Insert the reminder's key; False when it already exists (sent before or concurrently)."""
-    values = {"id": uuid7(), "kind": kind, "subject_id": subject_id, "due_date": due_date}
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = (
-        insert(ReminderKey)
-        .values(**values, created_at=_now(), updated_at=_now())
-        .on_conflict_do_nothing(index_elements=["kind", "subject_id", "due_date"])
-        .returning(ReminderKey.id)
-    )
-    return (await session.execute(stmt)).first() is not None
 
 
 def _now() -> datetime.datetime:

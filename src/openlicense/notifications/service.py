@@ -11,10 +11,18 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from uuid_utils.compat import uuid7
 
 from openlicense.accounts.models import User
 from openlicense.notifications.errors import UnknownKind
-from openlicense.notifications.models import EmailPreference, MailState, Notification, OutgoingMail
+from openlicense.notifications.models import (
+    EmailPreference,
+    MailState,
+    Notification,
+    OutgoingMail,
+    ReminderKey,
+)
 from openlicense.notifications.texts import INBOX_KINDS, KINDS, Language, bilingual_mail, render
 
 if TYPE_CHECKING:
@@ -171,3 +179,21 @@ class NotificationService:
 def title_of(kind: str, language: Language) -> str:
     """A kind's human name for the preference list (its title without the subject)."""
     return render(kind, {}, language).title.rstrip("：: ")
+
+
+async def claim_reminder(
+    session: AsyncSession, kind: str, subject_id: str, due_date: datetime.date
+) -> bool:
+    """Insert a reminder's key (kind, subject, due day) in the caller's transaction; False when
+    it already exists, sent before or concurrently (see notifications.reminders)."""
+    now = datetime.datetime.now(datetime.UTC)
+    values = {"id": uuid7(), "kind": kind, "subject_id": subject_id, "due_date": due_date}
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = (
+        insert(ReminderKey)
+        .values(**values, created_at=now, updated_at=now)
+        .on_conflict_do_nothing(index_elements=["kind", "subject_id", "due_date"])
+        .returning(ReminderKey.id)
+    )
+    return (await session.execute(stmt)).first() is not None

@@ -147,6 +147,20 @@ KINDS: Final[Mapping[str, Kind]] = {
         ),
         audience="both",
     ),
+    "need.confirm": Kind(
+        Text(
+            "请确认需求仍有效：{title}",
+            "您发布的技术需求“{title}”已满半年。如仍需要，请在 {hidden_on} 前在“我的需求”中点击"
+            "“确认仍需”；逾期未确认的需求将不再向高校展示。",
+        ),
+        Text(
+            "Please confirm your need: {title}",
+            'Your technology need "{title}" was posted or confirmed six months ago. If you '
+            "still need it, confirm it under My needs before {hidden_on}; after that it is no "
+            "longer shown to universities.",
+        ),
+        audience="user",
+    ),
     "match.new": Kind(
         Text("新的匹配：{title}", "有一项新的匹配可能与您相关：{title}"),
         Text("New match: {title}", "A new match may interest you: {title}"),

@@ -142,16 +142,6 @@ class NeedService:
             await self.session.flush()
         return need
 
-    async def due_for_confirmation(self) -> Sequence[Need]:
-        """Open needs whose half-year reminder is due (not yet lapsed): for the reminder job."""
-        now = self.clock.now()
-        query = select(Need).where(
-            Need.status == NeedStatus.OPEN,
-            Need.last_confirmed_at <= now - rules.CONFIRM_EVERY,
-            Need.last_confirmed_at > now - rules.CONFIRM_EVERY - rules.GRACE,
-        )
-        return (await self.session.scalars(query)).all()
-
     def read(self, need: Need) -> NeedRead:
         out = NeedRead.model_validate(need)
         out.confirm_due_at = rules.confirm_due_at(need.last_confirmed_at)
