@@ -21,6 +21,7 @@ import argparse
 import asyncio
 import contextlib
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -239,7 +240,12 @@ def main() -> int:
     kinds = ["postgresql"] if args.fault else args.db.split(",")
     with tempfile.TemporaryDirectory(prefix="openlicense-load-") as tmp:
         results = {kind: run_one(kind, args, Path(tmp)) for kind in kinds}
-    bad = [k for k, ok in results.items() if not ok]
+        bad = [k for k, ok in results.items() if not ok]
+        for kind in bad:  # the server's log tells what the 5xx were
+            kept = Path("var") / f"load-server-{kind}.log"
+            kept.parent.mkdir(exist_ok=True)
+            shutil.copyfile(Path(tmp) / f"server-{kind}.log", kept)
+            print(f"server log of the failed {kind} run: {kept}")
     if bad:
         print(f"load run failed on: {', '.join(bad)}")
         return 1

@@ -54,3 +54,35 @@ async def test_unexpected_exception_is_500_without_internals() -> None:
     body = response.text
     assert "secret" not in body and "Traceback" not in body and "RuntimeError" not in body
     assert response.json()["code"] == "internal_error"
+
+
+async def test_an_unreachable_database_is_503_with_retry_after() -> None:
+    """A restart or failover drops connections: the API answers 503 `database_unavailable`
+    (retry), the pages a 503 page; anything else unexpected stays a 500."""
+    from litestar import Litestar
+    from sqlalchemy.exc import InterfaceError, OperationalError, PendingRollbackError
+
+    failures: list[BaseException] = [
+        OperationalError("SELECT 1", {}, ConnectionRefusedError("[Errno 111] Connection refused")),
+        InterfaceError("SELECT 1", {}, Exception("connection is closed")),
+        OperationalError("SELECT 1", {}, Exception("FATAL: the database system is starting up")),
+        ConnectionResetError("reset by peer"),
+        PendingRollbackError("Can't reconnect until invalid transaction is rolled back."),
+    ]
+    current: list[BaseException] = []
+
+    @get("/db", guards=[public])
+    async def db() -> None:
+        raise current[0]
+
+    app = Litestar([db], plugins=[problem_details_plugin()])
+    async with AsyncTestClient(app=app) as client:
+        for failure in failures:
+            current[:] = [failure]
+            response = await client.get("/db")
+            assert response.status_code == 503, failure
+            assert response.json()["code"] == "database_unavailable"
+            assert response.headers["retry-after"] == "2"
+            assert "Errno" not in response.text and "FATAL" not in response.text
+        current[:] = [OperationalError("SELECT 1", {}, Exception("syntax error at or near"))]
+        assert (await client.get("/db")).status_code == 500

@@ -100,7 +100,48 @@ def database_busy(exc: BaseException) -> bool:
     return False
 
 
+UNAVAILABLE_MARKERS = (
+    "connection refused",
+    "connection is closed",
+    "connection was closed",
+    "server closed the connection",
+    "terminating connection",
+    "the database system is",  # … starting up / shutting down / in recovery mode
+    "connection reset",
+    "connection does not exist",
+    "cannot connect now",
+    "can't reconnect until invalid transaction",  # the connection died inside a transaction
+)
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """The database cannot be reached or dropped the connection (a restart, a failover): the
+    request can be retried, and its transaction was not committed (`db.commit`)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, DBAPIError) and current.connection_invalidated:
+            return True
+        if isinstance(current, ConnectionError):
+            return True
+        text = f"{type(current).__name__} {current}".lower()
+        if any(marker in text for marker in UNAVAILABLE_MARKERS):
+            return True
+        orig = current.orig if isinstance(current, DBAPIError) else None
+        current = orig if isinstance(orig, BaseException) else current.__cause__
+    return False
+
+
 def from_unexpected(exc: Exception) -> ProblemDetailsException:
+    if database_unavailable(exc):
+        logger.warning("database unavailable: %s", exc)
+        return _problem(
+            503,
+            "database_unavailable",
+            "The database cannot be reached right now; the request did not complete. Retry soon.",
+            headers={"Retry-After": "2"},
+        )
     if database_busy(exc):
         logger.warning("database busy: %s", exc)
         return _problem(
@@ -143,7 +184,11 @@ _EXAMPLES: dict[int, tuple[str, str]] = {
     413: ("request_entity_too_large", "The request body is too large."),
     422: ("validation_failed", "The request has invalid fields."),
     429: ("too_many_requests", "Rate limit exceeded; retry after the Retry-After seconds."),
-    503: ("database_busy", "The database is busy with other writes; nothing was changed."),
+    503: (
+        "database_busy",
+        "The database is busy or unreachable (database_busy, database_unavailable, "
+        "commit_failed); nothing was changed. Retry after Retry-After seconds.",
+    ),
 }
 
 

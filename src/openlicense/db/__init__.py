@@ -4,16 +4,16 @@ Two kinds of request session (`DatabaseConfig.provide_session`):
 - **reads** (GET/HEAD, or a route with `opt={"db": "autocommit"}`) run in autocommit: no BEGIN,
   no COMMIT, no write lock — one round trip per statement, and on SQLite readers never queue
   behind a writer (WAL);
-- **writes** run in one transaction, committed by the autocommit before-send handler on 2xx/3xx
-  and rolled back otherwise; services only flush. On SQLite the transaction starts with
-  `BEGIN IMMEDIATE`, so a writer waits for the lock (busy timeout) instead of failing later.
+- **writes** run in one transaction, committed by the before-send handler on 2xx/3xx and rolled
+  back otherwise (`db.commit`: a failed COMMIT answers 503, never the 2xx); services only
+  flush. On SQLite the transaction starts with `BEGIN IMMEDIATE`, so a writer waits for the
+  lock (busy timeout) instead of failing later.
 
 Every session is an `audit.ledger.LedgerSession`: ledger records queued during a transaction are
 chained and written when it commits."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -24,18 +24,15 @@ from advanced_alchemy.extensions.litestar import (
     SQLAlchemyAsyncConfig,
 )
 from advanced_alchemy.extensions.litestar._utils import get_aa_scope_state, set_aa_scope_state
-from advanced_alchemy.extensions.litestar.plugins.init.config.asyncio import (
-    autocommit_handler_maker,
-    default_handler_maker,
-)
 from sqlalchemy import Connection, event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from openlicense.audit.ledger import LedgerSession
+from openlicense.db.commit import READ_SESSION, before_send_handler
 
 if TYPE_CHECKING:
     from litestar.datastructures.state import State
-    from litestar.types import Message, Scope
+    from litestar.types import Scope
 
     from openlicense.settings import Settings
 
@@ -45,26 +42,6 @@ READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 SQLITE_BUSY_SECONDS = 20
 """How long a SQLite writer waits for the write lock before the request answers 503."""
 AUTOCOMMIT = "AUTOCOMMIT"
-READ_SESSION = "openlicense.read_session"
-
-
-def before_send_handler(scope_key: str) -> Callable[[Message, Scope], Awaitable[None]]:
-    """Commit a write session on 2xx/3xx (roll back otherwise; pages answer a form post with
-    303); a read session (autocommit, no transaction) is only closed — its COMMIT would be a
-    wasted round trip on every read. `scope_key` is the config's own (each config has one)."""
-    commit_or_rollback = autocommit_handler_maker(
-        session_scope_key=scope_key, commit_on_redirect=True
-    )
-    close_only = default_handler_maker(session_scope_key=scope_key)
-
-    async def before_send(message: Message, scope: Scope) -> None:
-        session = cast("AsyncSession | None", get_aa_scope_state(scope, scope_key))
-        if session is not None and session.info.get(READ_SESSION):
-            await close_only(message, scope)
-        else:
-            await commit_or_rollback(message, scope)
-
-    return before_send
 
 
 def is_sqlite(url: str) -> bool:

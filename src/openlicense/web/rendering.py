@@ -13,7 +13,7 @@ from litestar.response import Redirect, Template
 from litestar_htmx import HTMXRequest, HTMXTemplate
 
 from openlicense.core.errors import OpenLicenseError, Unauthorized
-from openlicense.problems import from_http_exception
+from openlicense.problems import database_busy, database_unavailable, from_http_exception
 from openlicense.web.explain import error_message
 from openlicense.web.jinja import request_translator
 
@@ -100,9 +100,15 @@ def page_error(request: AnyRequest, exc: Exception) -> Response[Any]:
             message = tr.gettext("Some values in the address are not valid.")
         if status >= 500:
             logger.error("page error: %s", exc.detail, exc_info=exc)
+    elif database_unavailable(exc) or database_busy(exc):
+        logger.warning("page answered 503, database busy or unreachable: %s", exc)
+        status, code = 503, "database_unavailable"
+        message = tr.gettext("The service is briefly unavailable. Please try again in a moment.")
     else:
         logger.exception("unhandled page error", exc_info=exc)
         status, message = 500, tr.gettext("Something went wrong on our side. Please try again.")
     response = page(request, "error.html", {"status": status, "message": message}, status=status)
     response.headers["X-Error-Code"] = code  # the stable code, as the API's problem has it
+    if status == 503:
+        response.headers["Retry-After"] = "2"
     return response
