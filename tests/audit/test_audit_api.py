@@ -88,6 +88,14 @@ async def test_filters_narrow_the_list(market: Market, auditor: Actor) -> None:
     assert await numbers(ipc_class="H01") == [free["number"], lump["number"]]
     assert await numbers(ipc_class="A01") == []
     assert await numbers(date_from="2026-11-24") == []
+    assert await numbers(date_to="2026-11-22") == []
+    assert await numbers(date_to="2026-11-23") == [free["number"], lump["number"]]
+    assert await numbers(enterprise_id=lump["licensee_organisation_id"]) == [lump["number"]]
+    assert await numbers(patent_id=free["patent_id"]) == [free["number"]]
+    assert await numbers(province="浙江") == [free["number"], lump["number"]]
+    assert await numbers(province="西藏") == []
+    assert await numbers(recording_status="filed") == []
+    assert await numbers(recording_status="overdue") == []
     bad = await market.client.get(
         "/api/audit/agreements", params={"cursor": "nonsense"}, headers=auditor.headers
     )
