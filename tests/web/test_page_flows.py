@@ -13,6 +13,7 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from builders import make_actor
+from fakes import FakeSearchEngine
 from licensing import Market, make_market
 from openlicense.accounts.models import OrganisationKind
 from openlicense.core.clock import FixedClock
@@ -153,3 +154,17 @@ async def test_admin_verifies_a_self_registered_university(
         assert "已审核" in (await person.get(page)).text
         assert "新建理工大学" not in (await person.get("/admin?pending=true")).text
     assert uuid.UUID(org_id)
+
+
+async def test_pages_say_so_when_search_is_down(
+    client: AsyncTestClient, search_engine: FakeSearchEngine
+) -> None:
+    # the catalogue needs the search engine; without it the home page still opens (no "latest"
+    # list) and the catalogue answers 503 with a sentence, never a 500
+    search_engine.down = True
+    async with browser_like(client) as visitor:
+        home = await visitor.get("/")
+        catalogue = await visitor.get("/patents?q=电池")
+    assert home.status_code == 200 and "开放许可" in home.text
+    assert catalogue.status_code == 503
+    assert "<form" in catalogue.text  # the search form is still there to try again
