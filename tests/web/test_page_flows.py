@@ -12,7 +12,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from builders import make_actor
+from builders import application_number, make_actor
 from fakes import FakeSearchEngine
 from licensing import Market, make_market
 from openlicense.accounts.models import OrganisationKind
@@ -131,6 +131,32 @@ async def test_patent_form_shows_the_error_beside_its_field(tto: AsyncTestClient
     assert 'id="f-application_number" name="application_number"' in response.text
     assert re.search(r'id="e-application_number">校验位错误：应为 \w<', response.text)
     assert 'aria-invalid="true"' in response.text
+
+
+async def test_patent_form_refuses_a_catalogued_number_and_a_bad_edit(
+    tto: AsyncTestClient, market: Market
+) -> None:
+    number = application_number()
+    form = {
+        "application_number": number,
+        "patent_type": "invention",
+        "title_zh": "一种测试专利",
+        "ipc_codes": "H01M 4/36",
+        "inventors": "张三",
+        "filing_date": "2021-03-01",
+        "technology_field": "new_energy",
+        "co_owners": "测试大学",
+    }
+    created = await post_form(tto, "/tto/patents/new", form, form_page="/tto/patents/new")
+    assert created.status_code == 303
+    edit = created.headers["location"].split("?")[0] + "/edit"
+    again = await post_form(tto, "/tto/patents/new", form, form_page="/tto/patents/new")
+    assert again.status_code == 409  # the same number twice: said beside the number
+    assert 'id="e-application_number"' in again.text
+    bad = await post_form(tto, edit, {**form, "ipc_codes": "not an IPC code"}, form_page=edit)
+    assert bad.status_code == 422 and 'id="e-ipc_codes"' in bad.text
+    fine = await post_form(tto, edit, {**form, "title_zh": "一种改过名的测试专利"}, form_page=edit)
+    assert fine.status_code == 303 and fine.headers["location"].endswith("?done=updated")
 
 
 async def test_admin_verifies_a_self_registered_university(
