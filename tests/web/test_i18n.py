@@ -73,3 +73,27 @@ def test_dates_and_deadlines_in_both_languages() -> None:
 )
 def test_language_negotiation(cookie: str | None, header: str | None, locale: str) -> None:
     assert negotiate(cookie, header) == locale
+
+
+def test_the_formatters_handle_missing_and_foreign_values() -> None:
+    zh, en = translator("zh_CN"), translator("en")
+    assert zh.money(None) == en.rate(None) == zh.date(None) == zh.date("") == zh.moment(None) == "—"
+    assert "$" in en.money(1250, "USD") and "12.50" in en.money(1250, "USD")
+    assert zh.money(123_400) == "¥1,234"  # under 万: yuan with the sign
+    assert en.rate("0.035") == "3.5%"
+    assert zh.date("2026-12-03") == "2026年12月3日"
+    assert zh.date(datetime.datetime(2026, 12, 3, 23, 0)) == "2026年12月3日"
+    # stored UTC, shown in China Standard Time; a naive value is taken as UTC
+    assert zh.moment(datetime.datetime(2026, 12, 3, 17, 30)) == "2026年12月4日 01:30"
+    today = datetime.date(2026, 12, 3)
+    assert zh.days_left(None, today) == ""
+    assert en.days_left(today, today) == "due today"
+    assert en.days_left(today + datetime.timedelta(days=1), today) == "1 day left"
+    assert en.days_left(today - datetime.timedelta(days=3), today) == "3 days overdue"
+    assert zh.pick(None, "English only") == "English only" and en.pick("中文", None) == "中文"
+
+
+def test_a_malformed_accept_language_falls_back_sensibly() -> None:
+    assert negotiate(None, "en;q=abc, zh-CN;q=0.5") == "zh_CN"  # a bad weight counts as 0
+    assert negotiate(None, "fr, de;q=0.9") == "zh_CN"  # nothing we speak: Chinese first
+    assert negotiate(None, "en-GB;q=0.8, zh;q=0.2") == "en"
