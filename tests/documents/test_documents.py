@@ -14,7 +14,7 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from builders import make_actor
+from builders import make_actor, patent_payload
 from licensing import make_market
 from openlicense.accounts.models import OrganisationKind, Role
 from openlicense.accounts.principal import Principal
@@ -162,3 +162,52 @@ async def test_too_large_is_refused_with_nothing_stored(
         else:
             raise AssertionError("a document over the limit was accepted")
     assert list(tmp_path.iterdir()) == []  # noqa: ASYNC240 - a test, after the fact
+
+
+async def test_patent_and_organisation_documents_and_who_reads_them(
+    client: AsyncTestClient, db_sessionmaker: async_sessionmaker, clock: FixedClock
+) -> None:
+    market = await make_market(client, db_sessionmaker, clock)
+    patent = (
+        await client.post("/api/patents", json=patent_payload(), headers=market.tto.headers)
+    ).json()
+    pdf = {"file": ("同意书.pdf", PDF_BYTES, "application/pdf")}
+
+    def form(subject_type: str, subject_id: str, purpose: str) -> dict[str, str]:
+        return {"purpose": purpose, "subject_type": subject_type, "subject_id": subject_id}
+
+    consent = await client.post(
+        "/api/documents",
+        data=form("patent", patent["id"], "consent_letter"),
+        files=pdf,
+        headers=market.tto.headers,
+    )
+    assert consent.status_code == 201, consent.text
+    letter = await client.post(
+        "/api/documents",
+        data=form("organisation", str(market.tto.organisation_id), "authority_letter"),
+        files=pdf,
+        headers=market.tto.headers,
+    )
+    assert letter.status_code == 201, letter.text
+    # only the patent's owner attaches to it; an unknown subject is a 404, nothing stored
+    not_owner = await client.post(
+        "/api/documents",
+        data=form("patent", patent["id"], "other"),
+        files=pdf,
+        headers=market.sme.headers,
+    )
+    assert not_owner.status_code == 403 and not_owner.json()["code"] == "not_your_subject"
+    missing = await client.post(
+        "/api/documents",
+        data=form("agreement", str(uuid.uuid4()), "other"),
+        files=pdf,
+        headers=market.sme.headers,
+    )
+    assert missing.status_code == 404
+    # an IP office reads any document (audit); another enterprise does not
+    auditor = await make_actor(db_sessionmaker, OrganisationKind.IP_OFFICE)
+    read = await client.get(f"/api/documents/{consent.json()['id']}", headers=auditor.headers)
+    assert read.status_code == 200 and read.json()["purpose"] == "consent_letter"
+    hidden = await client.get(f"/api/documents/{letter.json()['id']}", headers=market.sme.headers)
+    assert hidden.status_code == 404
