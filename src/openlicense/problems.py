@@ -35,6 +35,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError, TimeoutError as SQLAlch
 
 from openlicense.accounts.guards import RoleGuard
 from openlicense.core.errors import OpenLicenseError, RuleViolationError
+from openlicense.core.patch import patch_models
 
 if TYPE_CHECKING:
     from litestar import Litestar
@@ -297,7 +298,32 @@ class ProblemDocumentingOpenAPIPlugin(OpenAPIPlugin):
     __slots__ = ()
 
     def _build_openapi(self) -> OpenAPI:
-        return document(super()._build_openapi(), self.included_routes)
+        return document(not_null(super()._build_openapi()), self.included_routes)
+
+
+def not_null(openapi: OpenAPI) -> OpenAPI:
+    """PATCH fields typed ``X | NotNull`` (core.patch) are optional but never `null`: drop the
+    null alternative Litestar writes for them, so the document says what the server accepts."""
+    schemas = (openapi.components.schemas or {}) if openapi.components else {}
+    for model in patch_models():
+        component = schemas.get(model.__name__)
+        properties = component.properties if isinstance(component, Schema) else None
+        for name in model.not_null_fields() if properties else []:
+            field = properties.get(name) if properties else None
+            if not isinstance(field, Schema) or not (field.one_of or field.any_of):
+                continue
+            options = [o for o in (field.one_of or field.any_of or []) if not _is_null(o)]
+            if properties is not None and len(options) == 1:
+                properties[name] = options[0]
+            elif field.one_of:
+                field.one_of = options
+            else:
+                field.any_of = options
+    return openapi
+
+
+def _is_null(schema: Any) -> bool:
+    return isinstance(schema, Schema) and schema.type == OpenAPIType.NULL
 
 
 def document_in(app: Litestar) -> None:

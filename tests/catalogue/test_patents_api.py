@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
@@ -184,3 +185,31 @@ async def test_tto_sees_published_listings_and_its_own_drafts_merged_in_order(
     assert page["total_estimate"] == 3
     anonymous = (await client.get("/api/patents")).json()
     assert [p["title_zh"] for p in anonymous["items"]] == ["清单3", "清单0"]
+
+
+@pytest.mark.parametrize(
+    "field",
+    ["title_zh", "ipc_codes", "inventors", "technology_field", "application_scenarios", "keywords",
+     "co_owners", "pledged", "suspended", "legal_status"],
+)  # fmt: skip
+async def test_patch_refuses_null_for_what_a_patent_always_has(
+    client: AsyncTestClient, db_sessionmaker: async_sessionmaker, field: str
+) -> None:
+    # leaving a field out keeps it; `null` clears only optional fields (core.patch), never a
+    # NOT NULL column (which would be a 500)
+    tto = await make_actor(db_sessionmaker, OrganisationKind.UNIVERSITY)
+    patent = (await client.post("/api/patents", json=patent_payload(), headers=tto.headers)).json()
+    refused = await client.patch(
+        f"/api/patents/{patent['id']}", json={field: None}, headers=tto.headers
+    )
+    assert refused.status_code == 422, refused.text
+    assert "cannot be null" in refused.text
+    after = (await client.get(f"/api/patents/{patent['id']}", headers=tto.headers)).json()
+    assert after[field] == patent[field]
+    cleared = await client.patch(
+        f"/api/patents/{patent['id']}", json={"title_en": None}, headers=tto.headers
+    )
+    assert cleared.status_code == 200 and cleared.json()["title_en"] is None
+    schema = (await client.get("/schema/openapi.json")).json()["components"]["schemas"]
+    spec = schema["PatentUpdate"]["properties"][field]
+    assert "null" not in str(spec), spec  # the spec says so too

@@ -206,3 +206,26 @@ def test_reporting_periods() -> None:
     year = parse_period("2026")
     assert year is not None and year.end == datetime.date(2026, 12, 31)
     assert parse_period("2026-H3") is None and parse_period("26") is None
+
+
+async def test_patching_a_need_with_null_keeps_what_a_need_must_have(
+    client: AsyncTestClient, db_sessionmaker: async_sessionmaker, clock: FixedClock
+) -> None:
+    market = await make_market(client, db_sessionmaker, clock)
+    need = await post_need(market, technology_field="new_energy")
+    url = f"/api/needs/{need['id']}"
+    for body in (
+        {"title": None},
+        {"description": None},
+        {"visibility": None},
+        {"cooperation_forms": None},
+        {"cooperation_forms": []},  # a need is open to at least one form of cooperation
+        {"keywords": None},
+    ):
+        refused = await client.patch(url, json=body, headers=market.sme.headers)
+        assert refused.status_code == 422, (body, refused.text)
+    unchanged = (await client.get(url, headers=market.sme.headers)).json()
+    assert unchanged["title"] == need["title"]
+    assert unchanged["cooperation_forms"] == need["cooperation_forms"]
+    cleared = await client.patch(url, json={"technology_field": None}, headers=market.sme.headers)
+    assert cleared.status_code == 200 and cleared.json()["technology_field"] is None

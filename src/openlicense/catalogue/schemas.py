@@ -25,6 +25,7 @@ from openlicense.catalogue.models import (
     PatentType,
 )
 from openlicense.catalogue.terms import DeclarationTerms as DeclarationTerms
+from openlicense.core.patch import NotNull, PatchModel
 
 Text200 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 ShortList = Annotated[
@@ -151,31 +152,33 @@ class PatentCreate(PatentFields):
         return self
 
 
-class PatentUpdate(_In):
-    """Partial update: only the fields sent are changed (register facts and descriptions)."""
+class PatentUpdate(_In, PatchModel):
+    """Partial update: only the fields sent are changed (register facts and descriptions);
+    `null` clears an optional field and is refused for those a patent always has (core.patch)."""
 
-    title_zh: Annotated[
-        str | None, StringConstraints(strip_whitespace=True, min_length=2, max_length=300)
-    ] = None
+    title_zh: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=300)]
+        | NotNull
+    ) = None
     title_en: Annotated[str | None, Field(max_length=400)] = None
     abstract_zh: Annotated[str | None, Field(max_length=5000)] = None
     abstract_en: Annotated[str | None, Field(max_length=8000)] = None
     claims: Annotated[str | None, Field(max_length=50000)] = None
-    ipc_codes: Annotated[list[IpcCode] | None, Field(min_length=1, max_length=30)] = None
-    inventors: Annotated[list[Text200] | None, Field(min_length=1, max_length=50)] = None
+    ipc_codes: Annotated[list[IpcCode], Field(min_length=1, max_length=30)] | NotNull = None
+    inventors: Annotated[list[Text200], Field(min_length=1, max_length=50)] | NotNull = None
     grant_date: datetime.date | None = None
     announcement_date: datetime.date | None = None
-    legal_status: LegalStatus | None = None
+    legal_status: LegalStatus | NotNull = None
     annual_fee_paid_through: datetime.date | None = None
-    pledged: bool | None = None
+    pledged: bool | NotNull = None
     pledgee_consent_ref: Annotated[str | None, Field(max_length=200)] = None
-    suspended: bool | None = None
+    suspended: bool | NotNull = None
     evaluation_report: EvaluationReport | None = None
-    technology_field: TechnologyField | None = None
+    technology_field: TechnologyField | NotNull = None
     trl: Annotated[int | None, Field(ge=1, le=9)] = None
-    application_scenarios: ShortList | None = None
-    keywords: ShortList | None = None
-    co_owners: Annotated[list[PatentOwnerIn] | None, Field(min_length=1, max_length=20)] = None
+    application_scenarios: ShortList | NotNull = None
+    keywords: ShortList | NotNull = None
+    co_owners: Annotated[list[PatentOwnerIn], Field(min_length=1, max_length=20)] | NotNull = None
 
 
 def _check_dates(

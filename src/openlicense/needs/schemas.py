@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from openlicense.core.patch import NotNull, PatchModel
 from openlicense.needs.states import CooperationForm, MatchKind, NeedStatus, NeedVisibility
 
 Term = Annotated[str, Field(min_length=1, max_length=40)]
@@ -34,17 +35,22 @@ class NeedCreate(_In):
     visibility: NeedVisibility = NeedVisibility.PUBLIC
 
 
-class NeedUpdate(_In):
-    title: Annotated[str | None, Field(min_length=4, max_length=200)] = None
-    description: Annotated[str | None, Field(min_length=10, max_length=10_000)] = None
+class NeedUpdate(_In, PatchModel):
+    """Only the fields sent change; `null` clears the optional ones (field, budget, deadline)
+    and is refused for those a need always has (core.patch)."""
+
+    title: Annotated[str, Field(min_length=4, max_length=200)] | NotNull = None
+    description: Annotated[str, Field(min_length=10, max_length=10_000)] | NotNull = None
     technology_field: Annotated[str | None, Field(max_length=40)] = None
-    ipc_hints: Annotated[list[IpcHint] | None, Field(max_length=10)] = None
-    keywords: Annotated[list[Term] | None, Field(max_length=20)] = None
+    ipc_hints: Annotated[list[IpcHint], Field(max_length=10)] | NotNull = None
+    keywords: Annotated[list[Term], Field(max_length=20)] | NotNull = None
     budget_min_minor: Annotated[int | None, Field(ge=0, le=10**14)] = None
     budget_max_minor: Annotated[int | None, Field(ge=0, le=10**14)] = None
-    cooperation_forms: Annotated[list[CooperationForm] | None, Field(max_length=4)] = None
+    cooperation_forms: (
+        Annotated[list[CooperationForm], Field(min_length=1, max_length=4)] | NotNull
+    ) = None
     deadline: datetime.date | None = None
-    visibility: NeedVisibility | None = None
+    visibility: NeedVisibility | NotNull = None
 
 
 class NeedRead(BaseModel):
