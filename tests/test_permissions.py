@@ -154,7 +154,7 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/challenges/{challenge_id:uuid}/agreement"): {ENT, AUTH, TTO, ADMIN},
     ("GET", "/api/challenges/{challenge_id:uuid}/agreement/text"): {ENT, AUTH, TTO, ADMIN},
     ("POST", "/api/challenges/{challenge_id:uuid}/agreement/sign"): {TTO},
-    ("POST", "/api/challenges/{challenge_id:uuid}/milestones/{position:int}/done"): {ENT},
+    ("POST", "/api/challenges/{challenge_id:uuid}/milestones/{position:int}/done"): {ENT, AUTH},
     ("POST", "/api/achievements"): {TTO},
     ("GET", "/api/achievements"): EVERYONE,
     ("GET", "/api/achievements/{achievement_id:uuid}"): EVERYONE,

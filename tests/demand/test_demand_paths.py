@@ -324,6 +324,15 @@ async def test_an_authoritys_public_challenge_is_agreed_and_signed_without_a_nee
     assert signed.status_code == 200 and signed.json()["university_signed_at"] is not None
     assert signed.json()["seal_valid"] is True
     assert (await client.get(f"/api/challenges/{cid}")).json()["status"] == "agreed"
+    # the authority, the agreement's other party, accepts the milestones and completes it
+    positions = [m["position"] for m in signed.json()["milestones"]]
+    for position in positions:
+        done = await send(
+            market, authority, f"/api/challenges/{cid}/milestones/{position}/done",
+            {"evidence": "验收报告已提交"},
+        )  # fmt: skip
+        assert done.status_code == 200, done.text
+    assert (await client.get(f"/api/challenges/{cid}")).json()["status"] == "completed"
 
 
 # --- the talent library and consulting ------------------------------------------------------

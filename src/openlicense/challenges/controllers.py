@@ -236,7 +236,7 @@ class ChallengeController(Controller):
 
     @post(
         "/{challenge_id:uuid}/milestones/{position:int}/done",
-        guards=[allow(Role.ENTERPRISE_MEMBER)],
+        guards=[publishers],
         status_code=200,
     )
     async def milestone_done(
@@ -247,7 +247,8 @@ class ChallengeController(Controller):
         data: JSONBody[MilestoneDone],
         cooperation: NamedDependency[CooperationService],
     ) -> CooperationRead:
-        """The enterprise accepts a milestone against the acceptance criteria."""
+        """The challenge's publisher (an enterprise, or the authority of a public challenge)
+        accepts a milestone against the acceptance criteria."""
         agreement = await cooperation.complete_milestone(
             request.user, challenge_id, position, data.evidence
         )
