@@ -231,7 +231,8 @@ def payments_reconcile(settings: Settings) -> None:
     report = asyncio.run(_run())
     console.print(
         f"reconciled: checked {report.checked}, changed {report.changed}, "
-        f"closed {report.closed}, refunds sent {report.refunds_sent}"
+        f"closed {report.closed}, refunds sent {report.refunds_sent}, "
+        f"refunds rejected unsent {report.refunds_rejected}"
     )
     for item in report.unchecked:
         what = item.get("session_id") or item.get("refund_id")

@@ -108,7 +108,7 @@ def _money_and_mail_loops(
 ) -> list[tuple[str, Step]]:
     async def payments() -> float:
         report = await reconcile_payments_once(session_maker, gateway, settings, clock)
-        if report.changed or report.closed or report.refunds_sent:
+        if report.changed or report.closed or report.refunds_sent or report.refunds_rejected:
             logger.info("payments reconciled: %s", report.as_dict())
         if report.unchecked:
             logger.warning("payments: %s not checked: %s", len(report.unchecked), report.unchecked)

@@ -17,7 +17,7 @@ from openlicense.agreements.models import EntryStatus, ScheduleEntry
 from openlicense.core.errors import OpenLicenseError
 from openlicense.payments.gateway import PaymentState
 from openlicense.payments.models import Payment, PaymentMethod, Refund
-from openlicense.payments.rules import REFUND_REQUESTED
+from openlicense.payments.rules import REFUND_REJECTED, REFUND_REQUESTED
 from openlicense.payments.service.flow import PaymentFlow
 
 if TYPE_CHECKING:
@@ -39,6 +39,9 @@ class ReconcileReport:
     closed: int = 0
     """Sessions still open on items already settled, expired at Stripe."""
     refunds_sent: int = 0
+    """Requested refunds Stripe answered for in this run."""
+    refunds_rejected: int = 0
+    """Requested refunds rejected without reaching Stripe (no PaymentIntent to refund)."""
     unchecked: list[dict[str, str | None]] = field(default_factory=list)
     """What could not be checked this time, with the reason; the next run tries again."""
 
@@ -133,9 +136,13 @@ async def _check(flow: PaymentFlow, item: _Session, report: ReconcileReport) -> 
 
 async def _send(flow: PaymentFlow, refund_id: uuid.UUID, report: ReconcileReport) -> None:
     try:
-        await flow.send_refund(refund_id)
+        refund = await flow.send_refund(refund_id)
     except Exception as err:  # reported like a session; the next run sends it again
         reason = err.detail if isinstance(err, OpenLicenseError) else f"{type(err).__name__}: {err}"
         report.unchecked.append({"refund_id": str(refund_id), "reason": reason})
         return
-    report.refunds_sent += 1
+    if refund.stripe_refund_id is not None:
+        report.refunds_sent += 1
+    elif refund.status == REFUND_REJECTED:
+        report.refunds_rejected += 1
+    # else: no longer requested when this run came to it (another worker sent it)
