@@ -183,11 +183,11 @@ async def test_admin_verifies_a_self_registered_university(
 
 
 async def test_pages_say_so_when_search_is_down(
-    client: AsyncTestClient, search_engine: FakeSearchEngine
+    client: AsyncTestClient, search_engine: FakeSearchEngine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # the catalogue needs the search engine; without it the home page still opens (no "latest"
     # list) and the catalogue answers 503 with a sentence, never a 500
-    search_engine.down = True
+    monkeypatch.setattr(search_engine, "down", True)  # the engine is shared: restored after
     async with browser_like(client) as visitor:
         home = await visitor.get("/")
         catalogue = await visitor.get("/patents?q=电池")
