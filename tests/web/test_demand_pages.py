@@ -159,3 +159,48 @@ async def test_library_zone_and_event_pages(
         registered = await post_form(sme, f"{path}/register", {}, form_page=path)
         assert registered.status_code == 303, registered.text
         assert "已报名" in (await sme.get(path)).text
+
+
+async def test_a_tto_adds_an_expert_and_an_achievement_through_the_pages(
+    client: AsyncTestClient, db_sessionmaker: async_sessionmaker
+) -> None:
+    tto = await make_actor(db_sessionmaker, OrganisationKind.UNIVERSITY)
+    async with browser_like(client) as person, browser_like(client) as visitor:
+        await sign_in(person, tto.email)
+        listed = await person.get("/experts")
+        assert 'href="/experts/new"' in listed.text  # the TTO sees the way in
+        assert 'href="/experts/new"' not in (await visitor.get("/experts")).text
+
+        expert = {
+            "name": "王教授", "title": "教授", "unit": "材料学院",
+            "research_directions": "固态电池、正极材料", "technology_field": "new_energy",
+            "keywords": "电池，储能", "bio": "长期从事储能材料研究。", "is_mentor": "on",
+        }  # fmt: skip
+        bad = await post_form(
+            person, "/experts/new", {**expert, "name": ""}, form_page="/experts/new"
+        )
+        assert bad.status_code == 422 and 'id="e-name"' in bad.text
+        added = await post_form(person, "/experts/new", expert, form_page="/experts/new")
+        assert added.status_code == 303
+        profile = await visitor.get(added.headers["location"])
+        assert (
+            profile.status_code == 200 and "王教授" in profile.text and "正极材料" in profile.text
+        )
+
+        achievement = {
+            "title": "高镍正极材料烧结工艺", "kind": "know_how", "maturity": "6",
+            "description": "一种降低高镍正极材料烧结能耗的工艺诀窍，已完成中试。",
+            "technology_field": "new_energy", "keywords": "正极,烧结", "team": "王教授、李博士",
+        }  # fmt: skip
+        page = "/achievements/new"
+        short = await post_form(person, page, {**achievement, "maturity": "12"}, form_page=page)
+        assert short.status_code == 422 and 'id="e-maturity"' in short.text
+        done = await post_form(person, page, achievement, form_page=page)
+        assert done.status_code == 303 and done.headers["location"] == "/achievements?done=added"
+        library = await visitor.get("/achievements")
+        assert "高镍正极材料烧结工艺" in library.text
+    # an enterprise cannot add to a university's libraries
+    sme = await make_actor(db_sessionmaker, OrganisationKind.ENTERPRISE)
+    async with browser_like(client) as other:
+        await sign_in(other, sme.email)
+        assert (await other.get("/experts/new", follow_redirects=False)).status_code == 403

@@ -18,6 +18,7 @@ from openlicense.oversight.access_log import AuditAccessMiddleware
 from openlicense.web.account import AccountPages
 from openlicense.web.admin import AdminPages
 from openlicense.web.demand import DEMAND_CONTROLLERS
+from openlicense.web.demand_contribute import ContributionPages
 from openlicense.web.deps import DEPENDENCIES
 from openlicense.web.office import OfficePages
 from openlicense.web.people import PeoplePages
@@ -65,6 +66,7 @@ def web_router(session_maker: async_sessionmaker[AsyncSession]) -> Router:
             AdminPages,
             PeoplePages,
             *DEMAND_CONTROLLERS,
+            ContributionPages,
         ],
         dependencies=DEPENDENCIES,
         request_class=HTMXRequest,

@@ -45,7 +45,7 @@ def _principal(request: AnyRequest) -> Principal | None:
     return user
 
 
-def _terms(value: Any) -> list[str]:
+def terms_of(value: Any) -> list[str]:
     """ "a；b, c" → ["a", "b", "c"]."""
     text = value if isinstance(value, str) else ""
     for sep in "；;，、":
@@ -66,8 +66,8 @@ def need_input(data: dict[str, Any]) -> dict[str, Any]:
         "title": data.get("title", ""),
         "description": data.get("description", ""),
         "technology_field": data.get("technology_field") or None,
-        "keywords": _terms(data.get("keywords")),
-        "ipc_hints": _terms(data.get("ipc_hints")),
+        "keywords": terms_of(data.get("keywords")),
+        "ipc_hints": terms_of(data.get("ipc_hints")),
         "budget_max_minor": int(budget) * 100 if budget.isdigit() else None,
         "cooperation_forms": _as_list(data.get("cooperation_forms")) or ["licence"],
         "visibility": data.get("visibility") or "public",
@@ -215,7 +215,7 @@ class ChallengePages(Controller):
         data = await form_data(request)
         team = []
         for line in str(data.get("team") or "").splitlines():
-            parts = _terms(line)
+            parts = terms_of(line)
             if parts:
                 team.append(
                     {"name": parts[0][:60], "title": parts[1][:60] if len(parts) > 1 else None}
@@ -302,7 +302,7 @@ def cooperation_input(data: dict[str, Any]) -> dict[str, Any]:
     "title, YYYY-MM-DD, amount in yuan"."""
     milestones = []
     for line in str(data.get("milestones") or "").splitlines():
-        parts = _terms(line)
+        parts = terms_of(line)
         if len(parts) >= 2:
             amount = parts[2] if len(parts) > 2 and parts[2].isdigit() else "0"
             milestones.append(

@@ -1,0 +1,111 @@
+"""Demand-side pages, part three: what a university's TTO adds to the libraries — an expert or
+mentor to the talent library, a result that is not a patent to the achievements library. The
+same services and schemas as `POST /api/experts` and `POST /api/achievements`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.response import Template
+from pydantic import ValidationError
+
+from openlicense.accounts.guards import allow
+from openlicense.accounts.models import Role
+from openlicense.achievements.models import AchievementKind
+from openlicense.achievements.schemas import AchievementCreate
+from openlicense.achievements.service import AchievementService
+from openlicense.experts.schemas import ExpertCreate
+from openlicense.experts.service import ExpertService
+from openlicense.web.demand import terms_of
+from openlicense.web.forms import field_errors, form_data
+from openlicense.web.i18n import Translator
+from openlicense.web.labels import TECHNOLOGY_FIELDS
+from openlicense.web.rendering import page, redirect
+
+AnyRequest = Request[Any, Any, Any]
+TTO = allow(Role.TTO_OFFICER)
+
+
+def expert_input(data: dict[str, Any]) -> dict[str, Any]:
+    """The expert form as the API's ExpertCreate input (lists separated by commas or 、)."""
+    return {
+        "name": str(data.get("name") or "").strip(),
+        "title": str(data.get("title") or "").strip() or None,
+        "unit": str(data.get("unit") or "").strip() or None,
+        "research_directions": terms_of(data.get("research_directions")),
+        "fields": [data["technology_field"]] if data.get("technology_field") else [],
+        "keywords": terms_of(data.get("keywords")),
+        "bio": str(data.get("bio") or "").strip() or None,
+        "is_mentor": data.get("is_mentor") in ("on", "true", "1"),
+    }
+
+
+def achievement_input(data: dict[str, Any]) -> dict[str, Any]:
+    """The achievement form as the API's AchievementCreate input; the price is asked for on
+    request (fee standards are declared with an open licence, not here)."""
+    maturity = str(data.get("maturity") or "").strip()
+    return {
+        "title": str(data.get("title") or "").strip(),
+        "description": str(data.get("description") or "").strip(),
+        "kind": data.get("kind") or "",
+        "technology_field": data.get("technology_field") or None,
+        "keywords": terms_of(data.get("keywords")),
+        "team": terms_of(data.get("team")),
+        "maturity": int(maturity) if maturity.isdigit() else None,
+    }
+
+
+class ContributionPages(Controller):
+    path = "/"
+    include_in_schema = False
+
+    @get("/experts/new", guards=[TTO], name="expert_new")
+    async def expert_form(self, request: AnyRequest) -> Template:
+        return page(request, "demand/expert_form.html", _context({}, {}))
+
+    @post("/experts/new", guards=[TTO], name="expert_create")
+    async def add_expert(
+        self,
+        request: AnyRequest,
+        tr: NamedDependency[Translator],
+        experts: NamedDependency[ExpertService],
+    ) -> Response[Any]:
+        data = await form_data(request)
+        try:
+            payload = ExpertCreate.model_validate(expert_input(data))
+        except ValidationError as exc:
+            context = _context(data, field_errors(tr, exc))
+            return page(request, "demand/expert_form.html", context, status=422)
+        expert = await experts.add(request.user, payload)
+        return redirect(request, f"/experts/{expert.id}")
+
+    @get("/achievements/new", guards=[TTO], name="achievement_new")
+    async def achievement_form(self, request: AnyRequest) -> Template:
+        return page(request, "demand/achievement_form.html", _context({}, {}))
+
+    @post("/achievements/new", guards=[TTO], name="achievement_create")
+    async def add_achievement(
+        self,
+        request: AnyRequest,
+        tr: NamedDependency[Translator],
+        achievements: NamedDependency[AchievementService],
+    ) -> Response[Any]:
+        data = await form_data(request)
+        try:
+            payload = AchievementCreate.model_validate(achievement_input(data))
+        except ValidationError as exc:
+            context = _context(data, field_errors(tr, exc))
+            return page(request, "demand/achievement_form.html", context, status=422)
+        await achievements.add(request.user, payload)
+        return redirect(request, "/achievements?done=added")
+
+
+def _context(values: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
+    return {
+        "values": values,
+        "errors": errors,
+        "fields": list(TECHNOLOGY_FIELDS),
+        "kinds": [k.value for k in AchievementKind],
+    }
