@@ -253,6 +253,7 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("GET", "/achievements"): EVERYONE,
     ("GET", "/experts"): EVERYONE,
     ("GET", "/experts/new"): {TTO},
+    ("POST", "/experts/{expert_id:uuid}/consulting"): {ENT},
     ("POST", "/experts/new"): {TTO},
     ("GET", "/achievements/new"): {TTO},
     ("POST", "/achievements/new"): {TTO},

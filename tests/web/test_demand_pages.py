@@ -204,3 +204,27 @@ async def test_a_tto_adds_an_expert_and_an_achievement_through_the_pages(
     async with browser_like(client) as other:
         await sign_in(other, sme.email)
         assert (await other.get("/experts/new", follow_redirects=False)).status_code == 403
+
+
+async def test_an_enterprise_asks_a_mentor_for_consulting_from_the_expert_page(
+    client: AsyncTestClient, db_sessionmaker: async_sessionmaker
+) -> None:
+    tto = await make_actor(db_sessionmaker, OrganisationKind.UNIVERSITY)
+    mentor = {"name": "陈教授", "title": "教授", "fields": ["new_energy"], "is_mentor": True}
+    expert = (await client.post("/api/experts", json=mentor, headers=tto.headers)).json()
+    url = f"/experts/{expert['id']}"
+    sme = await make_actor(db_sessionmaker, OrganisationKind.ENTERPRISE)
+    async with browser_like(client) as visitor, browser_like(client) as person:
+        assert "/login?next=" in (await visitor.get(url)).text  # sign in first
+        await sign_in(person, sme.email)
+        ask = f"{url}/consulting"
+        short = await post_form(
+            person, ask, {"topic": "选型", "description": "太短"}, form_page=url
+        )
+        assert short.status_code == 422 and 'id="e-description"' in short.text
+        request = {"topic": "正极材料选型", "description": "希望请教正极材料的选型和测试方案。"}
+        sent = await post_form(person, ask, request, form_page=url)
+        assert sent.status_code == 303 and sent.headers["location"] == f"{url}?done=asked"
+        assert "申请已提交" in (await person.get(sent.headers["location"])).text
+    asked = (await client.get("/api/consulting", headers=tto.headers)).json()
+    assert [r["topic"] for r in asked] == ["正极材料选型"]

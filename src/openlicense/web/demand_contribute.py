@@ -4,10 +4,12 @@ same services and schemas as `POST /api/experts` and `POST /api/achievements`.""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
+from litestar.params import FromPath
 from litestar.response import Template
 from pydantic import ValidationError
 
@@ -16,8 +18,8 @@ from openlicense.accounts.models import Role
 from openlicense.achievements.models import AchievementKind
 from openlicense.achievements.schemas import AchievementCreate
 from openlicense.achievements.service import AchievementService
-from openlicense.experts.schemas import ExpertCreate
-from openlicense.experts.service import ExpertService
+from openlicense.experts.schemas import ConsultingCreate, ExpertCreate
+from openlicense.experts.service import ConsultingService, ExpertService
 from openlicense.web.demand import terms_of
 from openlicense.web.forms import field_errors, form_data
 from openlicense.web.i18n import Translator
@@ -26,6 +28,7 @@ from openlicense.web.rendering import page, redirect
 
 AnyRequest = Request[Any, Any, Any]
 TTO = allow(Role.TTO_OFFICER)
+ENTERPRISE = allow(Role.ENTERPRISE_MEMBER)
 
 
 def expert_input(data: dict[str, Any]) -> dict[str, Any]:
@@ -80,6 +83,31 @@ class ContributionPages(Controller):
             return page(request, "demand/expert_form.html", context, status=422)
         expert = await experts.add(request.user, payload)
         return redirect(request, f"/experts/{expert.id}")
+
+    @post("/experts/{expert_id:uuid}/consulting", guards=[ENTERPRISE], name="consulting_ask")
+    async def ask_consulting(
+        self,
+        request: AnyRequest,
+        tr: NamedDependency[Translator],
+        expert_id: FromPath[uuid.UUID],
+        experts: NamedDependency[ExpertService],
+        consulting: NamedDependency[ConsultingService],
+    ) -> Response[Any]:
+        """An enterprise asks a technical mentor for consulting; the mentor's TTO decides."""
+        data = await form_data(request)
+        raw = {"topic": str(data.get("topic") or "").strip(),
+               "description": str(data.get("description") or "").strip()}  # fmt: skip
+        try:
+            payload = ConsultingCreate.model_validate(raw)
+        except ValidationError as exc:
+            context = {
+                "profile": await experts.profile(expert_id),
+                "errors": field_errors(tr, exc),
+                "values": raw,
+            }
+            return page(request, "demand/expert.html", context, status=422)
+        await consulting.request(request.user, expert_id, payload)
+        return redirect(request, f"/experts/{expert_id}?done=asked")
 
     @get("/achievements/new", guards=[TTO], name="achievement_new")
     async def achievement_form(self, request: AnyRequest) -> Template:
