@@ -12,6 +12,7 @@ audit API's rate limit, 429. 500 is never documented: it is a bug, and `make fuz
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
@@ -134,23 +135,28 @@ def database_unavailable(exc: BaseException) -> bool:
     return False
 
 
+RETRYABLE: tuple[tuple[Callable[[BaseException], bool], str, str, str], ...] = (
+    (
+        database_unavailable,
+        "database_unavailable",
+        "The database cannot be reached right now; the request did not complete. Retry soon.",
+        "2",
+    ),
+    (
+        database_busy,
+        "database_busy",
+        "The database is busy with other writes; nothing was changed. Retry shortly.",
+        "1",
+    ),
+)
+"""Failures a client retries: test, stable code, detail, Retry-After seconds."""
+
+
 def from_unexpected(exc: Exception) -> ProblemDetailsException:
-    if database_unavailable(exc):
-        logger.warning("database unavailable: %s", exc)
-        return _problem(
-            503,
-            "database_unavailable",
-            "The database cannot be reached right now; the request did not complete. Retry soon.",
-            headers={"Retry-After": "2"},
-        )
-    if database_busy(exc):
-        logger.warning("database busy: %s", exc)
-        return _problem(
-            503,
-            "database_busy",
-            "The database is busy with other writes; nothing was changed. Retry shortly.",
-            headers={"Retry-After": "1"},
-        )
+    for applies, code, detail, retry_after in RETRYABLE:
+        if applies(exc):
+            logger.warning("%s: %s", code, exc)
+            return _problem(503, code, detail, headers={"Retry-After": retry_after})
     logger.exception("unhandled error", exc_info=exc)
     # Never leak internals: no message, no trace.
     return _problem(500, "internal_error", "The server failed to handle the request.")
