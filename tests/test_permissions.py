@@ -253,6 +253,8 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("GET", "/achievements"): EVERYONE,
     ("GET", "/experts"): EVERYONE,
     ("GET", "/experts/new"): {TTO},
+    ("GET", "/challenges/new"): {ENT, AUTH},
+    ("POST", "/challenges/new"): {ENT, AUTH},
     ("POST", "/experts/{expert_id:uuid}/consulting"): {ENT},
     ("POST", "/experts/new"): {TTO},
     ("GET", "/achievements/new"): {TTO},

@@ -228,3 +228,41 @@ async def test_an_enterprise_asks_a_mentor_for_consulting_from_the_expert_page(
         assert "申请已提交" in (await person.get(sent.headers["location"])).text
     asked = (await client.get("/api/consulting", headers=tto.headers)).json()
     assert [r["topic"] for r in asked] == ["正极材料选型"]
+
+
+async def test_an_enterprise_and_an_authority_publish_challenges_through_the_pages(
+    client: AsyncTestClient, db_sessionmaker: async_sessionmaker, clock: FixedClock
+) -> None:
+    market = await make_market(client, db_sessionmaker, clock)
+    authority = await make_actor(db_sessionmaker, OrganisationKind.AUTHORITY)
+    need = {
+        "title": "寻求锂电池正极材料技术",
+        "description": "我公司需要提高正极材料的能量密度和循环寿命。",
+    }
+    need_id = (await client.post("/api/needs", json=need, headers=market.sme.headers)).json()["id"]
+    challenge = {
+        "need_id": need_id, "goals": "开发能量密度不低于 300 Wh/kg 的正极材料并完成中试。",
+        "acceptance_criteria": "第三方检测报告；中试样品 100 公斤。", "budget_yuan": "800000",
+        "deadline": "2027-03-31",
+    }  # fmt: skip
+    async with browser_like(client) as sme, browser_like(client) as office:
+        await sign_in(sme, market.sme.email)
+        form = await sme.get(f"/challenges/new?need_id={need_id}")
+        assert form.status_code == 200 and f'value="{need_id}" selected' in form.text
+        short = {**challenge, "goals": "太短"}
+        bad = await post_form(sme, "/challenges/new", short, form_page="/challenges/new")
+        assert bad.status_code == 422 and 'id="e-goals"' in bad.text
+        past = {**challenge, "deadline": "2020-01-01"}  # refused by the service: said on top
+        late = await post_form(sme, "/challenges/new", past, form_page="/challenges/new")
+        assert late.status_code == 422 and 'class="alert error"' in late.text
+        made = await post_form(sme, "/challenges/new", challenge, form_page="/challenges/new")
+        assert made.status_code == 303 and made.headers["location"].startswith("/challenges/")
+        shown = await sme.get(made.headers["location"])
+        assert "寻求锂电池正极材料技术" in shown.text  # the need's title by default
+
+        await sign_in(office, authority.email)
+        public = {**challenge, "need_id": "", "title": "冰雪装备关键技术攻关"}
+        posted = await post_form(office, "/challenges/new", public, form_page="/challenges/new")
+        assert posted.status_code == 303
+    listed = (await client.get("/api/challenges")).json()
+    assert {c["title"] for c in listed} == {"寻求锂电池正极材料技术", "冰雪装备关键技术攻关"}

@@ -18,9 +18,15 @@ from openlicense.accounts.models import Role
 from openlicense.achievements.models import AchievementKind
 from openlicense.achievements.schemas import AchievementCreate
 from openlicense.achievements.service import AchievementService
+from openlicense.challenges.schemas import ChallengeCreate
+from openlicense.challenges.service import ChallengeService
+from openlicense.core.errors import OpenLicenseError
 from openlicense.experts.schemas import ConsultingCreate, ExpertCreate
 from openlicense.experts.service import ConsultingService, ExpertService
+from openlicense.needs.service import NeedService
+from openlicense.needs.states import NeedStatus
 from openlicense.web.demand import terms_of
+from openlicense.web.explain import error_message
 from openlicense.web.forms import field_errors, form_data
 from openlicense.web.i18n import Translator
 from openlicense.web.labels import TECHNOLOGY_FIELDS
@@ -29,6 +35,7 @@ from openlicense.web.rendering import page, redirect
 AnyRequest = Request[Any, Any, Any]
 TTO = allow(Role.TTO_OFFICER)
 ENTERPRISE = allow(Role.ENTERPRISE_MEMBER)
+PUBLISHER = allow(Role.ENTERPRISE_MEMBER, Role.PROVINCIAL_AUTHORITY)
 
 
 def expert_input(data: dict[str, Any]) -> dict[str, Any]:
@@ -42,6 +49,20 @@ def expert_input(data: dict[str, Any]) -> dict[str, Any]:
         "keywords": terms_of(data.get("keywords")),
         "bio": str(data.get("bio") or "").strip() or None,
         "is_mentor": data.get("is_mentor") in ("on", "true", "1"),
+    }
+
+
+def challenge_input(data: dict[str, Any]) -> dict[str, Any]:
+    """The challenge form as the API's ChallengeCreate input (the budget in yuan)."""
+    budget = str(data.get("budget_yuan") or "").strip().replace(",", "")
+    return {
+        "need_id": data.get("need_id") or None,
+        "title": str(data.get("title") or "").strip() or None,
+        "goals": str(data.get("goals") or "").strip(),
+        "acceptance_criteria": str(data.get("acceptance_criteria") or "").strip(),
+        "budget_minor": int(budget) * 100 if budget.isdigit() else None,
+        "deadline": data.get("deadline") or None,
+        "technology_field": data.get("technology_field") or None,
     }
 
 
@@ -109,6 +130,39 @@ class ContributionPages(Controller):
         await consulting.request(request.user, expert_id, payload)
         return redirect(request, f"/experts/{expert_id}?done=asked")
 
+    @get("/challenges/new", guards=[PUBLISHER], name="challenge_new")
+    async def challenge_form(
+        self, request: AnyRequest, needs: NamedDependency[NeedService]
+    ) -> Template:
+        values = {"need_id": request.query_params.get("need_id", "")}
+        context = await _challenge_context(request, needs, values, {})
+        return page(request, "demand/challenge_form.html", context)
+
+    @post("/challenges/new", guards=[PUBLISHER], name="challenge_create")
+    async def publish_challenge(
+        self,
+        request: AnyRequest,
+        tr: NamedDependency[Translator],
+        needs: NamedDependency[NeedService],
+        challenges: NamedDependency[ChallengeService],
+    ) -> Response[Any]:
+        """揭榜挂帅: an enterprise publishes one of its open needs as a challenge; an
+        authority publishes a public one."""
+        data = await form_data(request)
+        try:
+            challenge = await challenges.publish(
+                request.user, ChallengeCreate.model_validate(challenge_input(data))
+            )
+        except (ValidationError, OpenLicenseError) as exc:
+            errors = (
+                field_errors(tr, exc)
+                if isinstance(exc, ValidationError)
+                else {"form": error_message(tr, exc)}
+            )
+            context = await _challenge_context(request, needs, data, errors)
+            return page(request, "demand/challenge_form.html", context, status=422)
+        return redirect(request, f"/challenges/{challenge.id}")
+
     @get("/achievements/new", guards=[TTO], name="achievement_new")
     async def achievement_form(self, request: AnyRequest) -> Template:
         return page(request, "demand/achievement_form.html", _context({}, {}))
@@ -136,4 +190,15 @@ def _context(values: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
         "errors": errors,
         "fields": list(TECHNOLOGY_FIELDS),
         "kinds": [k.value for k in AchievementKind],
+    }
+
+
+async def _challenge_context(
+    request: AnyRequest, needs: NeedService, values: dict[str, Any], errors: dict[str, str]
+) -> dict[str, Any]:
+    mine = await needs.list(request.user, mine=True)
+    return {
+        **_context(values, errors),
+        "needs": [(str(n.id), n.title) for n in mine if n.status is NeedStatus.OPEN],
+        "authority": request.user.role is Role.PROVINCIAL_AUTHORITY,
     }
