@@ -181,6 +181,22 @@ def title_of(kind: str, language: Language) -> str:
     return render(kind, {}, language).title.rstrip("：: ")
 
 
+async def notify_staff(
+    session: AsyncSession,
+    organisation_ids: Iterable[uuid.UUID],
+    kind: str,
+    subject: Subject,
+    data: Mapping[str, Any] | None = None,
+) -> list[Notification]:
+    """`notify` every active user of these organisations."""
+    users = await session.scalars(
+        select(User.id).where(
+            User.organisation_id.in_(set(organisation_ids)), User.is_active.is_(True)
+        )
+    )
+    return await notify(session, list(users), kind, subject, data)
+
+
 async def claim_reminder(
     session: AsyncSession, kind: str, subject_id: str, due_date: datetime.date
 ) -> bool:

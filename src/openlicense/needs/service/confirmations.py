@@ -12,11 +12,10 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from openlicense.accounts.models import User
 from openlicense.needs.models import Need
 from openlicense.needs.rules import CONFIRM_EVERY, GRACE, confirm_due_at, hidden_after
 from openlicense.needs.states import NeedStatus
-from openlicense.notifications.service import claim_reminder, notify
+from openlicense.notifications.service import claim_reminder, notify_staff
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -43,12 +42,7 @@ async def remind_unconfirmed(session: AsyncSession, today: datetime.date) -> int
         due_day = confirm_due_at(need.last_confirmed_at).date()
         if not await claim_reminder(session, KIND, str(need.id), due_day):
             continue
-        staff = await session.scalars(
-            select(User.id).where(
-                User.organisation_id == need.organisation_id, User.is_active.is_(True)
-            )
-        )
         data = {"title": need.title, "hidden_on": hidden_after(need.last_confirmed_at).date()}
-        await notify(session, list(staff), KIND, ("need", need.id), data)
+        await notify_staff(session, [need.organisation_id], KIND, ("need", need.id), data)
         reminded += 1
     return reminded

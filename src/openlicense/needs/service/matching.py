@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, select
 
-from openlicense.accounts.models import User
 from openlicense.achievements.models import Achievement
 from openlicense.audit import ledger
 from openlicense.audit.ledger import LedgerRecord
@@ -28,7 +27,7 @@ from openlicense.experts.models import Expert
 from openlicense.needs import rules
 from openlicense.needs.models import MatchVisit, Need, NeedMatch
 from openlicense.needs.states import MatchKind, NeedStatus
-from openlicense.notifications.service import notify
+from openlicense.notifications.service import notify_staff
 from openlicense.search.engine import SearchError, SearchQuery
 
 if TYPE_CHECKING:
@@ -64,10 +63,9 @@ async def push_new_matches(session: AsyncSession, need: Need, new: Sequence[Need
     if not new:
         return
     organisations = {need.organisation_id, *(m.university_id for m in new)}
-    users = await session.scalars(
-        select(User.id).where(User.organisation_id.in_(organisations), User.is_active.is_(True))
+    await notify_staff(
+        session, organisations, "match.new", ("need", need.id), {"title": need.title}
     )
-    await notify(session, list(users), "match.new", ("need", need.id), {"title": need.title})
 
 
 class MatchingService:
