@@ -71,6 +71,19 @@ class LifecycleSettings(BaseModel):
     worker_interval_seconds: int = 300
 
 
+class CatalogueSettings(BaseModel):
+    """The in-memory copies of published patents' documents and list pages (issue 10)."""
+
+    cached_documents: int = 20_000
+    """Published patent documents kept in memory per process (about 2.5 KB each); 0: none."""
+    cached_pages: int = 2_000
+    """Public list pages kept in memory per process; 0: none."""
+    change_check_seconds: float = 0.5
+    """How often a process asks whether another process changed the catalogue: the longest a
+    copy can be stale after another process's write (the writing process drops its own at
+    once)."""
+
+
 class SearchSettings(BaseModel):
     """Catalogue search. Meilisearch when `meilisearch_url` is set, else the embedded engine."""
 
@@ -238,6 +251,7 @@ class Settings(BaseSettings):
     rules: RulesSettings = Field(default_factory=RulesSettings)
     lifecycle: LifecycleSettings = Field(default_factory=LifecycleSettings)
     search: SearchSettings = Field(default_factory=SearchSettings)
+    catalogue: CatalogueSettings = Field(default_factory=CatalogueSettings)
     stripe: StripeSettings = Field(default_factory=StripeSettings)
     audit: AuditSettings = Field(default_factory=AuditSettings)
     jobs: JobsSettings = Field(default_factory=JobsSettings)

@@ -6,8 +6,9 @@ import datetime
 import uuid
 from typing import Annotated, Any
 
-from litestar import Controller, Request, Router, get, patch, post, put
+from litestar import Controller, MediaType, Request, Response, Router, get, patch, post, put
 from litestar.di import NamedDependency
+from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -36,9 +37,10 @@ from openlicense.catalogue.schemas import (
 from openlicense.catalogue.service import DeclarationService, PatentService
 from openlicense.catalogue.service.imports import PatentImporter
 from openlicense.catalogue.service.listing import PatentFilters
+from openlicense.catalogue.service.published import Cached
+from openlicense.catalogue.service.reads import PatentReads
 from openlicense.catalogue.service.register import RegisterService
 from openlicense.core.clock import Clock
-from openlicense.search.engine import SearchEngine
 from openlicense.settings import Settings
 
 AnyRequest = Request[Any, Any, Any]
@@ -70,6 +72,20 @@ async def provide_declarations(
     )
 
 
+def _json_ok(model: Any, description: str) -> dict[int, ResponseSpec]:
+    """The 200 of a handler that answers with ready JSON bytes, documented as `model`."""
+    return {
+        200: ResponseSpec(data_container=model, description=description),
+        304: ResponseSpec(None, description="Not modified (`If-None-Match` matched the ETag)."),
+    }
+
+
+def json_bytes(request: AnyRequest, document: Cached) -> Response[bytes]:
+    if request.headers.get("if-none-match") == document.etag:
+        return Response(b"", status_code=304, headers={"ETag": document.etag})
+    return Response(document.body, media_type=MediaType.JSON, headers={"ETag": document.etag})
+
+
 def _principal(request: AnyRequest) -> Principal | None:
     user: Principal | None = request.scope.get("user")
     return user
@@ -79,19 +95,18 @@ class PatentController(Controller):
     path = "/api/patents"
     tags = ["catalogue"]
 
-    @get("/", guards=[public])
+    @get("/", guards=[public], responses=_json_ok(CursorPage[PatentSummary], "A page."))
     async def list_patents(
         self,
         request: AnyRequest,
-        patents: NamedDependency[PatentService],
-        search_engine: NamedDependency[SearchEngine],
+        patent_reads: NamedDependency[PatentReads],
         limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
         cursor: Annotated[str | None, QueryParameter(max_length=512)] = None,
         q: Annotated[str | None, QueryParameter(max_length=100)] = None,
         technology_field: Annotated[str | None, QueryParameter(max_length=40)] = None,
         university_id: FromQuery[uuid.UUID | None] = None,
         mine: FromQuery[bool] = False,
-    ) -> CursorPage[PatentSummary]:
+    ) -> Response[bytes]:
         """Published listings for everyone, newest first; a TTO also sees its own drafts
         (`mine=true`: only its own). Page with `next_cursor`; `q` searches titles, abstracts
         and keywords through the search engine. `total_estimate` is exact below 1,000 and may be
@@ -102,15 +117,8 @@ class PatentController(Controller):
             mine=mine,
             q=q or None,
         )
-        page = await patents.list(
-            _principal(request), filters, limit=limit, cursor=cursor, search_engine=search_engine
-        )
-        return CursorPage[PatentSummary](
-            items=page.items,
-            limit=limit,
-            next_cursor=page.next_cursor,
-            total_estimate=page.total_estimate,
-        )
+        page = await patent_reads.page(_principal(request), filters, limit=limit, cursor=cursor)
+        return json_bytes(request, page)
 
     @post("/", guards=[tto], status_code=201)
     async def create_patent(
@@ -143,14 +151,17 @@ class PatentController(Controller):
             )
         return BatchImportResult(created=report.created, errors=errors)
 
-    @get("/{patent_id:uuid}", guards=[public])
+    @get("/{patent_id:uuid}", guards=[public], responses=_json_ok(PatentRead, "The patent."))
     async def get_patent(
         self,
         request: AnyRequest,
         patent_id: FromPath[uuid.UUID],
-        patents: NamedDependency[PatentService],
-    ) -> PatentRead:
-        return PatentRead.model_validate(await patents.get(_principal(request), patent_id))
+        patent_reads: NamedDependency[PatentReads],
+    ) -> Response[bytes]:
+        """Anyone sees a published listing; its owner, auditors and admins also see drafts and
+        retired ones. Answers with an `ETag` (`If-None-Match` gives 304)."""
+        document = await patent_reads.detail(_principal(request), patent_id)
+        return json_bytes(request, document)
 
     @patch("/{patent_id:uuid}", guards=[tto])
     async def update_patent(

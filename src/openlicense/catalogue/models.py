@@ -9,7 +9,7 @@ from typing import Any
 
 from advanced_alchemy.base import UUIDv7AuditBase
 from advanced_alchemy.types import JsonB
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from openlicense.accounts.models import Organisation
@@ -220,3 +220,24 @@ class DeclarationWithdrawal(UUIDv7AuditBase):
     withdrawn_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
 
     declaration: Mapped[Declaration] = relationship(lazy="raise", back_populates="withdrawal")
+
+
+class CatalogueVersion(UUIDv7AuditBase):
+    """One row: the catalogue's version, raised by every transaction that changes a patent, its
+    co-owners or its recorded licences (`service/published.py`). Its row lock, held from the
+    raise to COMMIT, makes versions commit in order."""
+
+    __tablename__ = "catalogue_versions"
+
+    name: Mapped[str] = mapped_column(String(20), unique=True)
+    version: Mapped[int] = mapped_column(BigInteger)
+
+
+class CatalogueChange(UUIDv7AuditBase):
+    """A patent whose public document changed in catalogue version `version` (`patent_id`
+    NULL: any patent may have changed)."""
+
+    __tablename__ = "catalogue_changes"
+
+    version: Mapped[int] = mapped_column(BigInteger, index=True)
+    patent_id: Mapped[uuid.UUID | None]

@@ -14,6 +14,8 @@ chained and written when it commits."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -24,6 +26,8 @@ from advanced_alchemy.extensions.litestar import (
     SQLAlchemyAsyncConfig,
 )
 from advanced_alchemy.extensions.litestar._utils import get_aa_scope_state, set_aa_scope_state
+from litestar.datastructures.state import State
+from litestar.types import Scope
 from sqlalchemy import Connection, event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -31,9 +35,6 @@ from openlicense.audit.ledger import LedgerSession
 from openlicense.db.commit import READ_SESSION, before_send_handler
 
 if TYPE_CHECKING:
-    from litestar.datastructures.state import State
-    from litestar.types import Scope
-
     from openlicense.settings import Settings
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -64,6 +65,10 @@ class DatabaseConfig(SQLAlchemyAsyncConfig):
                 session = maker()
             set_aa_scope_state(scope, self.session_scope_key, session)
         return session
+
+    def session_on_demand(self, state: State, scope: Scope) -> Callable[[], AsyncSession]:
+        """A dependency: the request's session, created only if the handler calls for it."""
+        return partial(self.provide_session, state, scope)
 
     def create_session_maker(self) -> async_sessionmaker[AsyncSession]:
         """advanced-alchemy's maker (its updated-at and cache listeners included), whose sessions

@@ -13,6 +13,8 @@ from openlicense.agreements.models import (
 )
 from openlicense.audit.models import LedgerCheckpoint, LedgerEntry
 from openlicense.catalogue.models import (
+    CatalogueChange,
+    CatalogueVersion,
     Declaration,
     DeclarationWithdrawal,
     Patent,
@@ -48,6 +50,8 @@ __all__ = [
     "AgreementEvent",
     "ApiKey",
     "AuditAccess",
+    "CatalogueChange",
+    "CatalogueVersion",
     "Challenge",
     "ChallengeApplication",
     "ConsultingRequest",

@@ -26,6 +26,7 @@ from openlicense.catalogue.models import (
 )
 from openlicense.catalogue.rules import OwnerFacts, PatentFacts, check_declarable
 from openlicense.catalogue.service.declarations import published_record, withdrawn_record
+from openlicense.catalogue.service.published import note_new_patents
 from openlicense.core.bulk import BulkTarget, Prepared, prepare_rows, write_rows
 from openlicense.core.dates import add_months
 from openlicense.seed.common import (
@@ -191,6 +192,7 @@ async def _write_chunk(
         chunk = _build_chunk(world, target, keep)
     for (_, model), prepared in zip(_TABLES, chunk.tables, strict=True):
         await write_rows(session, table_of(model), prepared)
+    note_new_patents(session)  # the cached list pages of a running app are stale now
     ledger.append(session, *chunk.records)  # chained when the chunk's transaction commits
     return chunk.counts()
 

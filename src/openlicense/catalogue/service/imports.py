@@ -42,6 +42,7 @@ from openlicense.catalogue.imports import (
 )
 from openlicense.catalogue.models import ListingStatus, Patent, PatentOwner
 from openlicense.catalogue.schemas import PatentCreate
+from openlicense.catalogue.service.published import note_new_patents
 from openlicense.core.bulk import insert_rows
 from openlicense.search.enqueue import enqueue_many
 
@@ -188,6 +189,7 @@ class PatentImporter:
         try:
             await insert_rows(self.session, _table(Patent), patents)
             await insert_rows(self.session, _table(PatentOwner), owners)
+            note_new_patents(self.session)
         except IntegrityError as exc:  # another transaction added one meanwhile
             raise PatentAlreadyExists(
                 "Some of these patents were added to the catalogue while importing; "

@@ -67,6 +67,15 @@ def kinds(principal: Principal | None, mine: bool) -> list[ColumnElement[bool]]:
     return [published]
 
 
+def sees_only_published(principal: Principal | None, mine: bool) -> bool:
+    """Whether `kinds` is just the published listings: the same list for every such caller."""
+    if principal is None:
+        return True
+    if mine or principal.is_admin:
+        return False
+    return principal.role not in (Role.AUDITOR, Role.TTO_OFFICER)
+
+
 def _filtered(condition: ColumnElement[bool], filters: PatentFilters) -> Select[Any]:
     query = select(*SUMMARY_COLUMNS).where(condition)
     if filters.technology_field:
