@@ -112,7 +112,13 @@ def markdown(result: dict[str, Any]) -> str:
             "| target |",
             "|---|---|---|---|---|---|---|---|",
         ]
+        first = []
         for size, measured in sorted(db["sizes"].items(), key=lambda kv: int(kv[0])):
+            if f := measured.get("first_reads"):
+                first.append(
+                    f"{int(size):,}: detail {f['detail_rps']:.0f} rps, list "
+                    f"{f['list_rps_one_client']:.0f} pages/s (one client)"
+                )
             for name in ENDPOINTS:
                 r = measured[name]
                 lines.append(
@@ -121,6 +127,13 @@ def markdown(result: dict[str, Any]) -> str:
                     f"{r['bare']['p99_ms']:.1f} | {r['ratio']:.3f} | ≥ {RATIO_TARGETS[name]} |"
                 )
         lines.append("")
+        if first:
+            lines += [
+                "First reads, before the rounds (no copy in memory yet, from the database): "
+                + "; ".join(first)
+                + ".",
+                "",
+            ]
     lines += _scenarios(result)
     lines += ["| target | measured | wanted | |", "|---|---|---|---|"]
     for t in result.get("targets", []):

@@ -192,7 +192,20 @@ def create_app(
     )
     problems.document_in(app)  # every operation lists its problem responses (problems.py)
     _skip_public_guards(app)
+    _resolve_dependencies_in_turn(app)
     return app
+
+
+def _resolve_dependencies_in_turn(app: Litestar) -> None:
+    """Litestar resolves the independent dependencies of a handler concurrently, in an anyio
+    task group: about 100 µs a request on this machine. Ours are constructors and settings
+    lookups that never wait on anything (a session is created, not connected), so running them
+    one after the other, in the same dependency order, costs a few µs instead."""
+    for route in app.routes:
+        for _handler, kwargs_model in getattr(route, "route_handler_map", {}).values():
+            batches = kwargs_model.dependency_batches
+            if any(len(batch) > 1 for batch in batches):
+                kwargs_model.dependency_batches = [{d} for batch in batches for d in batch]
 
 
 def _skip_public_guards(app: Litestar) -> None:
