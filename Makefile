@@ -31,9 +31,10 @@ fonts:
 chromium:
 	scripts/ensure-chromium.sh
 
-test: install postgres fonts chromium
+test: install postgres fonts chromium wrk
 	scripts/run-tests.sh
 	$(UV) run --locked python scripts/fuzz.py --examples 7
+	$(UV) run --locked python scripts/bench.py --smoke
 
 # schemathesis over the OpenAPI spec of a real server, fixed seed, one token per role: 0 server
 # errors, 0 undocumented status codes, 0 response-schema violations (≈ 2,400 cases at 7; CI runs

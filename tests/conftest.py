@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from fakes import FakeSearchEngine
 from openlicense.audit.ledger import LedgerSession
+from openlicense.catalogue.service.published import forget_all_copies
 from openlicense.core.clock import FixedClock
 from openlicense.db import sqlalchemy_config
 from openlicense.db.migrate import alembic_commands
@@ -135,6 +136,7 @@ async def _empty_tables(engine: AsyncEngine) -> None:
     async with engine.begin() as connection:
         for table in tables:
             await connection.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - our table names
+    forget_all_copies()  # the deletes bypass sessions: the app's copies would outlive them
 
 
 @pytest.fixture(scope="session")

@@ -102,6 +102,7 @@ async def test_an_edit_in_this_process_is_seen_on_the_next_read(
     assert edited.status_code == 200, edited.text
     after = await client.get(f"/api/patents/{patent_id}")
     assert after.json()["title_zh"] == "新标题的专利"
+    assert after.json() == edited.json()  # the stored JSON is what Litestar itself would send
     assert after.headers["etag"] != before.headers["etag"]
     listing = await client.get("/api/patents")
     assert [i["title_zh"] for i in listing.json()["items"]] == ["新标题的专利"]

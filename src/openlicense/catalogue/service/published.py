@@ -133,6 +133,12 @@ class PublishedCache:
         for patent_id in changed:
             self._documents.pop(patent_id, None)
 
+    def forget(self) -> None:
+        """Drop everything and read the version afresh on the next request."""
+        self.drop(None)
+        self._seen = None
+        self._checked_at = float("-inf")
+
     async def _fresh(self) -> None:
         if time.monotonic() - self._checked_at < self._check_seconds:
             return
@@ -153,6 +159,13 @@ class PublishedCache:
         if version != self._seen:
             self.drop(changed)
         self._seen = version
+
+
+def forget_all_copies() -> None:
+    """Drop every copy in this process and ask for the version again: for a database emptied or
+    replaced under a running process by other means than a session (the tests' teardown)."""
+    for cache in list(_caches):
+        cache.forget()
 
 
 def _keep(store: dict[Any, Cached], key: Any, value: Cached, limit: int) -> None:
