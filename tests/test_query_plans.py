@@ -27,7 +27,9 @@ PERIOD = {"licence_start": "2026-11-23", "licence_end": "2028-11-22"}
 
 async def _bulk(engine: AsyncEngine, agreement_id: str, patent_id: str, other_uni: str) -> None:
     """100k patents and agreements copied from real rows, spread over two universities, four
-    fields, three listing states and two years of notices."""
+    fields, three listing states and two years of notices. The source row is read once
+    (`OFFSET 0` keeps the subquery apart): after thousands of tests' DELETEs, with stale
+    statistics, the planner once joined by re-scanning the table for each of the 100k rows."""
     async with engine.begin() as conn:
         await conn.execute(
             text(
@@ -48,7 +50,8 @@ async def _bulk(engine: AsyncEngine, agreement_id: str, patent_id: str, other_un
                     CASE WHEN i % 2 = 0 THEN p.owner_organisation_id ELSE CAST(:other AS uuid) END,
                     (ARRAY['published','draft','retired'])[1 + i % 3], NULL,
                     p.created_at - make_interval(mins => i), p.updated_at
-                FROM patents p, generate_series(1, :n) AS i WHERE p.id = CAST(:patent AS uuid)
+                FROM (SELECT * FROM patents WHERE id = CAST(:patent AS uuid) OFFSET 0) AS p,
+                    generate_series(1, :n) AS i
                 """
             ),
             {"n": ROWS, "patent": patent_id, "other": other_uni},
@@ -69,8 +72,8 @@ async def _bulk(engine: AsyncEngine, agreement_id: str, patent_id: str, other_un
                     a.ended_on, a.status_reason, a.licence_start, a.licence_end, a.currency,
                     a.fee_type, a.has_trial, NULL, NULL, '{}', '', '', a.seal, a.seal_version,
                     false, a.created_at, a.updated_at
-                FROM agreements a, generate_series(1, :n) AS i
-                WHERE a.id = CAST(:agreement AS uuid)
+                FROM (SELECT * FROM agreements WHERE id = CAST(:agreement AS uuid) OFFSET 0) AS a,
+                    generate_series(1, :n) AS i
                 """
             ),
             {"n": ROWS, "agreement": agreement_id},
