@@ -83,8 +83,12 @@ async def test_a_published_patent_answers_from_memory_with_an_etag(
     not_modified = await client.get(f"/api/patents/{patent_id}", headers={"If-None-Match": etag})
     assert not_modified.status_code == 304
     assert not_modified.content == b""
+    for header in (f'"x", {etag}', f"W/{etag}", "*"):
+        listed = await client.get(f"/api/patents/{patent_id}", headers={"If-None-Match": header})
+        assert listed.status_code == 304, header
     other_tag = await client.get(f"/api/patents/{patent_id}", headers={"If-None-Match": '"x"'})
     assert other_tag.status_code == 200
+    assert other_tag.json()["title_zh"] == "一种固态电池电解质"
 
 
 async def test_an_edit_in_this_process_is_seen_on_the_next_read(
@@ -348,3 +352,43 @@ async def test_concurrent_writers_get_consecutive_versions(
     versions = [v for v, _ in recorded]
     assert versions == list(range(1, len(recorded) + 1))
     assert {p for _, p in recorded[-3:]} == set(ids)
+
+
+class SlowLoads(Loads):
+    def __init__(self, *, public: bool = True, fail_first: bool = False) -> None:
+        super().__init__(public=public)
+        self.fail_first = fail_first
+
+    async def __call__(self) -> Cached:
+        await asyncio.sleep(0.05)
+        if self.fail_first and self.count == 0:
+            self.count += 1
+            raise LookupError("the first caller may not see it")
+        return await super().__call__()
+
+
+async def test_readers_of_the_same_missing_copy_share_one_load(
+    cache: PublishedCache, db_sessionmaker: async_sessionmaker
+) -> None:
+    loads = SlowLoads()
+    answers = await asyncio.gather(*(cache.page("new page", loads) for _ in range(16)))
+    assert loads.count == 1
+    assert {a.body for a in answers} == {b'{"n": 1}'}
+
+
+async def test_an_answer_that_is_not_public_or_a_refusal_is_not_shared(
+    cache: PublishedCache, db_sessionmaker: async_sessionmaker
+) -> None:
+    private = SlowLoads(public=False)  # e.g. the owner reading its draft first
+    patent_id = uuid.uuid4()
+    answers = await asyncio.gather(*(cache.document(patent_id, private) for _ in range(4)))
+    assert private.count == 4  # each caller read it as itself
+    assert len({a.body for a in answers}) == 4
+
+    refused = SlowLoads(fail_first=True)
+    other = uuid.uuid4()
+    results = await asyncio.gather(
+        *(cache.document(other, refused) for _ in range(3)), return_exceptions=True
+    )
+    assert isinstance(results[0], LookupError)
+    assert all(isinstance(r, Cached) for r in results[1:])

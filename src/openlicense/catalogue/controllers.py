@@ -81,9 +81,17 @@ def _json_ok(model: Any, description: str) -> dict[int, ResponseSpec]:
 
 
 def json_bytes(request: AnyRequest, document: Cached) -> Response[bytes]:
-    if request.headers.get("if-none-match") == document.etag:
+    if _none_match(request.headers.get("if-none-match"), document.etag):
         return Response(b"", status_code=304, headers={"ETag": document.etag})
     return Response(document.body, media_type=MediaType.JSON, headers={"ETag": document.etag})
+
+
+def _none_match(header: str | None, etag: str) -> bool:
+    """RFC 9110 §13.1.2: `*` or any listed tag, compared weakly (a `W/` prefix is ignored)."""
+    if not header:
+        return False
+    tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
+    return "*" in tags or etag in tags
 
 
 def _principal(request: AnyRequest) -> Principal | None:

@@ -97,31 +97,50 @@ class PublishedCache:
         self._documents: dict[uuid.UUID, Cached] = {}
         self._pages: dict[str, Cached] = {}
         self._generation = 0
+        self._loading: dict[tuple[int, Any], asyncio.Future[Cached | None]] = {}
         self._seen: int | None = None
         self._checked_at = float("-inf")
         self._lock = asyncio.Lock()
         _caches.add(self)
 
     async def document(self, patent_id: uuid.UUID, load: Callable[[], Awaitable[Cached]]) -> Cached:
-        await self._fresh()
-        hit = self._documents.get(patent_id)
-        if hit is not None:
-            return hit
-        generation = self._generation
-        found = await load()
-        if found.public and generation == self._generation:
-            _keep(self._documents, patent_id, found, self._max_documents)
-        return found
+        return await self._get(self._documents, patent_id, load, self._max_documents)
 
     async def page(self, key: str, load: Callable[[], Awaitable[Cached]]) -> Cached:
+        return await self._get(self._pages, key, load, self._max_pages)
+
+    async def _get(
+        self,
+        store: dict[Any, Cached],
+        key: Any,
+        load: Callable[[], Awaitable[Cached]],
+        limit: int,
+    ) -> Cached:
+        """A copy, or one load shared by every request that asks for the same missing copy at
+        the same time (16 readers of a new page cost one query, not 16). A waiter takes the
+        shared answer only when it is public; otherwise (a draft its owner loaded, a refusal)
+        it loads for itself, as its own caller."""
         await self._fresh()
-        hit = self._pages.get(key)
+        hit = store.get(key)
         if hit is not None:
             return hit
+        pending = self._loading.get((id(store), key))
+        if pending is not None:
+            shared = await asyncio.shield(pending)
+            return shared if shared is not None and shared.public else await load()
+        future: asyncio.Future[Cached | None] = asyncio.get_running_loop().create_future()
+        self._loading[(id(store), key)] = future
         generation = self._generation
-        found = await load()
+        try:
+            found = await load()
+        except BaseException:
+            future.set_result(None)
+            raise
+        finally:
+            del self._loading[(id(store), key)]
+        future.set_result(found)
         if found.public and generation == self._generation:
-            _keep(self._pages, key, found, self._max_pages)
+            _keep(store, key, found, limit)
         return found
 
     def drop(self, changed: Changed) -> None:
